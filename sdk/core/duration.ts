@@ -1,0 +1,89 @@
+// The one duration parser (DESIGN.md convention 4). Inside the SDK every duration is a number of milliseconds;
+// time scaling for quick runs is applied here and nowhere else.
+import { DurationError } from "./errors.ts";
+
+/** A duration as users write it: milliseconds, or "500ms", "60s", "5m", "1h", "1m30s", "1.5s". */
+export type Duration = number | string;
+
+const UNIT_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)/gy;
+
+/**
+ * Parses a duration to milliseconds. Throws DurationError for anything else: negative numbers, NaN, empty
+ * strings, unknown units. Zero is allowed here; callers that need a positive duration say so (`positive`).
+ */
+export function parseDuration(input: Duration, what = "duration"): number {
+  if (typeof input === "number") {
+    if (!Number.isFinite(input) || input < 0) throw new DurationError(input, what);
+    return input;
+  }
+  if (typeof input !== "string") throw new DurationError(input, what);
+  const text = input.trim();
+  if (text === "") throw new DurationError(input, what);
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  let total = 0;
+  PART.lastIndex = 0;
+  let end = 0;
+  for (let m = PART.exec(text); m !== null; m = PART.exec(text)) {
+    total += Number(m[1]) * UNIT_MS[m[2]];
+    end = PART.lastIndex;
+  }
+  if (end !== text.length || end === 0) throw new DurationError(input, what);
+  return total;
+}
+
+/** Like parseDuration, but zero is refused too. */
+export function parsePositiveDuration(input: Duration, what = "duration"): number {
+  const ms = parseDuration(input, what);
+  if (ms <= 0) throw new DurationError(input, `${what} (must be greater than zero)`);
+  return ms;
+}
+
+/** Returns the problem with a duration as a string, or undefined when it is fine: for validators. */
+export function durationProblem(input: unknown, { positive = false } = {}): string | undefined {
+  try {
+    const ms = parseDuration(input as Duration);
+    if (positive && ms <= 0) return `must be greater than zero, found ${JSON.stringify(input)}`;
+    return undefined;
+  } catch {
+    return `expected a duration such as "500ms", "60s" or "5m" (or milliseconds), found ${JSON.stringify(input)}`;
+  }
+}
+
+/** Formats milliseconds for people: 850 → "850ms", 1500 → "1.5s", 90000 → "1m30s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
+  if (ms < 1000) return `${round(ms)}ms`;
+  if (ms < 60_000) return `${round(ms / 1000)}s`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}` || "0s";
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+// --- time scaling -------------------------------------------------------------------------------------------
+
+let timeScale = 1;
+
+/**
+ * Sets the factor applied to scenario and plan durations (`--time-scale F`, `--quick`). 0.1 makes a 5-minute
+ * ramp last 30 s. Protocol timeouts (Toxiproxy latency, HTTP timeouts) are not scaled: only wall-clock phases.
+ */
+export function setTimeScale(factor: number): void {
+  if (!Number.isFinite(factor) || factor <= 0) throw new DurationError(factor, "time scale (a number > 0)");
+  timeScale = factor;
+}
+
+export function getTimeScale(): number {
+  return timeScale;
+}
+
+/** Parses a duration and applies the current time scale: for phase lengths (fault windows, load stages). */
+export function scaledDuration(input: Duration, what = "duration"): number {
+  return parseDuration(input, what) * timeScale;
+}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import {
+  durationProblem,
+  formatDuration,
+  getTimeScale,
+  parseDuration,
+  parsePositiveDuration,
+  scaledDuration,
+  setTimeScale,
+} from "../../sdk/core/duration.ts";
+import { DurationError } from "../../sdk/core/errors.ts";
+
+describe("parseDuration", () => {
+  it("parses every unit to milliseconds", () => {
+    assert.equal(parseDuration("500ms"), 500);
+    assert.equal(parseDuration("60s"), 60_000);
+    assert.equal(parseDuration("5m"), 300_000);
+    assert.equal(parseDuration("1h"), 3_600_000);
+    assert.equal(parseDuration("1.5s"), 1500);
+    assert.equal(parseDuration("1m30s"), 90_000);
+    assert.equal(parseDuration("250us"), 0.25);
+    assert.equal(parseDuration(" 2s "), 2000);
+  });
+  it("takes numbers and numeric strings as milliseconds", () => {
+    assert.equal(parseDuration(1234), 1234);
+    assert.equal(parseDuration("750"), 750);
+    assert.equal(parseDuration(0), 0);
+  });
+  for (const bad of ["", "  ", "5 minutes", "s", "-1s", "1x", "ms5", "1m30", Number.NaN, -5, Infinity]) {
+    it(`refuses ${JSON.stringify(bad)} with a DurationError that says what to write`, () => {
+      assert.throws(
+        () => parseDuration(bad as string),
+        (e: unknown) => e instanceof DurationError && /expected: .*"500ms"/.test(e.message),
+      );
+    });
+  }
+  it("refuses non-strings", () => {
+    assert.throws(() => parseDuration({} as unknown as string), DurationError);
+  });
+  it("parsePositiveDuration refuses zero, names the field", () => {
+    assert.throws(() => parsePositiveDuration("0s", "hold"), /hold \(must be greater than zero\)/);
+    assert.equal(parsePositiveDuration("1s"), 1000);
+  });
+  it("durationProblem returns text or undefined", () => {
+    assert.equal(durationProblem("5m"), undefined);
+    assert.match(durationProblem("five") ?? "", /expected a duration/);
+    assert.match(durationProblem(0, { positive: true }) ?? "", /greater than zero/);
+  });
+});
+
+describe("formatDuration", () => {
+  it("formats for people", () => {
+    assert.equal(formatDuration(850), "850ms");
+    assert.equal(formatDuration(1500), "1.5s");
+    assert.equal(formatDuration(90_000), "1m30s");
+    assert.equal(formatDuration(3_600_000), "1h");
+    assert.equal(formatDuration(0.25), "250µs");
+  });
+});
+
+describe("time scale", () => {
+  afterEach(() => setTimeScale(1));
+  it("scales phase durations, not parsing", () => {
+    setTimeScale(0.1);
+    assert.equal(getTimeScale(), 0.1);
+    assert.equal(scaledDuration("5m"), 30_000);
+    assert.equal(parseDuration("5m"), 300_000);
+  });
+  it("refuses a non-positive factor and keeps the old one", () => {
+    setTimeScale(2);
+    assert.throws(() => setTimeScale(0), DurationError);
+    assert.equal(getTimeScale(), 2);
+  });
+});
