@@ -1,0 +1,193 @@
+// The run journal, `results.json` (DESIGN.md convention 7): everything a run observed, in one versioned JSON
+// document. Reports and notebooks are pure functions of it. The JSON Schema is docs/results.schema.json; keep
+// both in step and bump JOURNAL_SCHEMA on any incompatible change.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { ValidationError } from "./errors.ts";
+
+export const JOURNAL_SCHEMA = "hivestorm/results@1";
+
+export type RunStatus = "passed" | "failed" | "interrupted" | "error" | "running";
+export type Verdict = "passed" | "failed" | "error" | "skipped";
+
+export interface RunJournal {
+  schema: typeof JOURNAL_SCHEMA;
+  runId: string;
+  status: RunStatus;
+  /** Why the run ended the way it did (an interruption, a runner error), when not simply its verdicts. */
+  statusReason?: string;
+  startedAt: number;
+  endedAt?: number;
+  options: RunOptionsRecord;
+  environment: EnvironmentRecord;
+  services: ServiceRecord[];
+  scenarios: ScenarioResult[];
+  /** Files of the run directory that belong to it (logs, charts), relative to the directory. */
+  artifacts: string[];
+}
+
+export interface RunOptionsRecord {
+  suites: string[];
+  only: string[];
+  timeScale: number;
+  quick: boolean;
+  dryRun: boolean;
+  strict: boolean;
+  target: "process" | "docker";
+  demoBugs: string[];
+  config: string;
+}
+
+export interface EnvironmentRecord {
+  node: string;
+  platform: string;
+  cpus: number;
+  memoryBytes: number;
+  toxiproxy?: { url: string; embedded: boolean; version?: string };
+}
+
+export interface ServiceRecord {
+  name: string;
+  url: string;
+  pid?: number;
+  /** The address clients use when a proxy sits in front of the service. */
+  proxiedUrl?: string;
+}
+
+export interface ScenarioResult {
+  id: string;
+  name: string;
+  suite: string;
+  category: string;
+  /** The file the scenario came from, relative to the project root. */
+  file: string;
+  /** The expected behaviour, in words, as the scenario states it. */
+  expected: string;
+  verdict: Verdict;
+  /** One sentence: why this verdict (the first failed check, the error, the skip reason). */
+  reason: string;
+  /** For a skip: the command or setting that enables the scenario. */
+  enable?: string;
+  startedAt: number;
+  endedAt: number;
+  phases: PhaseRecord[];
+  faults: FaultRecord[];
+  checks: CheckRecord[];
+  windows: Partial<Record<WindowName, WindowStats>>;
+  recovery?: RecoveryRecord;
+  /** One entry per second of background traffic, t in ms from startedAt. */
+  timeline: TimelinePoint[];
+  /** Every background request, columnar to keep the file small: t in ms from startedAt. */
+  samples?: SampleColumns;
+  /** For load scenarios: the load engine's result (see sdk/load). */
+  load?: unknown;
+  /** Free-form observations a scenario wants in its report (e.g. "OOM produced by a cgroup memory limit"). */
+  notes: string[];
+}
+
+export type WindowName = "before" | "during" | "after";
+
+export interface PhaseRecord {
+  name: "steady-state" | "baseline" | "fault" | "recovery" | "load" | string;
+  start: number;
+  end: number;
+}
+
+export interface FaultRecord {
+  kind: string;
+  description: string;
+  target: string;
+  appliedAt: number;
+  revertedAt?: number;
+  /** The spec as applied, for reproduction. */
+  spec: Record<string, unknown>;
+}
+
+export interface CheckRecord {
+  name: string;
+  ok: boolean;
+  expected: string;
+  observed: string;
+}
+
+export interface WindowStats {
+  start: number;
+  end: number;
+  requests: number;
+  ok: number;
+  failed: number;
+  errorRate: number;
+  /** Latency in ms of all requests of the window (failed included: a hang is latency too). */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+  byStatus: Record<string, number>;
+}
+
+export interface RecoveryRecord {
+  deadlineMs: number;
+  recovered: boolean;
+  /** Time from the fault's revert until the system met its steady state again; null when it never did. */
+  timeToRecoverMs: number | null;
+  criterion: string;
+}
+
+export interface TimelinePoint {
+  t: number;
+  requests: number;
+  errors: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface SampleColumns {
+  /** Start of each request, ms from the scenario's start. */
+  t: number[];
+  /** Latency in ms (µs resolution). */
+  latencyMs: number[];
+  /** HTTP status, 0 for a network error or timeout. */
+  status: number[];
+  /** Whether the request met the scenario's definition of success. */
+  ok: boolean[];
+}
+
+/** Writes the journal atomically (a reader never sees half a file). */
+export function writeJournal(file: string, journal: RunJournal): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(journal, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+/** Reads and checks a journal: a file of another schema gets one clear error naming it. */
+export function readJournal(file: string): RunJournal {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ValidationError(file, [
+      { path: "", message: `not readable JSON: ${(error as Error).message}` },
+    ]);
+  }
+  const problems = journalProblems(data);
+  if (problems.length)
+    throw new ValidationError(file, problems, "point at a results.json written by hivestorm");
+  return data as RunJournal;
+}
+
+function journalProblems(data: unknown): { path: string; message: string }[] {
+  if (typeof data !== "object" || data === null) return [{ path: "", message: "expected a JSON object" }];
+  const d = data as Record<string, unknown>;
+  const problems: { path: string; message: string }[] = [];
+  if (d.schema !== JOURNAL_SCHEMA)
+    problems.push({
+      path: "schema",
+      message: `expected "${JOURNAL_SCHEMA}", found ${JSON.stringify(d.schema)}`,
+    });
+  if (typeof d.runId !== "string") problems.push({ path: "runId", message: "expected a string" });
+  if (!Array.isArray(d.scenarios)) problems.push({ path: "scenarios", message: "expected an array" });
+  return problems;
+}
