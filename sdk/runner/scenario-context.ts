@@ -1,0 +1,42 @@
+// What a scenario's own steps get: the system, the chaos context, a place to record what they saw.
+import type { ChaosContext } from "../chaos/context.ts";
+import type { FaultHandle, FaultSpec } from "../chaos/fault.ts";
+import type { Duration } from "../core/duration.ts";
+import type { InstanceInfo, SystemDefinition } from "../system/definition.ts";
+import type { ScenarioDefinition } from "./scenario.ts";
+
+export interface ServiceHandle {
+  name: string;
+  /** The service's own address. */
+  url: string;
+  /** The address clients use (its proxy's when it has one). */
+  clientUrl: string;
+  pid?: number;
+}
+
+export interface SystemHandle {
+  definition: SystemDefinition;
+  services: Record<string, ServiceHandle>;
+  /** Instances behind a service (e.g. a hive's workers), as the definition lists them. */
+  instances(service: string): Promise<InstanceInfo[]>;
+  target: "process" | "docker";
+}
+
+export interface ScenarioContext {
+  readonly scenario: ScenarioDefinition;
+  readonly system: SystemHandle;
+  readonly chaos: ChaosContext;
+  readonly signal: AbortSignal;
+  /** Applies a fault in this scenario (recorded as a fault window, reverted at the end whatever happens). */
+  apply(spec: FaultSpec): Promise<FaultHandle>;
+  /** Sleeps for a time-scaled duration; returns early when the run is aborted. */
+  sleep(duration: Duration): Promise<void>;
+  /** One line into the run log and the live progress. */
+  log(message: string): void;
+  /** A sentence for the report ("OOM produced by a cgroup memory limit of 64 MiB"). */
+  note(text: string): void;
+  /** A value the scenario's checks read as observations.data[key]. */
+  record(key: string, value: unknown): void;
+  /** Attaches a load engine's result to the scenario (load scenarios). */
+  setLoad(result: unknown): void;
+}

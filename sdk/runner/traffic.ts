@@ -1,0 +1,117 @@
+// Background traffic that samples a system's steady state while faults come and go: an open loop at a fixed
+// rate, each request timed from its scheduled start (a stall cannot hide behind a slow sender), with a hard
+// per-request timeout so that a hang is recorded as a failure instead of stopping the sampling.
+import { Agent, request } from "undici";
+
+export interface TrafficRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface Sample {
+  /** Scheduled start, epoch ms. */
+  start: number;
+  latencyMs: number;
+  /** HTTP status; 0 for a network error or a timeout. */
+  status: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface TrafficOptions {
+  rate: number;
+  timeoutMs: number;
+  /** Whether a response counts as a success; default 2xx/3xx (k6's definition). */
+  ok?: (status: number) => boolean;
+  /** Requests in flight are capped; beyond it a start is recorded as failed ("dropped"), never queued. */
+  maxInFlight?: number;
+}
+
+export class Traffic {
+  readonly samples: Sample[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = new Set<Promise<void>>();
+  readonly #pendingStarts = new Set<number>();
+  readonly #agent = new Agent({ keepAliveTimeout: 2000, connections: 256 });
+
+  constructor(
+    readonly req: TrafficRequest,
+    readonly options: TrafficOptions,
+  ) {}
+
+  start(): void {
+    const interval = 1000 / this.options.rate;
+    const t0 = performance.now();
+    const epoch0 = Date.now();
+    let n = 0;
+    const tick = () => {
+      // Catch up on every start that is due, so a blocked event loop shows as latency, not as fewer samples.
+      const now = performance.now();
+      while (t0 + n * interval <= now) {
+        this.#fire(epoch0 + n * interval, t0 + n * interval);
+        n++;
+      }
+      this.#timer = setTimeout(tick, Math.max(0, t0 + n * interval - performance.now()));
+    };
+    tick();
+  }
+
+  /** Stops sending and waits (bounded by the request timeout) for requests in flight. */
+  async stop(): Promise<Sample[]> {
+    clearTimeout(this.#timer);
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#agent.close().catch(() => {});
+    this.samples.sort((a, b) => a.start - b.start);
+    return this.samples;
+  }
+
+  /** Start of the oldest request still in flight (epoch ms), or now: samples before it are all complete. */
+  settledUntil(): number {
+    let oldest = Date.now();
+    for (const s of this.#pendingStarts) if (s < oldest) oldest = s;
+    return oldest;
+  }
+
+  /** Samples whose start is in [from, to). */
+  between(from: number, to: number): Sample[] {
+    return this.samples.filter((s) => s.start >= from && s.start < to);
+  }
+
+  #fire(start: number, perfStart: number): void {
+    if (this.#inFlight.size >= (this.options.maxInFlight ?? 1000)) {
+      this.samples.push({ start, latencyMs: 0, status: 0, ok: false, error: "dropped" });
+      return;
+    }
+    const isOk = this.options.ok ?? ((s: number) => s >= 200 && s < 400);
+    this.#pendingStarts.add(start);
+    const p = (async () => {
+      let status = 0;
+      let error: string | undefined;
+      try {
+        const res = await request(this.req.url, {
+          method: this.req.method as "GET",
+          headers: this.req.headers,
+          body: this.req.body,
+          dispatcher: this.#agent,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+          headersTimeout: this.options.timeoutMs,
+          bodyTimeout: this.options.timeoutMs,
+        });
+        status = res.statusCode;
+        await res.body.text();
+      } catch (e) {
+        const err = e as Error & { code?: string };
+        error =
+          err.name === "TimeoutError" || err.name === "AbortError" ? "timeout" : (err.code ?? err.message);
+        status = 0;
+      }
+      const latencyMs = performance.now() - perfStart;
+      this.samples.push({ start, latencyMs, status, ok: status !== 0 && isOk(status), error });
+      this.#pendingStarts.delete(start);
+    })();
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+  }
+}

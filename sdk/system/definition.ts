@@ -1,0 +1,81 @@
+// The system under test, as a team declares it in hivestorm.config.ts: its services, how each starts and stops
+// (or where it already runs), its health probe, and the Toxiproxy proxy in front of it.
+import type { Duration } from "../core/duration.ts";
+
+export interface SystemOptions {
+  /** Bug switches for the demo (`--demo-bug`); a config for another system may ignore them. */
+  demoBugs: string[];
+  target: "process" | "docker";
+  /** Where services should write their logs; the runner collects them into run.log. */
+  logDir: string;
+  /** The project root (where hivestorm.config.ts lives). */
+  root: string;
+}
+
+export interface ServiceDefinition {
+  /** Command that starts the service (argv). Without it the service must already run at `url`. */
+  command?: string[];
+  env?: Record<string, string>;
+  /** The service's own address. */
+  url: string;
+  /** Health probe path (GET, 2xx = healthy); default "/health". */
+  health?: string;
+  /** A Toxiproxy proxy in front of the service: clients (and other services) use `listen`. */
+  proxy?: { listen: string };
+  /** How long the service may take to become healthy; default "20s". */
+  startTimeout?: Duration;
+  /** SIGTERM, then SIGKILL after this grace; default "5s". */
+  stopGrace?: Duration;
+  /** Log files the service writes (collected into run.log). */
+  logFiles?: string[];
+  /** Instances behind the service (e.g. the workers a hive spawned), for process and container faults. */
+  instances?: () => Promise<InstanceInfo[]>;
+  /** For `--target docker`: run this image instead of the command (host network). */
+  docker?: { image: string; cmd: string[]; memoryBytes?: number };
+}
+
+export interface InstanceInfo {
+  id: string;
+  pid?: number;
+  url?: string;
+  state?: string;
+  container?: string;
+  [key: string]: unknown;
+}
+
+/** The background traffic a scenario samples steady state with. */
+export interface TrafficDefinition {
+  /** The service to send it to (through its proxy when it has one). */
+  service: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Requests per second; default 20. */
+  rate?: number;
+  /** A request slower than this counts as failed (status 0, "timeout"); default "10s". */
+  timeout?: Duration;
+}
+
+export interface SystemDefinition {
+  name: string;
+  /** Started in declaration order, stopped in reverse. */
+  services: Record<string, ServiceDefinition>;
+  traffic: TrafficDefinition;
+}
+
+export type SystemConfig = SystemDefinition | ((options: SystemOptions) => SystemDefinition);
+
+/** Declares the system; `export default defineSystem(...)` in hivestorm.config.ts. */
+export function defineSystem(config: SystemConfig): SystemConfig {
+  return config;
+}
+
+export function resolveSystem(config: SystemConfig, options: SystemOptions): SystemDefinition {
+  return typeof config === "function" ? config(options) : config;
+}
+
+/** The address clients use: the proxy's when there is one. */
+export function clientUrl(service: ServiceDefinition): string {
+  return service.proxy ? `http://${service.proxy.listen}` : service.url;
+}

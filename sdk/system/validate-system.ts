@@ -1,0 +1,66 @@
+import { durationProblem } from "../core/duration.ts";
+import { type Problem, ValidationError } from "../core/errors.ts";
+import { hostOf, isLoopbackHost } from "../core/loopback.ts";
+import type { SystemDefinition } from "./definition.ts";
+
+/** Checks a system definition; every problem at once, naming the config file. */
+export function validateSystem(file: string, system: SystemDefinition, allowNonLoopback = false): void {
+  const problems: Problem[] = [];
+  if (!system || typeof system !== "object")
+    throw new ValidationError(file, [
+      { path: "", message: "expected a system definition (defineSystem({...}))" },
+    ]);
+  if (typeof system.name !== "string" || !system.name)
+    problems.push({ path: "name", message: "expected a non-empty string" });
+  const services = system.services ?? {};
+  if (Object.keys(services).length === 0)
+    problems.push({ path: "services", message: "declare at least one service" });
+  for (const [name, s] of Object.entries(services)) {
+    const at = `services.${name}`;
+    let url: URL | undefined;
+    try {
+      url = new URL(s.url);
+    } catch {
+      problems.push({ path: `${at}.url`, message: `expected an http URL, found ${JSON.stringify(s.url)}` });
+    }
+    if (url && !allowNonLoopback && !isLoopbackHost(url.hostname))
+      problems.push({
+        path: `${at}.url`,
+        message: `${url.hostname} is not loopback (pass --allow-non-loopback to allow it)`,
+      });
+    if (
+      s.command !== undefined &&
+      (!Array.isArray(s.command) || s.command.length === 0 || s.command.some((c) => typeof c !== "string"))
+    )
+      problems.push({ path: `${at}.command`, message: "expected a non-empty array of strings (argv)" });
+    if (s.proxy) {
+      if (typeof s.proxy.listen !== "string" || !/:\d+$/.test(s.proxy.listen))
+        problems.push({
+          path: `${at}.proxy.listen`,
+          message: `expected host:port, found ${JSON.stringify(s.proxy.listen)}`,
+        });
+      else if (!allowNonLoopback && !isLoopbackHost(hostOf(s.proxy.listen)))
+        problems.push({ path: `${at}.proxy.listen`, message: "must be a loopback address" });
+    }
+    for (const key of ["startTimeout", "stopGrace"] as const) {
+      const p = s[key] === undefined ? undefined : durationProblem(s[key], { positive: true });
+      if (p) problems.push({ path: `${at}.${key}`, message: p });
+    }
+  }
+  const t = system.traffic;
+  if (!t) problems.push({ path: "traffic", message: "declare the background traffic: { service, path }" });
+  else {
+    if (!services[t.service])
+      problems.push({
+        path: "traffic.service",
+        message: `unknown service ${JSON.stringify(t.service)}; declared: ${Object.keys(services).join(", ")}`,
+      });
+    if (typeof t.path !== "string" || !t.path.startsWith("/"))
+      problems.push({ path: "traffic.path", message: 'expected a path starting with "/"' });
+    if (t.rate !== undefined && !(t.rate > 0 && t.rate <= 1000))
+      problems.push({ path: "traffic.rate", message: "expected requests per second in (0, 1000]" });
+    const p = t.timeout === undefined ? undefined : durationProblem(t.timeout, { positive: true });
+    if (p) problems.push({ path: "traffic.timeout", message: p });
+  }
+  if (problems.length) throw new ValidationError(file, problems);
+}
