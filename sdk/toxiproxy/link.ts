@@ -1,0 +1,214 @@
+// One direction of one proxied connection: source socket ─▶ stage ─▶ stage ─▶ … ─▶ destination socket.
+// With no stage the bytes go straight to the destination (the hot path: no timers, no promises, no clocks);
+// stages are spliced in and out of live links when toxics are added, updated or removed.
+import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { ToxicDefinition } from "./toxic-definition.ts";
+import type { Chunk, PipeOutput, ToxicPipe } from "./toxics/toxic.ts";
+
+// Bytes a link may hold inside its stages before it stops reading its source (upstream: 1024 × 32 KiB).
+const HIGH_WATER = 32 * 1024 * 1024;
+const LOW_WATER = HIGH_WATER / 2;
+
+export interface LinkHooks {
+  /** EOF left the end of the chain: close the destination and end the other direction. */
+  finished(link: Link): void;
+  /** A toxic asked for a TCP reset of the whole connection. */
+  reset(): void;
+}
+
+/** A toxic rolls for each link when its stage starts: toxicity 0 (or less) never applies, 1 always does. */
+function rolls(toxicity: number): boolean {
+  return toxicity > 0 && Math.random() < toxicity;
+}
+
+class Stage {
+  next: Stage | undefined;
+  pipe: ToxicPipe | undefined;
+  definition!: ToxicDefinition;
+  inputEnded = false;
+  outputEnded = false;
+  dead = false;
+  readonly out: PipeOutput;
+
+  constructor(
+    private readonly link: Link,
+    definition: ToxicDefinition,
+    private readonly state: object | undefined,
+  ) {
+    this.out = {
+      emit: (chunk) => this.emit(chunk),
+      end: () => this.endOutput(),
+      discard: (bytes) => this.link.discard(bytes),
+      reset: () => {
+        if (!this.dead) this.link.hooks.reset();
+      },
+    };
+    this.start(definition);
+  }
+
+  start(definition: ToxicDefinition): void {
+    this.definition = definition;
+    this.pipe = rolls(definition.toxicity)
+      ? definition.kind.start(definition.attributes, this.out, this.state)
+      : undefined;
+  }
+
+  push(chunk: Chunk): void {
+    if (this.outputEnded || this.dead) this.link.discard(chunk.data.length);
+    else if (this.pipe) this.pipe.push(chunk);
+    else this.emit(chunk);
+  }
+
+  end(): void {
+    if (this.inputEnded) return;
+    this.inputEnded = true;
+    if (this.pipe) this.pipe.end();
+    else this.endOutput();
+  }
+
+  emit(chunk: Chunk): void {
+    if (this.outputEnded || this.dead) this.link.discard(chunk.data.length);
+    else if (this.next) this.next.push(chunk);
+    else this.link.deliver(chunk.data);
+  }
+
+  endOutput(): void {
+    if (this.outputEnded || this.dead) return;
+    this.outputEnded = true;
+    if (this.next) this.next.end();
+    else this.link.finish();
+  }
+}
+
+export class Link {
+  private readonly stages: Stage[] = [];
+  private readonly states = new Map<string, object>();
+  private inflight = 0;
+  private waitingDrain = false;
+  private paused = false;
+  private inputEnded = false;
+  private finished = false;
+
+  constructor(
+    readonly source: Socket,
+    readonly dest: Socket,
+    readonly hooks: LinkHooks,
+    toxics: readonly ToxicDefinition[],
+  ) {
+    for (const t of toxics) this.addToxic(t);
+    source.on("data", this.onData);
+    source.on("end", this.sourceEnded);
+    source.on("close", this.sourceEnded);
+    dest.on("drain", this.onDrain);
+  }
+
+  addToxic(definition: ToxicDefinition): void {
+    if (this.finished) return;
+    const kind = definition.kind;
+    let state = this.states.get(definition.name);
+    if (state === undefined && kind.newState) {
+      state = kind.newState();
+      this.states.set(definition.name, state);
+    }
+    const stage = new Stage(this, definition, state);
+    const last = this.stages.at(-1);
+    if (last) last.next = stage;
+    this.stages.push(stage);
+    if (this.inputEnded && last === undefined) stage.end();
+  }
+
+  updateToxic(definition: ToxicDefinition): void {
+    const stage = this.stages.find((s) => s.definition.name === definition.name);
+    if (stage === undefined || stage.dead) return;
+    stage.pipe?.stop();
+    stage.start(definition);
+    if (stage.inputEnded && !stage.outputEnded) {
+      if (stage.pipe) stage.pipe.end();
+      else stage.endOutput();
+    }
+  }
+
+  removeToxic(name: string): void {
+    const i = this.stages.findIndex((s) => s.definition.name === name);
+    if (i < 0) return;
+    const stage = this.stages[i];
+    stage.pipe?.stop(); // held data goes on, not to the floor
+    if ((stage.pipe && stage.definition.kind.closesOnRemove) || stage.inputEnded) stage.endOutput();
+    stage.dead = true;
+    if (i > 0) this.stages[i - 1].next = stage.next;
+    this.stages.splice(i, 1);
+    this.states.delete(name);
+  }
+
+  /** Stops every stage's timers; whatever they held is dropped (the connection is going away). */
+  dispose(): void {
+    this.finished = true;
+    for (const stage of this.stages) {
+      stage.dead = true;
+      stage.pipe?.stop();
+    }
+    this.stages.length = 0;
+  }
+
+  /** The other direction closed this link's source. */
+  readonly sourceEnded = (): void => {
+    if (this.inputEnded) return;
+    this.inputEnded = true;
+    const head = this.stages[0];
+    if (head) head.end();
+    else this.finish();
+  };
+
+  deliver(data: Buffer): void {
+    this.inflight -= data.length;
+    this.write(data);
+    this.updateFlow();
+  }
+
+  discard(bytes: number): void {
+    this.inflight -= bytes;
+    this.updateFlow();
+  }
+
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.hooks.finished(this);
+  }
+
+  private readonly onData = (data: Buffer): void => {
+    if (this.inputEnded) return;
+    const head = this.stages[0];
+    if (head === undefined) {
+      this.write(data);
+      return;
+    }
+    this.inflight += data.length;
+    head.push({ data, at: performance.now() });
+    if (this.inflight > HIGH_WATER) this.updateFlow();
+  };
+
+  private write(data: Buffer): void {
+    const dest = this.dest;
+    if (dest.destroyed || dest.writableEnded) return;
+    if (!dest.write(data) && !this.waitingDrain) {
+      this.waitingDrain = true;
+      this.updateFlow();
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    this.waitingDrain = false;
+    this.updateFlow();
+  };
+
+  private updateFlow(): void {
+    const pause =
+      this.waitingDrain || this.inflight > HIGH_WATER || (this.paused && this.inflight > LOW_WATER);
+    if (pause === this.paused) return;
+    this.paused = pause;
+    if (pause) this.source.pause();
+    else this.source.resume();
+  }
+}

@@ -1,0 +1,58 @@
+import { performance } from "node:perf_hooks";
+import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+
+// A timer fires about 1 ms late; releasing a chunk this close to its due time keeps the mean on target.
+const EARLY_MS = 0.5;
+
+/** Delays each chunk to (its time + latency ± jitter), in order; a chunk queued behind another is not delayed twice. */
+class LatencyPipe implements ToxicPipe {
+  private readonly queue: Chunk[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ended = false;
+  private lastDue = 0;
+
+  constructor(
+    private readonly latency: number,
+    private readonly jitter: number,
+    private readonly out: PipeOutput,
+  ) {}
+
+  push(chunk: Chunk): void {
+    let delay = this.latency;
+    if (this.jitter > 0) delay += Math.floor(Math.random() * 2 * this.jitter) - this.jitter;
+    // Never reorder: a chunk is due no earlier than the one before it.
+    const due = Math.max(chunk.at + Math.max(0, delay), this.lastDue);
+    this.lastDue = due;
+    this.queue.push({ data: chunk.data, at: due });
+    if (this.queue.length === 1) this.release();
+  }
+
+  end(): void {
+    this.ended = true;
+    if (this.queue.length === 0) this.out.end();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const chunk of this.queue.splice(0)) this.out.emit(chunk);
+  }
+
+  private readonly release = (): void => {
+    this.timer = undefined;
+    const now = performance.now();
+    while (this.queue.length > 0 && this.queue[0].at <= now + EARLY_MS) this.out.emit(this.queue.shift()!);
+    if (this.queue.length > 0) this.timer = setTimeout(this.release, this.queue[0].at - now);
+    else if (this.ended) this.out.end();
+  };
+}
+
+export const latency: ToxicKind = {
+  type: "latency",
+  goStruct: "LatencyToxic",
+  attributes: [
+    { name: "latency", goType: "int64", default: 0 },
+    { name: "jitter", goType: "int64", default: 0 },
+  ],
+  start: (a: Attributes, out) => new LatencyPipe(a.latency, a.jitter, out),
+};

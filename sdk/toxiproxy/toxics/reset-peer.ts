@@ -1,0 +1,41 @@
+import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+
+/**
+ * Waits for the first chunk (or EOF) in its direction, discards it, and `timeout` ms later closes both sockets
+ * with a TCP RST. An idle connection is never reset.
+ */
+class ResetPeerPipe implements ToxicPipe {
+  private timer: NodeJS.Timeout | undefined;
+  private fired = false;
+
+  constructor(
+    private readonly timeout: number,
+    private readonly out: PipeOutput,
+  ) {}
+
+  push(chunk: Chunk): void {
+    this.out.discard(chunk.data.length);
+    this.arm();
+  }
+
+  end(): void {
+    this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    if (this.fired) return;
+    this.fired = true;
+    this.timer = setTimeout(() => this.out.reset(), Math.max(0, this.timeout));
+  }
+}
+
+export const resetPeer: ToxicKind = {
+  type: "reset_peer",
+  goStruct: "ResetToxic",
+  attributes: [{ name: "timeout", goType: "int64", default: 0 }],
+  start: (a: Attributes, out) => new ResetPeerPipe(a.timeout, out),
+};
