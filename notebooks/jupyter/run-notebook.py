@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Executes one notebook headless with Debian's nbclient and checks its outputs.
+
+Why not `jupyter nbconvert --execute`: the Deno kernel (2.9) sometimes publishes `status: idle` on iopub
+before the cell's last outputs; nbclient stops reading at idle and silently drops them (20-30% of runs, exit
+code 0). This client keeps draining iopub for NB_IOPUB_GRACE seconds after idle (0.2 s by default; late
+messages were seen at most 0.2 ms late).
+
+Checks, each a failure (exit 1) naming the cell:
+  - a cell error (nbclient raises it) or an `error` output;
+  - a code cell without any output, unless tagged `no-output`;
+  - a code cell tagged `chart` without an image output (image/svg+xml or image/png).
+
+Usage: run-notebook.py IN.ipynb OUT.ipynb [KERNEL_NAME]   (the kernel name defaults to the notebook's own)
+"""
+import asyncio
+import os
+import queue
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError
+from nbclient.util import ensure_async
+
+GRACE_S = float(os.environ.get("NB_IOPUB_GRACE", "0.2"))
+CELL_TIMEOUT_S = int(os.environ.get("NB_CELL_TIMEOUT", "120"))
+IMAGE_TYPES = ("image/svg+xml", "image/png")
+
+
+class GraceClient(NotebookClient):
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        assert self.kc is not None
+        loop = asyncio.get_running_loop()
+        deadline = None
+        while True:
+            timeout = None if deadline is None else max(0.0, deadline - loop.time())
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=timeout))
+            except queue.Empty:
+                return
+            if msg["parent_header"].get("msg_id") != parent_msg_id:
+                continue
+            try:
+                self.process_message(msg, cell, cell_index)
+            except CellExecutionComplete:
+                if deadline is None:
+                    deadline = loop.time() + GRACE_S
+
+
+def output_problems(nb):
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        tags = cell.metadata.get("tags", [])
+        first = cell.source.strip().splitlines()[0][:70]
+        where = f"cell {index} ({first})"
+        outputs = cell.get("outputs", [])
+        for out in outputs:
+            if out.output_type == "error":
+                problems.append(f"{where}: {out.ename}: {out.evalue}")
+            if out.output_type == "stream" and out.name == "stderr":
+                problems.append(f"{where}: wrote to stderr: {out.text.strip()[:300]}")
+        if not outputs and "no-output" not in tags:
+            problems.append(f"{where}: produced no output")
+        if "chart" in tags and not any(
+            t in out.get("data", {}) for out in outputs for t in IMAGE_TYPES
+        ):
+            problems.append(f"{where}: tagged chart but produced no image output")
+    return problems
+
+
+def main(argv):
+    if len(argv) not in (3, 4):
+        print(__doc__, file=sys.stderr)
+        return 2
+    source, target = argv[1], argv[2]
+    nb = nbformat.read(source, as_version=4)
+    kernel = argv[3] if len(argv) == 4 else nb.metadata.get("kernelspec", {}).get("name", "deno")
+    client = GraceClient(
+        nb,
+        kernel_name=kernel,
+        timeout=CELL_TIMEOUT_S,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(source))}},
+    )
+    failed = None
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        failed = str(error).strip().splitlines()
+    nbformat.write(nb, target)
+    problems = output_problems(nb)
+    if failed:
+        problems.insert(0, "a cell raised: " + " | ".join(line for line in failed if line)[:1500])
+    if problems:
+        print(f"{source}: {len(problems)} problem(s):", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"{source}: executed, {sum(c.cell_type == 'code' for c in nb.cells)} code cells, outputs complete")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
