@@ -193,7 +193,10 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
       await abortableSleep(250, o.signal);
       // Only finished requests can vouch for recovery: stop at the oldest one still in flight.
       const cols = columns(traffic.samples, startedAt);
-      ttr = timeToRecover(cols, revertAt - startedAt, { ...criterion, endMs: traffic.settledUntil() - startedAt - 1 });
+      ttr = timeToRecover(cols, revertAt - startedAt, {
+        ...criterion,
+        endMs: traffic.settledUntil() - startedAt - 1,
+      });
       if (ttr !== null && ttr <= deadlineMs) break;
       ttr = null;
     }

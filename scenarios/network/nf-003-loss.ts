@@ -1,0 +1,17 @@
+#!/usr/bin/env -S npx tsx
+// NF-003: "30% packet loss". Toxiproxy works on connections, so 30% of the queen → hive connections are cut.
+import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
+
+export const scenario = defineScenario({
+  id: "NF-003",
+  name: "Packet loss (30% of connections cut)",
+  suite: "chaos",
+  category: "network",
+  expected:
+    "With 30% of queen → hive connections cut, the queen's retries keep the success rate >= 97%, and it recovers",
+  fault: chaos.network.loss(0.3).on("hive"),
+  duration: "30s",
+  expect: [expect.successRate("during", 0.97), expect.recovered()],
+});
+
+await runIfMain(import.meta, scenario);

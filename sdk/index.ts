@@ -1,0 +1,27 @@
+// hivestorm's one public entry. Named exports only.
+import { network } from "./chaos/network/index.ts";
+
+/** The fluent fault API: `chaos.network.latency(500).jitter(100).on("queen").for("60s")`. */
+export const chaos = { network };
+
+export { type ChaosContext, createChaosContext, setChaosContext } from "./chaos/context.ts";
+export { applyFault, applyFor, type FaultHandle, type FaultSpec } from "./chaos/fault.ts";
+export { DownFault, ToxicFault } from "./chaos/network/index.ts";
+export { type Duration, formatDuration, parseDuration, setTimeScale } from "./core/duration.ts";
+export * from "./core/errors.ts";
+export type * from "./core/journal.ts";
+export { readJournal } from "./core/journal.ts";
+export { CleanupLedger } from "./core/ledger.ts";
+export { parseRunAllArgs, type RunAllArgs, USAGE } from "./runner/args.ts";
+export { type Check, expect, type Observations } from "./runner/expect.ts";
+export { runAll } from "./runner/run-all.ts";
+export { runIfMain } from "./runner/run-if-main.ts";
+export { defineScenario, type Requirement, type ScenarioDefinition } from "./runner/scenario.ts";
+export type { ScenarioContext } from "./runner/scenario-context.ts";
+export {
+  defineSystem,
+  type InstanceInfo,
+  type ServiceDefinition,
+  type SystemDefinition,
+} from "./system/definition.ts";
+export { startToxiproxy } from "./toxiproxy/server.ts";

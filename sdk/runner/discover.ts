@@ -1,0 +1,89 @@
+// Finds scenario files under scenarios/ (TypeScript files exporting `scenario`, and JSON files in the rbee plan's
+// format) and loads them. The runner never imports a scenario by name: adding a file adds a scenario.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
+import { parseJsonScenario } from "./json-scenario.ts";
+import type { ScenarioDefinition } from "./scenario.ts";
+
+export interface DiscoveredScenario {
+  file: string;
+  definition: ScenarioDefinition;
+}
+
+export function scenarioFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(ts|json)$/.test(name) && !name.endsWith(".d.ts") && !name.startsWith("_")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Loads every scenario; all invalid files are reported together and nothing runs. */
+export async function discoverScenarios(
+  root: string,
+  dir = join(root, "scenarios"),
+): Promise<DiscoveredScenario[]> {
+  const found: DiscoveredScenario[] = [];
+  const errors: string[] = [];
+  for (const path of scenarioFiles(dir)) {
+    const file = relative(root, path);
+    try {
+      if (path.endsWith(".json"))
+        found.push({ file, definition: parseJsonScenario(file, readFileSync(path, "utf8")) });
+      else {
+        const mod = (await import(pathToFileURL(path).href)) as { scenario?: ScenarioDefinition };
+        if (!mod.scenario)
+          throw new ValidationError(file, [
+            {
+              path: "scenario",
+              message: "the file exports no `scenario` (export const scenario = defineScenario({...}))",
+            },
+          ]);
+        const problems = definitionProblems(mod.scenario);
+        if (problems.length) throw new ValidationError(file, problems);
+        found.push({ file, definition: mod.scenario });
+      }
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const s of found) {
+    const other = seen.get(s.definition.id);
+    if (other) errors.push(`duplicate scenario id ${s.definition.id} in ${other} and ${s.file}`);
+    seen.set(s.definition.id, s.file);
+  }
+  if (errors.length)
+    throw new HivestormError(
+      "E_SCENARIOS",
+      `${errors.length} scenario file(s) are invalid; nothing was run:\n${errors.join("\n")}`,
+    );
+  return found;
+}
+
+export function definitionProblems(d: ScenarioDefinition): Problem[] {
+  const problems: Problem[] = [];
+  if (!d.id) problems.push({ path: "id", message: "missing" });
+  if (!d.name) problems.push({ path: "name", message: "missing" });
+  if (!["chaos", "load", "stress"].includes(d.suite))
+    problems.push({
+      path: "suite",
+      message: `expected chaos, load or stress, found ${JSON.stringify(d.suite)}`,
+    });
+  if (!d.expected) problems.push({ path: "expected", message: "state the expected behaviour in words" });
+  if (!Array.isArray(d.expect) || (d.expect.length === 0 && !d.run))
+    problems.push({
+      path: "expect",
+      message: "declare at least one check: a scenario that only ran has not passed",
+    });
+  for (const [i, f] of (Array.isArray(d.fault) ? d.fault : d.fault ? [d.fault] : []).entries())
+    for (const p of f.validate()) problems.push({ path: `fault[${i}].${p.path}`, message: p.message });
+  return problems;
+}

@@ -1,0 +1,210 @@
+// Scenarios as JSON, in the rbee plan's format plus what a judgement needs, so that adding a file adds a
+// scenario with no code change:
+//   {"id", "name", "toxic", "attributes", "duration_seconds", "expected_behavior",
+//    "target"?, "stream"?, "toxicity"?, "category"?, "expect": {...}, "recovery_deadline_seconds"?}
+
+import type { FaultSpec } from "../chaos/fault.ts";
+import { network } from "../chaos/network/index.ts";
+import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
+import { type Problem, ValidationError } from "../core/errors.ts";
+import { type Check, expect } from "./expect.ts";
+import type { ScenarioDefinition } from "./scenario.ts";
+
+const TOXICS: Record<string, (a: Record<string, number>) => FaultSpec & { on(s: string): FaultSpec }> = {
+  latency: (a) => network.latency(a.latency).jitter(a.jitter ?? 0),
+  bandwidth: (a) => network.bandwidth(a.rate),
+  timeout: (a) => network.timeout(a.timeout ?? 0),
+  reset_peer: (a) => network.reset(a.timeout ?? 0),
+  slicer: (a) => network.slice(a.average_size, a.size_variation ?? 0, a.delay ?? 0),
+  limit_data: (a) => network.limitData(a.bytes),
+  slow_close: (a) => network.slowClose(a.delay),
+  partition: () => network.partition(),
+  down: () => network.down(),
+};
+
+const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
+  success_rate_during: fraction,
+  success_rate_after: fraction,
+  max_success_rate_during: fraction,
+  p95_during_below_ms: positive,
+  p99_during_below_ms: positive,
+  max_latency_during_ms: positive,
+  p95_increase_min_ms: nonNegative,
+  p95_increase_max_ms: nonNegative,
+  failures_answered_with: (v) =>
+    Array.isArray(v) && v.length > 0 && v.every((s) => Number.isInteger(s) && s >= 100 && s < 600)
+      ? undefined
+      : "expected a non-empty array of HTTP status codes",
+  recovered: (v) => (typeof v === "boolean" ? undefined : "expected true or false"),
+};
+
+const TOP_KEYS = new Set([
+  "id",
+  "name",
+  "toxic",
+  "attributes",
+  "duration_seconds",
+  "expected_behavior",
+  "target",
+  "stream",
+  "toxicity",
+  "category",
+  "suite",
+  "expect",
+  "recovery_deadline_seconds",
+  "baseline_seconds",
+  "$schema",
+]);
+
+/** Parses one JSON scenario file's content; throws one ValidationError naming the file and every bad field. */
+export function parseJsonScenario(file: string, text: string): ScenarioDefinition {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(file, [{ path: "", message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ValidationError(file, [{ path: "", message: "expected a JSON object" }]);
+  const j = raw as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const need = (key: string, ok: boolean, message: string) => {
+    if (!ok) problems.push({ path: key, message });
+  };
+  for (const key of Object.keys(j))
+    if (!TOP_KEYS.has(key)) problems.push({ path: key, message: "unknown field" });
+  need(
+    "id",
+    typeof j.id === "string" && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(j.id),
+    'expected an id such as "NF-006"',
+  );
+  need("name", typeof j.name === "string" && j.name.length > 0, "expected a non-empty string");
+  need(
+    "expected_behavior",
+    typeof j.expected_behavior === "string" && j.expected_behavior.length > 0,
+    "expected a non-empty description",
+  );
+  need(
+    "toxic",
+    typeof j.toxic === "string" && j.toxic in TOXICS,
+    `expected one of ${Object.keys(TOXICS).join(", ")}, found ${JSON.stringify(j.toxic)}`,
+  );
+  need(
+    "duration_seconds",
+    typeof j.duration_seconds === "number" && j.duration_seconds > 0,
+    `expected a number of seconds > 0, found ${JSON.stringify(j.duration_seconds)}`,
+  );
+  const attributes = (j.attributes ?? {}) as Record<string, unknown>;
+  if (typeof attributes !== "object" || Array.isArray(attributes))
+    problems.push({ path: "attributes", message: "expected an object" });
+  else
+    for (const [k, v] of Object.entries(attributes))
+      if (typeof v !== "number")
+        problems.push({ path: `attributes.${k}`, message: `expected a number, found ${JSON.stringify(v)}` });
+  if (j.target !== undefined)
+    need("target", typeof j.target === "string" && j.target.length > 0, "expected a service name");
+  if (j.stream !== undefined)
+    need(
+      "stream",
+      ["upstream", "downstream", "both"].includes(j.stream as string),
+      'expected "upstream", "downstream" or "both"',
+    );
+  if (j.toxicity !== undefined)
+    need(
+      "toxicity",
+      typeof j.toxicity === "number" && j.toxicity >= 0 && j.toxicity <= 1,
+      "expected a probability in [0, 1]",
+    );
+  if (j.recovery_deadline_seconds !== undefined)
+    need(
+      "recovery_deadline_seconds",
+      typeof j.recovery_deadline_seconds === "number" && j.recovery_deadline_seconds > 0,
+      "expected seconds > 0",
+    );
+  if (j.baseline_seconds !== undefined)
+    need(
+      "baseline_seconds",
+      typeof j.baseline_seconds === "number" && j.baseline_seconds > 0,
+      "expected seconds > 0",
+    );
+  const ex = j.expect as Record<string, unknown> | undefined;
+  if (typeof ex !== "object" || ex === null || Array.isArray(ex) || Object.keys(ex).length === 0)
+    problems.push({
+      path: "expect",
+      message: `expected an object with at least one of ${Object.keys(EXPECT_KEYS).join(", ")}: a scenario must be judged`,
+    });
+  else
+    for (const [k, v] of Object.entries(ex)) {
+      const check = EXPECT_KEYS[k];
+      const p = check ? check(v) : `unknown expectation; known: ${Object.keys(EXPECT_KEYS).join(", ")}`;
+      if (p) problems.push({ path: `expect.${k}`, message: p });
+    }
+
+  let fault: FaultSpec | undefined;
+  if (problems.length === 0) {
+    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(
+      (j.target as string) ?? "hive",
+    );
+    const tf = f as ToxicFault;
+    if (j.stream && typeof tf.both === "function")
+      f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();
+    if (j.toxicity !== undefined && typeof tf.toxicity === "function")
+      f = (f as ToxicFault).toxicity(j.toxicity as number);
+    for (const p of f.validate()) problems.push({ path: `attributes.${p.path}`, message: p.message });
+    fault = f;
+  }
+  if (problems.length)
+    throw new ValidationError(file, problems, "fix the fields above; see docs/scenarios.md for the format");
+
+  return {
+    id: j.id as string,
+    name: j.name as string,
+    suite: ((j.suite as string) ?? "chaos") as ScenarioDefinition["suite"],
+    category: (j.category as string) ?? "network",
+    expected: j.expected_behavior as string,
+    fault,
+    duration: (j.duration_seconds as number) * 1000,
+    baseline: j.baseline_seconds === undefined ? undefined : (j.baseline_seconds as number) * 1000,
+    recovery: { deadline: ((j.recovery_deadline_seconds as number) ?? 30) * 1000 },
+    expect: toChecks(ex as Record<string, unknown>),
+  };
+}
+
+function toChecks(ex: Record<string, unknown>): Check[] {
+  const checks: Check[] = [];
+  const n = (k: string) => ex[k] as number;
+  if (ex.success_rate_during !== undefined)
+    checks.push(expect.successRate("during", n("success_rate_during")));
+  if (ex.max_success_rate_during !== undefined)
+    checks.push(expect.successRateAtMost("during", n("max_success_rate_during"), "the fault bites"));
+  if (ex.success_rate_after !== undefined) checks.push(expect.successRate("after", n("success_rate_after")));
+  if (ex.p95_during_below_ms !== undefined)
+    checks.push(expect.latencyBelow("during", "p95", n("p95_during_below_ms")));
+  if (ex.p99_during_below_ms !== undefined)
+    checks.push(expect.latencyBelow("during", "p99", n("p99_during_below_ms")));
+  if (ex.max_latency_during_ms !== undefined)
+    checks.push(expect.latencyBelow("during", "max", n("max_latency_during_ms"), "no request hangs"));
+  if (ex.p95_increase_min_ms !== undefined || ex.p95_increase_max_ms !== undefined)
+    checks.push(
+      expect.latencyIncrease("during", "p95", {
+        min: ex.p95_increase_min_ms as number,
+        max: ex.p95_increase_max_ms as number,
+      }),
+    );
+  if (ex.failures_answered_with !== undefined)
+    checks.push(expect.failuresAnsweredWith("during", ex.failures_answered_with as number[]));
+  if (ex.recovered === true) checks.push(expect.recovered());
+  return checks;
+}
+
+function fraction(v: unknown): string | undefined {
+  return typeof v === "number" && v >= 0 && v <= 1
+    ? undefined
+    : `expected a fraction in [0, 1], found ${JSON.stringify(v)}`;
+}
+function positive(v: unknown): string | undefined {
+  return typeof v === "number" && v > 0 ? undefined : `expected a number > 0, found ${JSON.stringify(v)}`;
+}
+function nonNegative(v: unknown): string | undefined {
+  return typeof v === "number" && v >= 0 ? undefined : `expected a number >= 0, found ${JSON.stringify(v)}`;
+}
