@@ -270,6 +270,7 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<void> {
     await rmdirRetrying(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOENT") throw error;
     });
+    await rmdir(join(root, CGROUP_PARENT)).catch(() => {});
   }
 }
 
