@@ -1,0 +1,57 @@
+// Listening, the ready line and shutdown plumbing shared by the three services.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "./log.ts";
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** `crash-on-emfile`: no handler for accept errors, so EMFILE kills the process. */
+  crashOnEmfile: boolean;
+}
+
+/**
+ * Listens and prints the one ready line `listening http://HOST:PORT` on stdout. Accept errors after that
+ * (EMFILE, ENFILE when descriptors run out) are logged and survived: libuv keeps accepting once descriptors
+ * come back.
+ */
+export async function listen(server: Server, opts: ListenOptions): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const emfile = opts.logger.sampled("emfile");
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    if (opts.crashOnEmfile && (err.code === "EMFILE" || err.code === "ENFILE")) throw err;
+    if (err.code === "EMFILE" || err.code === "ENFILE") emfile({ code: err.code, syscall: err.syscall });
+    else opts.logger.event("server_error", { code: err.code, message: err.message });
+  });
+  // Clients that send garbage or vanish get a 400 or nothing, never a crash.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && err.code !== "ECONNRESET")
+      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  const url = `http://${host}:${port}`;
+  process.stdout.write(`listening ${url}\n`);
+  return url;
+}
+
+/** Started by a parent with an IPC channel (the hive, startDemoRbee): exit with it, never be left behind. */
+export function exitWithParent(onParentGone: () => void): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.on("disconnect", onParentGone);
+}
+
+/** Prints a flag error and exits 2, the usual code for bad usage. */
+export function exitOnBadInput(err: unknown): never {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+}
