@@ -1,0 +1,37 @@
+// The contract between run.ts and an embedded engine: the engine drives load per the resolved plan,
+// reports every request to the recorder, and returns once the plan and its graceful stop are over or the
+// signal fires (then at once, counting what was still in flight as interrupted).
+import type { Recorder } from "../recorder.ts";
+import type { ResolvedPlan } from "../resolve-plan.ts";
+
+export interface EngineContext {
+  plan: ResolvedPlan;
+  recorder: Recorder;
+  /** performance.now() at the start of the run. */
+  t0: number;
+  signal: AbortSignal;
+}
+
+export type Engine = (ctx: EngineContext) => Promise<void>;
+
+/** Resolves after `ms`, or at once when the signal fires. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Resolves when `idle()` turns true (polled), after `ms`, or on abort, whichever comes first. */
+export async function drain(idle: () => boolean, ms: number, signal: AbortSignal): Promise<void> {
+  const end = performance.now() + ms;
+  while (!idle() && !signal.aborted && performance.now() < end) {
+    await sleepUnlessAborted(Math.min(20, end - performance.now()), signal);
+  }
+}

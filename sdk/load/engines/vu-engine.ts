@@ -1,0 +1,77 @@
+// The closed model with think time: virtual users that send, check, pause and loop, on a pooled undici
+// client. autocannon cannot pause between requests (a connection sends its next request as soon as a
+// response completes), so it cannot model users who think; thousands of mostly idle users cost one timer
+// each here, which is how 5000 users with 1 s think time fit on two cores (bench/load.ts).
+import { runChecks } from "../checks.ts";
+import { errorKind } from "../failure.ts";
+import { toSteps } from "../stages.ts";
+import { drain, type EngineContext, sleepUnlessAborted } from "./engine.ts";
+import { createPool, type Reply, send } from "./http-client.ts";
+
+interface Vu {
+  active: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export async function runVus({ plan, recorder, t0, signal }: EngineContext): Promise<void> {
+  const pool = createPool(plan.request.origin, plan.maxUsers, plan.timeoutMs);
+  const wantBody = plan.checks.length > 0;
+  const vus: Vu[] = [];
+  let inFlight = 0;
+  let cancelled = false;
+  let scheduling = true;
+
+  const iterate = (vu: Vu) => {
+    vu.timer = undefined;
+    if (!vu.active || cancelled) return;
+    const start = performance.now();
+    inFlight++;
+    send(pool, plan.request, wantBody, (r: Reply) => {
+      inFlight--;
+      if (cancelled) {
+        recorder.interrupted(1);
+        return;
+      }
+      const latency = performance.now() - start;
+      recorder.record(start, latency, r.status, r.error === undefined ? undefined : errorKind(r.error));
+      if (wantBody) runChecks(plan.checks, r, recorder);
+      if (!vu.active || !scheduling) return;
+      if (plan.thinkTimeMs > 0) vu.timer = setTimeout(iterate, plan.thinkTimeMs, vu);
+      else setImmediate(iterate, vu);
+    });
+  };
+
+  const stopVu = (vu: Vu) => {
+    vu.active = false;
+    if (vu.timer) clearTimeout(vu.timer);
+    vu.timer = undefined;
+  };
+
+  // New users of a step start spread over the step (at most 1 s), as k6 starts them along the ramp line,
+  // instead of all in the same millisecond.
+  const setUsers = (n: number, spreadMs: number) => {
+    const live = vus.filter((v) => v.active);
+    for (let i = live.length - 1; i >= n; i--) stopVu(live[i]);
+    const add = n - live.length;
+    for (let j = 0; j < add; j++) {
+      const vu: Vu = { active: true };
+      vus.push(vu);
+      vu.timer = setTimeout(iterate, (j * spreadMs) / add, vu);
+    }
+  };
+
+  const steps = toSteps(plan.startTarget, plan.stages);
+  for (const step of steps) {
+    const wait = t0 + step.startMs - performance.now();
+    if (wait > 0) await sleepUnlessAborted(wait, signal);
+    if (signal.aborted) break;
+    setUsers(step.users, Math.min(1000, step.endMs - step.startMs));
+  }
+  const left = t0 + plan.totalMs - performance.now();
+  if (left > 0) await sleepUnlessAborted(left, signal);
+  scheduling = false;
+  for (const vu of vus) stopVu(vu);
+  await drain(() => inFlight === 0, signal.aborted ? 0 : plan.gracefulStopMs, signal);
+  cancelled = true;
+  await pool.destroy().catch(() => {});
+}

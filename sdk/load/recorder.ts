@@ -1,0 +1,189 @@
+// Every engine reports requests here, and nothing else measures: one histogram (µs), counters by status
+// and error kind, and per-second windows bucketed by completion time, flushed into the timeline.
+import { isExpectedStatus } from "./failure.ts";
+import { createHistogram, type Histogram, recordMs, summarize } from "./histogram.ts";
+import type { ErrorKind, LatencySummary, LoadSample, LoadTotals, RequestRecord } from "./types.ts";
+
+interface Window {
+  requests: number;
+  errors: number;
+  dropped: number;
+  hist: Histogram;
+}
+
+export interface RecorderOptions {
+  /** performance.now() at the start of the run. */
+  t0: number;
+  /** Planned users or rate at a time (ms from start), for the timeline. */
+  plannedAt: (ms: number) => number;
+  model: "closed" | "open";
+  onSample?: (s: LoadSample) => void;
+  onRequest?: (r: RequestRecord) => void;
+}
+
+export class Recorder {
+  readonly histogram = createHistogram();
+  readonly lag = createHistogram();
+  readonly totals: LoadTotals = {
+    requests: 0,
+    ok: 0,
+    failed: 0,
+    byStatus: {},
+    byKind: {},
+    checks: { passes: 0, fails: 0 },
+    interrupted: 0,
+  };
+  dropped = 0;
+  readonly timeline: LoadSample[] = [];
+  readonly #windows = new Map<number, Window>();
+  // counts by status in a typed array: no string key per request on the hot path
+  readonly #status = new Uint32Array(1000);
+  #current = -1;
+  #currentWindow: Window | undefined;
+  #flushed = 0;
+  readonly #o: RecorderOptions;
+  readonly #epoch: number;
+
+  constructor(options: RecorderOptions) {
+    this.#o = options;
+    this.#epoch = performance.timeOrigin + options.t0;
+  }
+
+  /** A completed request. `start` is performance.now() at its (scheduled) start. */
+  record(start: number, latencyMs: number, status: number, error?: ErrorKind): void {
+    const ok = error === undefined && isExpectedStatus(status);
+    const t = this.totals;
+    t.requests++;
+    if (ok) t.ok++;
+    else t.failed++;
+    if (status >= 0 && status < 1000) this.#status[status]++;
+    else t.byStatus[String(status)] = (t.byStatus[String(status)] ?? 0) + 1;
+    if (error) t.byKind[error] = (t.byKind[error] ?? 0) + 1;
+    recordMs(this.histogram, latencyMs);
+    const w = this.#window(start + latencyMs);
+    w.requests++;
+    if (!ok) w.errors++;
+    recordMs(w.hist, latencyMs);
+    this.#o.onRequest?.({
+      start: this.#epoch + (start - this.#o.t0),
+      latencyMs,
+      status,
+      ok,
+      ...(error ? { error } : {}),
+    });
+  }
+
+  check(passed: boolean): void {
+    if (passed) this.totals.checks.passes++;
+    else this.totals.checks.fails++;
+  }
+
+  /** An arrival that could not start (open model, in-flight cap reached), at performance.now() `at`. */
+  drop(at: number): void {
+    this.dropped++;
+    this.#window(at).dropped++;
+  }
+
+  /** How late a scheduled request was actually sent, ms. */
+  sendLag(ms: number): void {
+    recordMs(this.lag, ms);
+  }
+
+  interrupted(n: number): void {
+    this.totals.interrupted += n;
+  }
+
+  /** Flushes every whole second before `now` (performance.now()) into the timeline. */
+  tick(now: number): void {
+    const upTo = Math.floor((now - this.#o.t0) / 1000);
+    while (this.#flushed < upTo) this.#flush(this.#flushed++, 1);
+  }
+
+  /** Flushes everything, the last window being partial; returns the run's length in ms. */
+  finish(now: number): number {
+    const elapsed = now - this.#o.t0;
+    this.tick(now);
+    const last = elapsed / 1000 - this.#flushed;
+    const pending = [...this.#windows.keys()].filter((i) => i >= this.#flushed).sort((a, b) => a - b);
+    if (last > 0.001 || pending.length > 0) this.#flush(this.#flushed++, Math.max(last, 0.001));
+    // responses completing after the end (drain) are folded into the last window
+    for (const i of pending) if (i >= this.#flushed) this.#fold(i);
+    return elapsed;
+  }
+
+  /** Totals with byStatus filled in from the typed counters. */
+  snapshotTotals(): LoadTotals {
+    const byStatus: Record<string, number> = { ...this.totals.byStatus };
+    this.#status.forEach((n, status) => {
+      if (n > 0) byStatus[String(status)] = n;
+    });
+    return {
+      ...this.totals,
+      byStatus,
+      byKind: { ...this.totals.byKind },
+      checks: { ...this.totals.checks },
+    };
+  }
+
+  latency(): LatencySummary {
+    return summarize(this.histogram);
+  }
+
+  destroy(): void {
+    this.histogram.destroy();
+    this.lag.destroy();
+    for (const w of this.#windows.values()) w.hist.destroy();
+    this.#windows.clear();
+  }
+
+  #window(at: number): Window {
+    const i = Math.max(this.#flushed, Math.floor((at - this.#o.t0) / 1000));
+    if (i === this.#current && this.#currentWindow) return this.#currentWindow;
+    let w = this.#windows.get(i);
+    this.#current = i;
+    if (!w) {
+      w = { requests: 0, errors: 0, dropped: 0, hist: createHistogram() };
+      this.#windows.set(i, w);
+    }
+    this.#currentWindow = w;
+    return w;
+  }
+
+  #flush(i: number, lengthS: number): void {
+    const w = this.#windows.get(i);
+    this.#windows.delete(i);
+    if (i === this.#current) this.#currentWindow = undefined;
+    const planned = this.#o.plannedAt((i + lengthS / 2) * 1000);
+    const pct = (p: number) => (w && w.hist.totalCount > 0 ? w.hist.getValueAtPercentile(p) / 1000 : 0);
+    const sample: LoadSample = {
+      t: i,
+      ...(this.#o.model === "closed" ? { users: Math.round(planned) } : { targetRate: round(planned) }),
+      requests: w?.requests ?? 0,
+      errors: w?.errors ?? 0,
+      rps: round((w?.requests ?? 0) / lengthS),
+      ...(this.#o.model === "open" ? { dropped: w?.dropped ?? 0 } : {}),
+      p50: pct(50),
+      p95: pct(95),
+      p99: pct(99),
+    };
+    w?.hist.destroy();
+    this.timeline.push(sample);
+    this.#o.onSample?.(sample);
+  }
+
+  #fold(i: number): void {
+    const w = this.#windows.get(i);
+    const last = this.timeline.at(-1);
+    if (!w || !last) return;
+    last.requests += w.requests;
+    last.errors += w.errors;
+    if (last.dropped !== undefined) last.dropped += w.dropped;
+    w.hist.destroy();
+    this.#windows.delete(i);
+    if (i === this.#current) this.#currentWindow = undefined;
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
