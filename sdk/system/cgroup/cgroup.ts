@@ -22,7 +22,8 @@ export interface CgroupOptions {
 export interface MemoryEvents {
   /** Processes the kernel OOM killer killed in this cgroup. */
   oomKill: number;
-  /** Times usage hit the limit (v1 memory.failcnt, v2 memory.events max). */
+  /** Times usage hit the limit (v1 memory.failcnt + memory.memsw.failcnt, v2 memory.events max); some kernels
+   * leave the v1 counters at 0, so the OOM evidence uses the peak instead. */
   max: number;
 }
 
@@ -42,6 +43,8 @@ export interface Cgroup {
   setCpuQuota(cpus: number | undefined): Promise<void>;
   memoryUsage(): Promise<number>;
   memoryEvents(): Promise<MemoryEvents>;
+  /** The highest usage seen (v1 memory.max_usage_in_bytes, v2 memory.peak); undefined where not kept. */
+  memoryPeak(): Promise<number | undefined>;
   /** Moves surviving processes back to the cgroups they came from, then removes every directory. */
   remove(): Promise<void>;
 }
@@ -203,13 +206,23 @@ class CgroupHandle implements Cgroup {
     return Number((await readFile(join(this.path, file), "utf8")).trim());
   }
 
+  async memoryPeak(): Promise<number | undefined> {
+    const file = this.version === 1 ? "memory.max_usage_in_bytes" : "memory.peak";
+    const text = await readFile(join(this.path, file), "utf8").catch(() => undefined);
+    return text === undefined ? undefined : Number(text.trim());
+  }
+
   async memoryEvents(): Promise<MemoryEvents> {
     if (this.version === 2) {
       const events = parseKeyValues(await readFile(join(this.path, "memory.events"), "utf8"));
       return { oomKill: events.oom_kill ?? 0, max: events.max ?? 0 };
     }
     const oom = parseKeyValues(await readFile(join(this.path, "memory.oom_control"), "utf8"));
-    const failcnt = Number((await readFile(join(this.path, "memory.failcnt"), "utf8")).trim());
+    // With memory+swap limited too, the memsw counter is the one that fails first.
+    let failcnt = 0;
+    for (const file of ["memory.failcnt", "memory.memsw.failcnt"]) {
+      failcnt += Number((await readFile(join(this.path, file), "utf8").catch(() => "0")).trim());
+    }
     return { oomKill: oom.oom_kill ?? 0, max: failcnt };
   }
 

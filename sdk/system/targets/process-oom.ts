@@ -75,11 +75,13 @@ export async function oomInCgroup(input: CgroupOomInput): Promise<OomResult> {
       });
     }
     const after = await cgroup.memoryEvents();
+    const peak = await cgroup.memoryPeak();
+    const peakFile = support.version === 1 ? "memory.max_usage_in_bytes" : "memory.peak";
     const counter = support.version === 1 ? "memory.oom_control oom_kill" : "memory.events oom_kill";
     const limitFile = support.version === 1 ? "memory.limit_in_bytes" : "memory.max";
     const evidence = [
       `${counter} ${before.oomKill} → ${after.oomKill}`,
-      `limit reached ${after.max - before.max} times (${support.version === 1 ? "memory.failcnt" : "memory.events max"})`,
+      `peak usage ${formatBytes(peak ?? Number.NaN)} of the ${formatBytes(limit)} limit (${peakFile})`,
       exit.signal ? `process ended by ${exit.signal}` : `process ended with ${exitText(exit)}`,
     ];
     const basis = input.limitBytes

@@ -172,6 +172,7 @@ describe("ProcessTarget: OOM", { skip: noCgroups }, () => {
     assert.equal(result.exitSignal, "SIGKILL");
     assert.match(result.method, /^cgroup-v[12]-memory/);
     assert.match(result.evidence[0], /oom_kill 0 → [1-9]/);
+    assert.match(result.evidence[1], /^peak usage /);
     assert.match(result.how, new RegExp(`moved pid ${pid} into`));
     assert.ok(result.limitBytes >= 32 * 1024 * 1024);
     assert.equal(existsSync(`${memoryRoot}/${CGROUP_PARENT}/oom-oom-me-${pid}`), false);
