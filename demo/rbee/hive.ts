@@ -44,13 +44,13 @@ async function main(): Promise<void> {
   }
   const log = new Logger("hive", flags.logFile || (flags.logDir ? join(flags.logDir, "hive.jsonl") : ""));
   const bugs = new Bugs(flags.bug);
-  const hive = await startHive({ ...flags, bugNames: flags.bug }, bugs, log);
+  let hive: Awaited<ReturnType<typeof startHive>> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.event("signal", { signal });
-    void hive.stop().then(() => {
+    void (hive?.stop() ?? Promise.resolve()).then(() => {
       log.close();
       process.exit(0);
     });
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   exitWithParent(() => stop("parent gone"));
+  // Handlers first, then the server: a signal in between must not take the default action.
+  hive = await startHive({ ...flags, bugNames: flags.bug }, bugs, log);
+  if (stopping) void hive.stop().then(() => process.exit(0));
 }
 
 await main();

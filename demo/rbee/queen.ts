@@ -42,17 +42,13 @@ async function main(): Promise<void> {
     exitOnBadInput(err);
   }
   const log = new Logger("queen", flags.logFile || (flags.logDir ? join(flags.logDir, "queen.jsonl") : ""));
-  const queen = await startQueen(
-    { ...flags, hiveUrl: flags.hiveUrl.replace(/\/$/, "") },
-    new Bugs(flags.bug),
-    log,
-  );
+  let queen: Awaited<ReturnType<typeof startQueen>> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.event("signal", { signal });
-    void queen.stop().then(() => {
+    void (queen?.stop() ?? Promise.resolve()).then(() => {
       log.close();
       process.exit(0);
     });
@@ -60,6 +56,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   exitWithParent(() => stop("parent gone"));
+  // Handlers first, then the server: a signal in between must not take the default action.
+  queen = await startQueen({ ...flags, hiveUrl: flags.hiveUrl.replace(/\/$/, "") }, new Bugs(flags.bug), log);
+  if (stopping) void queen.stop().then(() => process.exit(0));
 }
 
 await main();

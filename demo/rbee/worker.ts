@@ -41,8 +41,7 @@ async function main(): Promise<void> {
   const logFile = flags.logFile || (flags.logDir ? join(flags.logDir, `worker-${process.pid}.jsonl`) : "");
   const log = new Logger("worker", logFile, { pid: process.pid });
   const bugs = new Bugs(flags.bug);
-  const worker = await startWorker(flags, bugs, log);
-
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (bugs.has("ignore-sigterm") && signal === "SIGTERM") {
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.event("signal", { signal });
-    void worker.drain().then(() => {
+    void (worker?.drain() ?? Promise.resolve()).then(() => {
       log.close();
       process.exit(0);
     });
@@ -63,6 +62,9 @@ async function main(): Promise<void> {
     log.event("parent_gone");
     process.exit(1);
   });
+  // Handlers first, then the server: a signal in between must not take the default action.
+  worker = await startWorker(flags, bugs, log);
+  if (stopping) void worker.drain().then(() => process.exit(0));
 }
 
 await main();
