@@ -151,3 +151,68 @@ export function readToEnd(s: Socket, timeoutMs = 5000): Promise<Ending> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Rig {
+  tp: ToxiproxyServer;
+  upstream: TcpServer;
+  /** The proxy "p"'s port. */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A toxiproxy with one proxy "p" in front of `upstream` (an echo server by default). */
+export async function rig(upstream?: TcpServer): Promise<Rig> {
+  const up = upstream ?? (await echoServer());
+  const tp = await toxiproxy();
+  const port = await proxyTo(tp, "p", up.address);
+  return {
+    tp,
+    upstream: up,
+    port,
+    close: async () => {
+      await tp.close();
+      await up.close();
+    },
+  };
+}
+
+/** An upstream that records when it had received `expect` bytes, then echoes them back in one write. */
+export async function timedEcho(expect: number) {
+  const times: number[] = [];
+  const server = await tcpServer((s) => {
+    const parts: Buffer[] = [];
+    let have = 0;
+    s.on("data", (d: Buffer) => {
+      parts.push(d);
+      have += d.length;
+      if (have === expect) {
+        times.push(performance.now());
+        s.write(Buffer.concat(parts));
+      }
+    });
+  });
+  return { server, times };
+}
+
+export function assertNear(actual: number, expected: number, delta: number, what: string): void {
+  if (Math.abs(actual - expected) > delta) {
+    throw new Error(`${what}: ${actual.toFixed(1)} ms is not within ${expected} ± ${delta} ms`);
+  }
+}
+
+/**
+ * Runs a timing check up to `attempts` times and passes on the first success. The machine is shared and has two
+ * cores: scheduling noise only ever adds delay, so a check that fails every time is a real failure.
+ */
+export async function timing(attempts: number, check: () => Promise<void>): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
