@@ -1,0 +1,193 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { renderMarkdownReport } from "../../sdk/report/markdown.ts";
+import { buildJournal, chaosScenario } from "./fixtures.ts";
+
+/** Every GFM table of a document: consecutive lines starting with `|`, split into cells on unescaped pipes. */
+function tables(md: string): string[][][] {
+  const out: string[][][] = [];
+  let current: string[][] | undefined;
+  for (const line of md.split("\n")) {
+    if (line.startsWith("|")) {
+      const cells = line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim());
+      if (!line.endsWith("|") || line.endsWith("\\|"))
+        throw new Error(`row does not end with a pipe: ${line}`);
+      if (!current) {
+        current = [];
+        out.push(current);
+      }
+      current.push(cells);
+    } else current = undefined;
+  }
+  return out;
+}
+
+function findTable(md: string, firstHeader: string): string[][] {
+  const t = tables(md).find((rows) => rows[0][0] === firstHeader);
+  assert.ok(t, `a table headed ${firstHeader}`);
+  return t;
+}
+
+describe("renderMarkdownReport", () => {
+  const journal = buildJournal();
+  const md = renderMarkdownReport(journal, {
+    charts: { "NF-002": "charts/NF-002.svg", "WC-001": "charts/WC-001.svg" },
+    loadCharts: { "LOAD-inference": "charts/LOAD-inference-load.svg" },
+  });
+
+  test("every table is well-formed: a delimiter row and the same number of cells in each row", () => {
+    const all = tables(md);
+    assert.ok(all.length >= 12, `found ${all.length} tables`);
+    for (const rows of all) {
+      assert.ok(rows.length >= 2);
+      assert.ok(
+        rows[1].every((c) => /^:?-+:?$/.test(c)),
+        `delimiter row: ${rows[1].join("|")}`,
+      );
+      for (const row of rows) assert.equal(row.length, rows[0].length, `row ${row.join("|")}`);
+    }
+  });
+
+  test("the header, suites and the list of all scenarios", () => {
+    assert.ok(md.startsWith("# hivestorm run 2026-11-27T10-00-00Z\n"));
+    const head = findTable(md, "run");
+    assert.deepEqual(
+      head.find((r) => r[0] === "status"),
+      ["status", "FAILED"],
+    );
+    assert.deepEqual(
+      head.find((r) => r[0] === "duration"),
+      ["duration", "1m42s"],
+    );
+    assert.deepEqual(
+      findTable(md, "option").find((r) => r[0] === "time scale"),
+      ["time scale", "0.1"],
+    );
+    assert.deepEqual(
+      findTable(md, "environment").find((r) => r[0] === "cpus"),
+      ["cpus", "2"],
+    );
+    const suites = findTable(md, "suite");
+    assert.deepEqual(suites.slice(2), [
+      ["network", "1", "1", "0", "0", "0", "PASSED"],
+      ["worker-crash", "1", "0", "1", "0", "0", "FAILED"],
+      ["resource", "2", "0", "0", "1", "1", "ERROR"],
+      ["load", "1", "0", "1", "0", "0", "FAILED"],
+    ]);
+    const list = findTable(md, "id").slice(2);
+    assert.deepEqual(
+      list.map((r) => [r[0], r[3], r[5]]),
+      [
+        ["[NF-002](#scenario-nf-002)", "PASSED", "1.9s"],
+        ["[WC-001](#scenario-wc-001)", "FAILED", "never"],
+        ["[RE-005](#scenario-re-005)", "SKIPPED", "n/a"],
+        ["[RE-001](#scenario-re-001)", "ERROR", "n/a"],
+        ["[LOAD-inference](#scenario-load-inference)", "FAILED", "n/a"],
+      ],
+    );
+    for (const s of journal.scenarios) assert.ok(md.includes(`<a id="scenario-${s.id.toLowerCase()}"></a>`));
+  });
+
+  test("each scenario's verdict, reason and expected behaviour", () => {
+    for (const s of journal.scenarios) {
+      const section = md.slice(md.indexOf(`### ${s.id}: `));
+      assert.ok(section.startsWith(`### ${s.id}: ${s.name}\n\n**${s.verdict.toUpperCase()}**: `), s.id);
+      const reason = s.reason.replace(/<(?=[A-Za-z])/g, "&lt;");
+      assert.ok(section.includes(reason), `${s.id} reason`);
+      assert.ok(section.includes(`> ${s.expected.replace(/<(?=[A-Za-z])/g, "&lt;")}`), `${s.id} expected`);
+    }
+    assert.ok(md.includes("To run it: `run on a machine with an NVIDIA GPU and pass --suites resource`"));
+  });
+
+  test("checks, fault windows, before/during/after, recovery, chart and notes", () => {
+    const nf = md.slice(md.indexOf("### NF-002"), md.indexOf("### WC-001"));
+    assert.deepEqual(findTable(nf, "check")[2], ["p95 during fault", "< 2000 ms", "509 ms", "yes"]);
+    assert.deepEqual(findTable(nf, "fault")[2].slice(5), ["+10s", "+20s", "10s"]);
+    const windows = findTable(nf, "window");
+    assert.deepEqual(windows[3], [
+      "during",
+      "+10s",
+      "+20s",
+      "100",
+      "20",
+      "20%",
+      "504.5 ms",
+      "509 ms",
+      "509 ms",
+      "509 ms",
+      "network error: 20, 200: 80",
+    ]);
+    assert.deepEqual(windows[4].slice(0, 6), ["after", "+20s", "+30s", "100", "10", "10%"]);
+    assert.match(nf, /Time to recover: \*\*recovered in 1\.9s\*\* \(deadline 10s: within the deadline\)/);
+    assert.match(nf, /Criterion: 99% of requests succeed over 2000 ms/);
+    assert.ok(nf.includes("![NF-002: latency and errors over time](charts/NF-002.svg)"));
+    assert.ok(nf.includes("- latency injected by the embedded Toxiproxy"));
+    const wc = md.slice(md.indexOf("### WC-001"), md.indexOf("### RE-005"));
+    assert.deepEqual(findTable(wc, "check")[2].at(-1), "NO");
+    assert.match(wc, /\*\*did not recover\*\* \(deadline 5s: NOT within the deadline\)/);
+  });
+
+  test("load results: latency summary, throughput, errors by status and kind, thresholds", () => {
+    const load = md.slice(md.indexOf("### LOAD-inference"));
+    assert.deepEqual(findTable(load, "engine")[2], [
+      "autocannon",
+      "closed",
+      "1450",
+      "1447",
+      "3",
+      "0.21%",
+      "145 req/s",
+      "0",
+    ]);
+    assert.deepEqual(findTable(load, "min")[2], [
+      "2.5 ms",
+      "20.3 ms",
+      "15.5 ms",
+      "44 ms",
+      "52.1 ms",
+      "99.5 ms",
+      "180 ms",
+      "240.8 ms",
+    ]);
+    assert.deepEqual(findTable(load, "status or kind").slice(2), [
+      ["HTTP 200", "1447"],
+      ["HTTP 503", "2"],
+      ["timeout", "1"],
+    ]);
+    assert.deepEqual(findTable(load, "metric").slice(2), [
+      ["http_req_duration", "p(95)<500", "52.1 ms", "pass"],
+      ["http_req_failed", "rate<0.001", "0.21%", "FAIL"],
+    ]);
+    assert.ok(load.includes("(charts/LOAD-inference-load.svg)"));
+  });
+
+  test("deterministic, and values cannot break a table", () => {
+    assert.equal(
+      renderMarkdownReport(buildJournal(), {
+        charts: { "NF-002": "charts/NF-002.svg", "WC-001": "charts/WC-001.svg" },
+        loadCharts: { "LOAD-inference": "charts/LOAD-inference-load.svg" },
+      }),
+      md,
+    );
+    const s = chaosScenario();
+    s.checks = [{ name: "a | b", ok: false, expected: "x\ny", observed: "ends with \\" }];
+    s.reason = "pipe | in reason";
+    const other = renderMarkdownReport(buildJournal([s]));
+    const checks = findTable(other, "check");
+    assert.deepEqual(checks[2], ["a \\| b", "x y", "ends with \\", "NO"]);
+    assert.equal(findTable(other, "id")[2][4], "pipe \\| in reason");
+  });
+
+  test("an empty or unfinished run still renders", () => {
+    const j = { ...buildJournal([]), status: "running" as const, endedAt: undefined };
+    const text = renderMarkdownReport(j);
+    assert.match(text, /No scenario ran\./);
+    assert.deepEqual(
+      findTable(text, "run").find((r) => r[0] === "ended"),
+      ["ended", "still running"],
+    );
+  });
+});
