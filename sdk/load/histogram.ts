@@ -75,7 +75,8 @@ export function summarize(h: Histogram): LatencySummary {
     p95: at(95),
     p99: at(99),
     p999: at(99.9),
-    max: h.maxValue / 1000,
+    // from the buckets, not the live max, so a decoded histogram summarizes the same as the live one
+    max: at(100),
   };
 }
 

@@ -39,7 +39,7 @@ function trend(src: MetricSource, t: ParsedThreshold): number {
   const byAgg: Record<string, () => number> = {
     avg: () => ms(h.mean),
     min: () => ms(h.getValueAtPercentile(0)),
-    max: () => ms(h.maxValue),
+    max: () => ms(h.getValueAtPercentile(100)),
     med: () => ms(h.getValueAtPercentile(50)),
   };
   return byAgg[t.aggregation]();
