@@ -9,7 +9,8 @@ messages were seen at most 0.2 ms late).
 Checks, each a failure (exit 1) naming the cell:
   - a cell error (nbclient raises it) or an `error` output;
   - a code cell without any output, unless tagged `no-output`;
-  - a code cell tagged `chart` without an image output (image/svg+xml or image/png).
+  - a code cell tagged `chart` without an image output (image/svg+xml or image/png), unless it says in
+    Markdown why this run has nothing to draw (an output starting with NO_CHART, "_No chart:").
 
 Usage: run-notebook.py IN.ipynb OUT.ipynb [KERNEL_NAME]   (the kernel name defaults to the notebook's own)
 """
@@ -26,6 +27,7 @@ from nbclient.util import ensure_async
 GRACE_S = float(os.environ.get("NB_IOPUB_GRACE", "0.2"))
 CELL_TIMEOUT_S = int(os.environ.get("NB_CELL_TIMEOUT", "120"))
 IMAGE_TYPES = ("image/svg+xml", "image/png")
+NO_CHART = "_No chart:"
 
 
 class GraceClient(NotebookClient):
@@ -64,9 +66,10 @@ def output_problems(nb):
                 problems.append(f"{where}: wrote to stderr: {out.text.strip()[:300]}")
         if not outputs and "no-output" not in tags:
             problems.append(f"{where}: produced no output")
-        if "chart" in tags and not any(
-            t in out.get("data", {}) for out in outputs for t in IMAGE_TYPES
-        ):
+        data = [out.get("data", {}) for out in outputs]
+        has_image = any(t in d for d in data for t in IMAGE_TYPES)
+        says_why = any(str(d.get("text/markdown", "")).startswith(NO_CHART) for d in data)
+        if "chart" in tags and not has_image and not says_why:
             problems.append(f"{where}: tagged chart but produced no image output")
     return problems
 

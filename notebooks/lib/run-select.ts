@@ -2,7 +2,7 @@
 // and scripts/notebooks.ts (Node): an explicit choice, else HIVESTORM_RUN, else reports/latest, else the
 // committed sample. Relative paths are taken from the project root, because the Jupyter kernel's working
 // directory is the notebook's folder, not the shell's.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -50,6 +50,9 @@ export function chooseBase(
   return load(join(PROJECT_ROOT, "reports", "sample-base"), "sample");
 }
 
+// The committed samples are fallbacks, never "the last good run" of a real one; latest is an alias.
+const SKIPPED_IN_SCAN = new Set(["latest", "sample", "sample-base"]);
+
 /** The newest passed run under reports/ that started before head, or undefined. Unreadable runs are skipped. */
 export function lastGoodRun(
   head: ChosenRun,
@@ -58,7 +61,7 @@ export function lastGoodRun(
   let best: ChosenRun | undefined;
   const entries = existsSync(reportsDir) ? readdirSync(reportsDir, { withFileTypes: true }) : [];
   for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name === "latest") continue;
+    if (!entry.isDirectory() || SKIPPED_IN_SCAN.has(entry.name)) continue;
     const file = join(reportsDir, entry.name, "results.json");
     if (!existsSync(file) || resolve(file) === resolve(head.file)) continue;
     let journal: RunJournal;
@@ -74,14 +77,16 @@ export function lastGoodRun(
 }
 
 function load(path: string, source: ChosenRun["source"]): ChosenRun {
-  const file = resultsFile(isAbsolute(path) ? path : join(PROJECT_ROOT, path));
+  // The real path: reports/latest may move to another run while a notebook still reads this one.
+  const named = resultsFile(isAbsolute(path) ? path : join(PROJECT_ROOT, path));
+  const file = existsSync(named) ? realpathSync(named) : named;
   return { file, source, journal: loadRun(file) };
 }
 
 /** Where a chosen run came from, in words, with its path relative to the project root. */
 export function describeChoice(run: ChosenRun): string {
   const why = {
-    argument: "chosen in the notebook",
+    argument: "chosen explicitly",
     env: `from ${RUN_ENV}/${BASE_ENV}`,
     latest: "reports/latest",
     "last-good": "the last good run before it",

@@ -1,0 +1,169 @@
+#!/usr/bin/env -S npx tsx
+// Notebooks over a run's results.json: execute the Jupyter notebooks headless and export them, build the
+// Observable pages, check both, or serve them. Logic lives in notebooks/tooling/; this is the command line.
+import { writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { chooseBase, chooseRun, describeChoice, PROJECT_ROOT } from "../notebooks/lib/run-select.ts";
+import { checkPage, dumpDom, serveDirectory } from "../notebooks/tooling/headless.ts";
+import { executeNotebooks, NOTEBOOKS } from "../notebooks/tooling/jupyter.ts";
+import { buildObservable, observablePages } from "../notebooks/tooling/observable.ts";
+import { compactJson, sampleRun } from "../notebooks/tooling/sample-run.ts";
+import { HivestormError, ValidationError } from "../sdk/core/errors.ts";
+
+const USAGE = `usage: npx tsx scripts/notebooks.ts <command> [--run PATH] [--base PATH] [--out DIR] [--port N]
+
+commands:
+  exec     execute the Jupyter notebooks headless against a run; write .ipynb, .md (+ SVG charts) and .html
+  build    build the Observable pages for a run to static HTML (offline, no CDN)
+  check    exec + build, then open every page in headless Chromium; fails on a cell error, a missing
+           output or chart, or an error cell
+  open     check, then serve the outputs on 127.0.0.1 and print the address (Ctrl-C stops)
+  sample   rewrite the provisional sample runs reports/sample and reports/sample-base
+
+options:
+  --run PATH    run folder or results.json (default: $HIVESTORM_RUN, else reports/latest, else reports/sample)
+  --base PATH   run to compare with (default: $HIVESTORM_BASE, else the last passed run before it,
+                else reports/sample-base)
+  --out DIR     where outputs go (default: the run's folder): DIR/notebooks/ and DIR/observable/
+  --port N      port for open (default: any free port)`;
+
+const COMMANDS = ["exec", "build", "check", "open", "sample"] as const;
+type Command = (typeof COMMANDS)[number];
+
+async function main(argv: string[]): Promise<number> {
+  const { command, values } = parseCommandLine(argv);
+  if (command === "sample") return writeSamples();
+  const head = chooseRun(values.run);
+  const base = chooseBase(head, values.base);
+  const out = values.out ?? dirname(head.file);
+  console.log(`run  ${describeChoice(head)}\nbase ${describeChoice(base)}`);
+  const jupyterOut = join(out, "notebooks");
+  const observableOut = join(out, "observable");
+
+  if (command === "exec" || command === "check" || command === "open") {
+    for (const nb of await executeNotebooks({ run: head.file, base: base.file, outDir: jupyterOut }))
+      console.log(`jupyter    ${nb.name}: ${rel(nb.html)} ${rel(nb.markdown)} (${seconds(nb.ms)})`);
+  }
+  if (command === "build" || command === "check" || command === "open") {
+    const built = await buildObservable({ run: head.file, base: base.file, outDir: observableOut });
+    console.log(`observable ${built.pages.length} pages in ${rel(built.outDir)} (${seconds(built.ms)})`);
+  }
+  if (command === "check" || command === "open") {
+    const problems = await checkObservable(observableOut);
+    if (problems.length) {
+      console.error(
+        `${problems.length} problem(s) in the Observable pages:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      );
+      return 1;
+    }
+  }
+  if (command === "open") await serve(out, Number(values.port ?? 0));
+  return 0;
+}
+
+function parseCommandLine(argv: string[]) {
+  const problems: { path: string; message: string }[] = [];
+  let parsed: ReturnType<typeof parse> | undefined;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    problems.push({ path: "", message: (error as Error).message });
+  }
+  const command = parsed?.positionals[0];
+  if (parsed?.values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!COMMANDS.includes(command as Command))
+    problems.push({
+      path: "command",
+      message: `expected one of ${COMMANDS.join(", ")}, found ${JSON.stringify(command)}`,
+    });
+  if ((parsed?.positionals.length ?? 0) > 1)
+    problems.push({ path: "", message: `unexpected arguments: ${parsed!.positionals.slice(1).join(" ")}` });
+  const port = parsed?.values.port;
+  if (port !== undefined && !(Number.isInteger(Number(port)) && Number(port) >= 0 && Number(port) < 65536))
+    problems.push({
+      path: "--port",
+      message: `expected a port number 0-65535, found ${JSON.stringify(port)}`,
+    });
+  if (problems.length) throw new ValidationError("the command line", problems, USAGE);
+  return { command: command as Command, values: parsed!.values };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      run: { type: "string" },
+      base: { type: "string" },
+      out: { type: "string" },
+      port: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+async function checkObservable(dir: string): Promise<string[]> {
+  const server = await serveDirectory(dir);
+  const problems: string[] = [];
+  try {
+    for (const page of observablePages()) {
+      const check = checkPage(await dumpDom(`${server.url}${page}.html`));
+      for (const error of check.errors) problems.push(`${page}.html: error cell: ${error}`);
+      if (check.svgs === 0) problems.push(`${page}.html: no chart rendered (no <svg> in the page)`);
+      console.log(`chromium   ${page}.html: ${check.svgs} svg, ${check.errors.length} error cells`);
+    }
+  } finally {
+    await server.close();
+  }
+  return problems;
+}
+
+async function serve(dir: string, port: number): Promise<void> {
+  const links = [
+    ...NOTEBOOKS.map((n) => `<li><a href="notebooks/${n}.html">${n}</a> (Jupyter)</li>`),
+    ...observablePages().map((p) => `<li><a href="observable/${p}.html">${p}</a> (Observable)</li>`),
+  ];
+  writeFileSync(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><title>hivestorm notebooks</title><h1>hivestorm notebooks</h1><ul>${links.join("")}</ul>\n`,
+  );
+  const server = await serveDirectory(dir, port);
+  console.log(`\nnotebooks of ${rel(dir)} at ${server.url} (Ctrl-C stops)`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+}
+
+function writeSamples(): number {
+  for (const [kind, folder] of [
+    ["head", "sample"],
+    ["base", "sample-base"],
+  ] as const) {
+    const file = join(PROJECT_ROOT, "reports", folder, "results.json");
+    writeFileSync(file, compactJson(sampleRun(kind)));
+    console.log(`wrote ${rel(file)}`);
+  }
+  return 0;
+}
+
+function rel(path: string): string {
+  return relative(process.cwd(), path) || ".";
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof HivestormError ? error.message : (error as Error).stack);
+    process.exit(error instanceof ValidationError ? 2 : 1);
+  },
+);
