@@ -1,11 +1,12 @@
 import { readLoad } from "./analysis/load-view.ts";
-import { fmtMs, fmtNum, fmtPct, table } from "./format.ts";
+import { fmtMs, fmtNum, fmtPct, table, text } from "./format.ts";
 
 /** The load section of a scenario: latency summary, throughput, errors by status and kind, thresholds. */
 export function renderLoadSection(load: unknown, chart?: string): string[] {
   const view = readLoad(load);
   if (!view) return [];
   const out: string[] = ["#### Load", ""];
+  if (view.description) out.push(`Plan: ${text(view.description)}`, "");
   const { latency: l, totals } = view;
   const errorRate = totals.requests ? (totals.failed ?? 0) / totals.requests : null;
   out.push(
@@ -32,6 +33,15 @@ export function renderLoadSection(load: unknown, chart?: string): string[] {
     ),
     "",
   );
+  const extra: string[] = [];
+  if (totals.checks) {
+    const all = totals.checks.passes + totals.checks.fails;
+    extra.push(
+      `checks passed: ${fmtPct(totals.checks.passes / all)} (${totals.checks.fails} of ${all} failed)`,
+    );
+  }
+  if (totals.interrupted) extra.push(`requests in flight when the load stopped: ${totals.interrupted}`);
+  if (extra.length) out.push(`${extra.join("; ")}.`, "");
   if (view.aborted) out.push(`The load was aborted: ${view.abortReason ?? "no reason recorded"}.`, "");
   const statuses = Object.entries(totals.byStatus);
   const kinds = Object.entries(totals.byKind);

@@ -9,13 +9,14 @@ import {
   compareRuns,
   loadRun,
   percentile,
+  readLoad,
   scenarioWindowStats,
   scenarioWindows,
   timeline,
   timeToRecover,
   windowStats,
 } from "../../sdk/report/analysis.ts";
-import { buildJournal, chaosScenario, failedScenario, loadScenario, T0 } from "./fixtures.ts";
+import { buildJournal, chaosScenario, failedScenario, loadResult, loadScenario, T0 } from "./fixtures.ts";
 
 function columns(rows: [t: number, latency: number, status: number][]): SampleColumns {
   return {
@@ -300,5 +301,26 @@ describe("loadRun", () => {
   test("a file that is not a journal gets one error naming it", () => {
     writeFileSync(join(dir, "bad.json"), '{"schema":"other@1"}');
     assert.throws(() => loadRun(join(dir, "bad.json")), /bad\.json is invalid \(3 problems\)/);
+  });
+});
+
+describe("readLoad", () => {
+  test("reads sdk/load's result and tolerates older or partial shapes", () => {
+    const view = readLoad(loadResult())!;
+    assert.equal(view.latency.p999, 180);
+    assert.equal(view.throughput, 145);
+    assert.deepEqual(view.totals.checks, { passes: 1440, fails: 7 });
+    assert.equal(view.timeline[2].users, 40);
+    const partial = readLoad({
+      latency: { "p99.9": 7 },
+      timeline: [{ t: 0, targetRate: 50, requests: 0, errors: 0, rps: 0, p50: 0, p95: 0, p99: 0 }],
+    })!;
+    assert.equal(partial.latency.p999, 7);
+    assert.equal(partial.latency.p50, null);
+    assert.equal(partial.throughput, null);
+    // A second without requests has no latency (the engine writes 0 there).
+    assert.deepEqual([partial.timeline[0].rate, partial.timeline[0].p95], [50, null]);
+    assert.equal(readLoad(undefined), undefined);
+    assert.equal(readLoad("nonsense"), undefined);
   });
 });

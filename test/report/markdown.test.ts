@@ -162,6 +162,8 @@ describe("renderMarkdownReport", () => {
       ["http_req_failed", "rate<0.001", "0.21%", "FAIL"],
     ]);
     assert.ok(load.includes("(charts/LOAD-inference-load.svg)"));
+    assert.ok(load.includes("Plan: closed model: ramp 0 → 100 users in 5s, hold 5s"));
+    assert.ok(load.includes("checks passed: 99.52% (7 of 1447 failed)."));
   });
 
   test("deterministic, and values cannot break a table", () => {

@@ -38,6 +38,8 @@ export interface LoadThreshold {
 export interface LoadView {
   engine: string | null;
   model: string | null;
+  /** The plan in one line, as the load engine describes it. */
+  description: string | null;
   latency: LoadLatency;
   /** Requests per second over the whole load. */
   throughput: number | null;
@@ -47,6 +49,10 @@ export interface LoadView {
     failed: number | null;
     byStatus: Record<string, number>;
     byKind: Record<string, number>;
+    /** Response checks (k6's `checks` metric), when any were defined. */
+    checks: { passes: number; fails: number } | null;
+    /** Requests still in flight when the load stopped. */
+    interrupted: number | null;
   };
   droppedIterations: number | null;
   timeline: LoadPoint[];
@@ -65,6 +71,7 @@ export function readLoad(load: unknown): LoadView | undefined {
   return {
     engine: str(load.engine),
     model: str(load.model),
+    description: str(load.description),
     latency: {
       min: num(lat.min),
       mean: num(lat.mean),
@@ -72,7 +79,7 @@ export function readLoad(load: unknown): LoadView | undefined {
       p90: num(lat.p90),
       p95: num(lat.p95),
       p99: num(lat.p99),
-      p999: num(lat["p99.9"] ?? lat.p999 ?? lat.p99_9),
+      p999: num(lat.p999 ?? lat["p99.9"] ?? lat.p99_9),
       max: num(lat.max),
     },
     throughput: rate(load.throughput ?? load.rps),
@@ -82,19 +89,11 @@ export function readLoad(load: unknown): LoadView | undefined {
       failed: num(totals.failed ?? totals.errors),
       byStatus: counts(totals.byStatus),
       byKind: counts(totals.byKind),
+      checks: checkCounts(totals.checks),
+      interrupted: num(totals.interrupted),
     },
     droppedIterations: num(load.droppedIterations),
-    timeline: (Array.isArray(load.timeline) ? load.timeline : []).filter(isObj).map((p) => ({
-      t: num(p.t) ?? 0,
-      users: num(p.users ?? p.vus),
-      rate: num(p.rate ?? p.targetRate ?? p.target),
-      requests: num(p.requests) ?? 0,
-      errors: num(p.errors) ?? 0,
-      rps: num(p.rps),
-      p50: num(p.p50),
-      p95: num(p.p95),
-      p99: num(p.p99),
-    })),
+    timeline: (Array.isArray(load.timeline) ? load.timeline : []).filter(isObj).map(readPoint),
     thresholds: (Array.isArray(load.thresholds) ? load.thresholds : []).filter(isObj).map((th) => ({
       metric: str(th.metric) ?? "",
       expression: str(th.expression) ?? "",
@@ -104,6 +103,30 @@ export function readLoad(load: unknown): LoadView | undefined {
     aborted: load.aborted === true,
     abortReason: str(load.abortReason),
   };
+}
+
+function readPoint(p: Obj): LoadPoint {
+  const requests = num(p.requests) ?? 0;
+  // The engine writes 0 for the percentiles of a second without requests: that is no data, not 0 ms.
+  const latency = (v: unknown) => (requests > 0 ? num(v) : null);
+  return {
+    t: num(p.t) ?? 0,
+    users: num(p.users ?? p.vus),
+    rate: num(p.targetRate ?? p.rate ?? p.target),
+    requests,
+    errors: num(p.errors) ?? 0,
+    rps: num(p.rps),
+    p50: latency(p.p50),
+    p95: latency(p.p95),
+    p99: latency(p.p99),
+  };
+}
+
+function checkCounts(v: unknown): { passes: number; fails: number } | null {
+  if (!isObj(v)) return null;
+  const passes = num(v.passes) ?? 0;
+  const fails = num(v.fails) ?? 0;
+  return passes + fails > 0 ? { passes, fails } : null;
 }
 
 function isObj(v: unknown): v is Obj {
