@@ -1,0 +1,51 @@
+// The reaper's half of the targets' undos: reverts, from another process, what a killed run left behind, using
+// only the JSON records the ledger wrote to disk (`Undo.reap`).
+import { totalmem } from "node:os";
+import type Docker from "dockerode";
+import type { ReapRecord } from "../../core/ledger.ts";
+import { removeCgroupDirs } from "../cgroup/cgroup.ts";
+import { dockerClient, dockerStatus } from "./docker-engine.ts";
+import { sendSignal } from "./process-target.ts";
+
+type Reaper = (record: ReapRecord, docker: () => Docker) => Promise<void>;
+
+/** One reaper per record kind that the targets write (DESIGN convention 8: kinds are registered, not switched). */
+export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
+  cgroup: (record) => removeCgroupDirs(strings(record.dirs)),
+  "process-paused": async (record) => {
+    if (typeof record.pid === "number") sendSignal(record.pid, "SIGCONT");
+  },
+  "docker-paused": (record, docker) =>
+    ignoreGone(() => docker().getContainer(String(record.container)).unpause()),
+  "docker-memory-limit": (record, docker) => {
+    const memory = Number(record.Memory ?? 0);
+    // Docker cannot lift a limit: "none" comes back as the machine's memory.
+    const restore =
+      memory > 0
+        ? { Memory: memory, MemorySwap: Number(record.MemorySwap ?? 0) }
+        : { Memory: totalmem(), MemorySwap: -1 };
+    return ignoreGone(() => docker().getContainer(String(record.container)).update(restore));
+  },
+};
+
+/** Reverts one record; false when its kind is not a target's (another module's to reap). Idempotent. */
+export async function reapTargetRecord(record: ReapRecord, docker?: Docker): Promise<boolean> {
+  const reaper = Object.hasOwn(TARGET_REAPERS, record.kind) ? TARGET_REAPERS[record.kind] : undefined;
+  if (!reaper) return false;
+  await reaper(record, () => docker ?? dockerClient());
+  return true;
+}
+
+async function ignoreGone(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    // 404: the container is gone; 409/304: it is not paused (any more).
+    const status = dockerStatus(error);
+    if (status !== 404 && status !== 409 && status !== 304) throw error;
+  }
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
