@@ -18,7 +18,7 @@ if ! command -v curl >/dev/null 2>&1 || ! command -v dockerd >/dev/null 2>&1; th
   echo "== installing docker.io (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends docker.io curl ca-certificates >/dev/null
+  apt-get install -y -qq --no-install-recommends docker.io curl >/dev/null
 fi
 
 if engine_answers; then
@@ -47,4 +47,5 @@ else
 fi
 
 version=$(curl -fsS --max-time 5 --unix-socket "$SOCK" http://localhost/version)
-echo "== docker engine: $version" | cut -c1-300
+field() { printf '%s' "$version" | grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
+echo "== docker engine $(field Version) (API $(field ApiVersion), $(field KernelVersion))"

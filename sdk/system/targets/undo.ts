@@ -53,10 +53,3 @@ export function makeUndo(
   };
   return undo;
 }
-
-/** An Undo with nothing left to do: for operations that found nothing to change. */
-export function doneUndo(description: string): Undo {
-  const undo = makeUndo(description, async () => {});
-  void undo.revert();
-  return undo;
-}
