@@ -9,6 +9,8 @@ export interface TestServer {
   arrivals: number[];
   /** Status and delay by path; default 200 after 0 ms. */
   route(path: string, r: { status?: number; delayMs?: number; body?: string }): void;
+  /** Method, path and body of the latest request. */
+  last: { method: string; url: string; body: string };
   /** While set, responses wait this long (a stall). */
   stallMs: number;
   close(): Promise<void>;
@@ -18,11 +20,14 @@ export async function startServer(): Promise<TestServer> {
   const routes = new Map<string, { status?: number; delayMs?: number; body?: string }>();
   const state = { stallMs: 0 };
   const arrivals: number[] = [];
+  const last = { method: "", url: "", body: "" };
   const server = http.createServer((req, res) => {
     arrivals.push(performance.now());
     const r = routes.get((req.url ?? "/").split("?")[0]) ?? {};
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      Object.assign(last, { method: req.method, url: req.url, body: Buffer.concat(chunks).toString() });
       const delay = (r.delayMs ?? 0) + state.stallMs;
       const reply = () => {
         res.writeHead(r.status ?? 200, { "content-type": "text/plain" });
@@ -38,6 +43,7 @@ export async function startServer(): Promise<TestServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     arrivals,
+    last,
     route: (path, r) => routes.set(path, r),
     get stallMs() {
       return state.stallMs;
