@@ -17,8 +17,9 @@ export function scenarioFiles(dir: string): string[] {
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ts|json)$/.test(name) && !name.endsWith(".d.ts") && !name.startsWith("_")) out.push(p);
+      if (statSync(p).isDirectory()) {
+        if (!name.startsWith("_")) walk(p);
+      } else if (/\.(ts|json)$/.test(name) && !name.endsWith(".d.ts") && !name.startsWith("_")) out.push(p);
     }
   };
   walk(dir);

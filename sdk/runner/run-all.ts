@@ -7,7 +7,7 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createChaosContext, setChaosContext } from "../chaos/context.ts";
 import { ensureProxies, toxiproxyVersion } from "../chaos/toxiproxy-client.ts";
-import { formatDuration, scaledDuration, setTimeScale } from "../core/duration.ts";
+import { formatDuration, setTimeScale } from "../core/duration.ts";
 import { HivestormError, ValidationError } from "../core/errors.ts";
 import { JOURNAL_SCHEMA, type RunJournal, type ScenarioResult, writeJournal } from "../core/journal.ts";
 import { CleanupLedger, DEFAULT_LEDGER_FILE, setDefaultLedger } from "../core/ledger.ts";
@@ -20,7 +20,7 @@ import { startToxiproxy } from "../toxiproxy/server.ts";
 import type { RunAllArgs } from "./args.ts";
 import { type DiscoveredScenario, discoverScenarios } from "./discover.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { runScenario } from "./run-scenario.ts";
+import { faultDurationMs, runScenario } from "./run-scenario.ts";
 import type { SystemHandle } from "./scenario-context.ts";
 
 export interface RunAllResult {
@@ -271,10 +271,7 @@ function printPlan(system: SystemDefinition, selected: DiscoveredScenario[], arg
     out.push(`  ${d.id} [${d.suite}/${d.category}] ${d.name}  (${file})`);
     out.push(`    expected: ${d.expected}`);
     const faults = d.fault ? (Array.isArray(d.fault) ? d.fault : [d.fault]) : [];
-    for (const f of faults)
-      out.push(
-        `    fault: ${f.describe()} for ${formatDuration(Math.max(3000, scaledDuration(d.duration ?? "20s")))}`,
-      );
+    for (const f of faults) out.push(`    fault: ${f.describe()} for ${formatDuration(faultDurationMs(d))}`);
     if (d.during) out.push("    fault: scenario steps (see the file)");
     if (d.run) out.push("    body: scenario steps (load)");
     out.push(`    checks: ${d.expect.length}`);

@@ -10,7 +10,7 @@ import { probeHealth } from "../system/health.ts";
 import type { Observations } from "./expect.ts";
 import type { ScenarioDefinition } from "./scenario.ts";
 import type { ScenarioContext, SystemHandle } from "./scenario-context.ts";
-import { type Sample, Traffic } from "./traffic.ts";
+import { type Sample, Traffic, type TrafficRequest } from "./traffic.ts";
 
 export interface RunScenarioOptions {
   system: SystemHandle;
@@ -110,6 +110,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
       return h;
     },
     sleep: (d: Duration) => abortableSleep(scaledDuration(d), o.signal),
+    hold: () => abortableSleep(faultDurationMs(def), o.signal),
     log: (m) => o.log(`${def.id}: ${m}`),
     note: (t) => notes.push(t),
     record: (k, v) => {
@@ -143,16 +144,10 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
 
     // 3. Baseline under background traffic.
     const t = o.system.definition.traffic;
-    const svc = o.system.definition.services[t.service];
-    traffic = new Traffic(
-      {
-        url: new URL(t.path, clientUrl(svc)).toString(),
-        method: t.method ?? "POST",
-        headers: { "content-type": "application/json", ...t.headers },
-        body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
-      },
-      { rate: def.trafficRate ?? t.rate ?? 20, timeoutMs: parseDuration(t.timeout ?? "10s") },
-    );
+    traffic = new Traffic(trafficRequest(o.system), {
+      rate: def.trafficRate ?? t.rate ?? 20,
+      timeoutMs: parseDuration(t.timeout ?? "10s"),
+    });
     traffic.start();
     let lastCount = 0;
     progressTimer = setInterval(() => {
@@ -166,11 +161,15 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
     await abortableSleep(baselineMs, o.signal);
     const baselineStats = stats(traffic.between(startedAt, Date.now()));
     const minSuccessRate = def.recovery?.minSuccessRate ?? DEFAULTS.minSuccessRate;
-    if (baselineStats.requests < 3 || baselineStats.ok / baselineStats.requests < minSuccessRate)
+    if (baselineStats.requests < 3 || baselineStats.ok / baselineStats.requests < minSuccessRate) {
+      await traffic.stop();
+      const cols = columns(traffic.samples, startedAt);
       return finish(
         "error",
         `system not in steady state before the fault: baseline success ${baselineStats.ok}/${baselineStats.requests} (needs ${minSuccessRate * 100}%)`,
+        { samples: cols, timeline: timeline(cols, 1000) },
       );
+    }
 
     // 4. The fault window.
     phase("fault");
@@ -178,7 +177,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
     if (def.during) await def.during(ctx);
     else {
       for (const spec of toArray(def.fault)) await ctx.apply(spec);
-      await abortableSleep(Math.max(3000, scaledDuration(def.duration ?? DEFAULTS.duration)), o.signal);
+      await abortableSleep(faultDurationMs(def), o.signal);
     }
     for (const h of handles) await h.revert();
     const revertAt = Date.now();
@@ -206,7 +205,12 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
     const rel = (x: number) => x - startedAt;
     const afterStart = ttr === null ? revertAt + deadlineMs : revertAt + ttr;
     const windows = {
-      before: windowStats(samples, rel(faultStart) - baselineMs, rel(faultStart)),
+      // Requests still in flight when the fault began felt it: they belong to no baseline.
+      before: windowStats(
+        completedBy(samples, rel(faultStart)),
+        rel(faultStart) - baselineMs,
+        rel(faultStart),
+      ),
       during: windowStats(samples, rel(faultStart), rel(revertAt)),
       after: windowStats(samples, rel(afterStart), rel(afterStart) + windowMs),
     };
@@ -269,22 +273,43 @@ function judge(
   });
 }
 
+function trafficRequest(system: SystemHandle): TrafficRequest {
+  const t = system.definition.traffic;
+  return {
+    url: new URL(t.path, clientUrl(system.definition.services[t.service])).toString(),
+    method: t.method ?? "POST",
+    headers: { "content-type": "application/json", ...t.headers },
+    body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
+  };
+}
+
+/** Steady state: every health probe answers 2xx and one request of the background traffic succeeds. */
 async function waitHealthy(
   system: SystemHandle,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
-  let last = "";
+  const req = trafficRequest(system);
   while (!signal.aborted) {
     const bad: string[] = [];
     for (const [name, s] of Object.entries(system.definition.services)) {
       const r = await probeHealth(new URL(s.health ?? "/health", s.url).toString(), 2000);
       if (!r.ok) bad.push(`${name} ${r.error ?? `answered ${r.status}`}`);
     }
-    if (bad.length === 0) return undefined;
-    last = bad.join(", ");
-    if (Date.now() > deadline) return `health probes failing for ${timeoutMs / 1000}s: ${last}`;
+    if (bad.length === 0) {
+      const r = await fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: AbortSignal.timeout(5000),
+      })
+        .then(async (res) => ({ status: res.status, text: (await res.text()).slice(0, 200) }))
+        .catch((e: Error) => ({ status: 0, text: e.message }));
+      if (r.status >= 200 && r.status < 400) return undefined;
+      bad.push(`${req.method} ${req.url} answered ${r.status || "nothing"}: ${r.text}`);
+    }
+    if (Date.now() > deadline) return `not healthy within ${timeoutMs / 1000}s: ${bad.join(", ")}`;
     await abortableSleep(250, signal);
   }
   return "interrupted";
@@ -298,6 +323,18 @@ function columns(samples: Sample[], startedAt: number): SampleColumns {
     status: sorted.map((s) => s.status),
     ok: sorted.map((s) => s.ok),
   };
+}
+
+/** The samples that had finished by `endMs`. */
+function completedBy(s: SampleColumns, endMs: number): SampleColumns {
+  const keep = s.t.map((t, i) => t + s.latencyMs[i] <= endMs);
+  const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+  return { t: pick(s.t), latencyMs: pick(s.latencyMs), status: pick(s.status), ok: pick(s.ok) };
+}
+
+/** The fault window: the scenario's duration, time-scaled, never shorter than its minimum (default 3 s). */
+export function faultDurationMs(def: ScenarioDefinition): number {
+  return Math.max(parseDuration(def.minDuration ?? 3000), scaledDuration(def.duration ?? DEFAULTS.duration));
 }
 
 function emptyColumns(): SampleColumns {

@@ -29,6 +29,8 @@ export interface ScenarioContext {
   readonly signal: AbortSignal;
   /** Applies a fault in this scenario (recorded as a fault window, reverted at the end whatever happens). */
   apply(spec: FaultSpec): Promise<FaultHandle>;
+  /** Waits for the scenario's fault window (its duration, time-scaled, never under minDuration). */
+  hold(): Promise<void>;
   /** Sleeps for a time-scaled duration; returns early when the run is aborted. */
   sleep(duration: Duration): Promise<void>;
   /** One line into the run log and the live progress. */

@@ -29,8 +29,10 @@ export interface ScenarioDefinition {
   baseline?: Duration;
   /** The fault(s) applied together for `duration`. */
   fault?: FaultSpec | FaultSpec[];
-  /** How long the fault stays; default "20s" (time-scaled, >= 3 s). */
+  /** How long the fault stays; default "20s" (time-scaled, >= minDuration). */
   duration?: Duration;
+  /** The shortest fault window that still tests the expectation, whatever the time scale; default "3s". */
+  minDuration?: Duration;
   /** Recovery: the deadline after the revert, and what counts as recovered. Not time-scaled. */
   recovery?: { deadline?: Duration; window?: Duration; minSuccessRate?: number };
   /** Background traffic rate override (requests per second). */
