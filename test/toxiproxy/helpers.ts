@@ -146,6 +146,7 @@ export function readToEnd(s: Socket, timeoutMs = 5000): Promise<Ending> {
     s.on("end", () => finish("end"));
     s.on("error", (e: NodeJS.ErrnoException) => finish(e.code === "ECONNRESET" ? "reset" : "error"));
     s.on("close", () => finish("end"));
+    if (s.closed) finish("end");
     s.resume();
   });
 }
@@ -215,4 +216,19 @@ export async function timing(attempts: number, check: () => Promise<void>): Prom
     }
   }
   throw last;
+}
+
+/** `promise`, or a rejection after `ms`; the timer is cleared either way, so nothing lingers. */
+export async function within<T>(promise: Promise<T>, ms: number, what = "operation"): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

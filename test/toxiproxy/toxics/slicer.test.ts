@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { sliceLengths } from "../../../sdk/toxiproxy/toxics/slicer.ts";
-import { addToxic, call, connectTo, type Rig, readBytes, rig, tcpServer } from "../helpers.ts";
+import { addToxic, call, connectTo, type Rig, readBytes, rig, tcpServer, within } from "../helpers.ts";
 
 let r: Rig | undefined;
 afterEach(async () => {
@@ -66,7 +66,7 @@ test("480 KB with average 1024 ± 512 arrive as many slices and reassemble exact
   for (let i = 0; i < size; i++) payload[i] = (i * 31) & 255;
   const s = await connectTo(r.port);
   s.write(payload);
-  await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error("timed out")), 10_000))]);
+  await within(done, 10_000, "480 KB through the slicer");
   s.destroy();
   assert.ok(data.equals(payload), "exact reassembly");
   // Upstream counts 240..720 slices at the stub; over a socket the kernel may merge a few reads.
