@@ -150,6 +150,22 @@ describe("DockerTarget", { skip }, () => {
     assert.equal(await get(`${url}/health`, 3000), "ok");
   });
 
+  it("stop unfreezes a paused container so that it can exit cleanly", async () => {
+    const { target } = await hog("stop-paused", { HOG_TERM_DELAY_MS: "50" });
+    await target.pause();
+    const r = await target.stop({ graceMs: 5000 });
+    assert.equal(r.forced, false);
+    assert.equal(r.exitCode, 0);
+  });
+
+  it("kill reaches a paused container", async () => {
+    const { target } = await hog("kill-paused");
+    await target.pause();
+    await target.kill();
+    assert.ok(await target.waitForExit(5000));
+    assert.equal((await target.inspect())!.State.ExitCode, 137);
+  });
+
   it("restart brings it back under a new pid", async () => {
     const { target } = await hog("restart", { HOG_TERM_DELAY_MS: "0" });
     const first = await target.pid();

@@ -64,6 +64,18 @@ describe("ProcessTarget: signals", () => {
   });
 });
 
+describe("ProcessTarget: undo as a disposable", () => {
+  it("await using resumes the process when the block ends", async () => {
+    const { target } = await hog("using");
+    {
+      await using paused = await target.pause();
+      assert.equal(await target.status(), "paused");
+      assert.equal(paused.reverted, false);
+    }
+    assert.equal(await target.status(), "running");
+  });
+});
+
 describe("ProcessTarget: graceful stop", () => {
   it("is not forced when the process exits within the grace period", async () => {
     const { target } = await hog("stop-clean", { HOG_TERM_DELAY_MS: "150" });
