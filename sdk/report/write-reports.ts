@@ -28,7 +28,8 @@ export function writeReports(runDir: string, journal: RunJournal): string[] {
   }
   writeAtomic(join(runDir, "junit.xml"), renderJUnit(journal));
   const present = ["results.json", "run.log"].filter((f) => existsSync(join(runDir, f)));
-  const artifacts = [...new Set([...present, ...journal.artifacts, "junit.xml", ...written])];
+  const listed = [...present, ...journal.artifacts, "junit.xml", ...written].filter((f) => f !== "REPORT.md");
+  const artifacts = [...new Set(listed)];
   writeAtomic(
     join(runDir, "REPORT.md"),
     renderMarkdownReport({ ...journal, artifacts }, { charts, loadCharts }),

@@ -211,6 +211,7 @@ describe("scenarioWindows", () => {
 
   test("the fault window wins over the fault phase; an unreverted fault lasts to the phase's end", () => {
     const s = chaosScenario();
+    // Epoch times (hand-written journals) are read as well as times relative to the scenario's start.
     s.faults = [
       { ...s.faults[0], appliedAt: T0 + 11_000, revertedAt: T0 + 15_000 },
       { ...s.faults[0], appliedAt: T0 + 12_000, revertedAt: undefined },
@@ -218,7 +219,7 @@ describe("scenarioWindows", () => {
     const w = scenarioWindows(s);
     assert.deepEqual(w.during, { start: 11_000, end: 20_000 });
     assert.deepEqual(w.before, { start: 0, end: 10_000 });
-    s.faults = [{ ...s.faults[0], appliedAt: 11_000, revertedAt: 15_000 }]; // relative times are accepted
+    s.faults = [{ ...s.faults[0], appliedAt: 11_000, revertedAt: 15_000 }]; // as the runner writes them
     assert.deepEqual(scenarioWindows(s).during, { start: 11_000, end: 15_000 });
     assert.deepEqual(scenarioWindows(s).after, { start: 15_000, end: 30_000 });
   });

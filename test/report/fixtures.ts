@@ -72,18 +72,19 @@ export function chaosScenario(shape: ChaosShape = {}): ScenarioResult {
     reason: "every check passed",
     startedAt,
     endedAt: startedAt + end,
+    // Phase and fault times are ms from startedAt, as the runner writes them.
     phases: [
-      { name: "baseline", start: startedAt, end: startedAt + faultStart },
-      { name: "fault", start: startedAt + faultStart, end: startedAt + faultEnd },
-      { name: "recovery", start: startedAt + faultEnd, end: startedAt + end },
+      { name: "baseline", start: 0, end: faultStart },
+      { name: "fault", start: faultStart, end: faultEnd },
+      { name: "recovery", start: faultEnd, end },
     ],
     faults: [
       {
         kind: "latency",
         description: "latency 500ms ± 100ms on queen",
         target: "queen (toxiproxy :8080)",
-        appliedAt: startedAt + faultStart,
-        revertedAt: startedAt + faultEnd,
+        appliedAt: faultStart,
+        revertedAt: faultEnd,
         spec: { latency: 500, jitter: 100 },
       },
     ],
@@ -233,7 +234,7 @@ export function loadScenario(): ScenarioResult {
     enable: undefined,
     startedAt: T0 + 90_000,
     endedAt: T0 + 100_000,
-    phases: [{ name: "load", start: T0 + 90_000, end: T0 + 100_000 }],
+    phases: [{ name: "load", start: 0, end: 10_000 }],
     load: loadResult(),
   };
 }

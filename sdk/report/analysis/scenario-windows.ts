@@ -11,8 +11,8 @@ export type ScenarioWindows = Partial<Record<WindowName, TimeRange>>;
 
 export const WINDOW_NAMES: readonly WindowName[] = ["before", "during", "after"];
 
-// Timestamps above this are epoch ms (2001 onwards); below it, ms from the scenario's start. Phases and faults
-// are written as epoch ms (docs/results.md); accepting both keeps hand-written journals readable.
+// Timestamps above this are epoch ms (2001 onwards); below it, ms from the scenario's start. The runner writes
+// phases and faults relative (docs/results.md); accepting epoch too keeps hand-written journals readable.
 const EPOCH_FLOOR = 1e12;
 
 /** A phase or fault timestamp as ms from the scenario's start. */
