@@ -54,7 +54,7 @@ export function validate(root: Schema, value: unknown): string[] {
     if (typeof v === "string" && typeof schema.minLength === "number" && v.length < schema.minLength)
       errors.push(`${path}: shorter than ${schema.minLength}`);
     if (Array.isArray(v) && schema.items)
-      v.forEach((item, i) => check(schema.items as Schema, item, `${path}[${i}]`));
+      for (const [i, item] of v.entries()) check(schema.items as Schema, item, `${path}[${i}]`);
     if (hasType(v, "object")) {
       const obj = v as Record<string, unknown>;
       for (const key of (schema.required as string[]) ?? [])
