@@ -1,5 +1,5 @@
 // What /proc says about a pid: the only view we have of processes we did not start ourselves.
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import type { TargetStatus } from "./target.ts";
 
 /** running / paused (SIGSTOP, state T) / exited (no such pid, or a zombie waiting to be reaped). */
@@ -42,4 +42,29 @@ export async function pollUntil(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Every living descendant of `pid` (children, grandchildren, ...), from the parent pids in /proc/<n>/stat:
+ * a wrapper such as `npx tsx worker.ts` runs the real server as its child.
+ */
+export async function descendantPids(pid: number): Promise<number[]> {
+  const parents = new Map<number, number[]>();
+  for (const name of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (!Number.isFinite(ppid)) continue;
+    const list = parents.get(ppid) ?? [];
+    list.push(Number(name));
+    parents.set(ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [...(parents.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    out.push(next);
+    queue.push(...(parents.get(next) ?? []));
+  }
+  return out;
 }

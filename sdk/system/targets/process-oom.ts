@@ -4,6 +4,7 @@
 import { type Problem, TimeoutError, ValidationError } from "../../core/errors.ts";
 import { createCgroup } from "../cgroup/cgroup.ts";
 import { cgroupSupport, OomUnsupportedError } from "../cgroup/cgroup-support.ts";
+import { descendantPids } from "./proc.ts";
 import type { ExitInfo } from "./process-target.ts";
 import { formatBytes, MiB, type OomOptions, type OomResult } from "./target.ts";
 import type { UndoLedger } from "./undo.ts";
@@ -44,7 +45,11 @@ export async function oomInCgroup(input: CgroupOomInput): Promise<OomResult> {
   const name = `oom-${input.id.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 60)}-${input.pid}`;
   const cgroup = await createCgroup(name, { ledger: input.ledger });
   try {
+    // The whole tree goes in: behind a wrapper (npx, tsx, a shell) the allocating process is a descendant.
+    const tree = [input.pid, ...(await descendantPids(input.pid))];
     await cgroup.addPid(input.pid);
+    // A descendant may exit between the listing and the move: that one needs no limit.
+    for (const pid of tree.slice(1)) await cgroup.addPid(pid).catch(() => {});
     // On v1 the charges a process made before the move stay where they were: usage here starts near zero.
     const usage = await cgroup.memoryUsage();
     const headroom = input.headroomBytes ?? DEFAULT_OOM_HEADROOM;
@@ -90,7 +95,7 @@ export async function oomInCgroup(input: CgroupOomInput): Promise<OomResult> {
     return {
       method: support.version === 1 ? "cgroup-v1-memory-limit" : "cgroup-v2-memory-max",
       how:
-        `moved pid ${input.pid} into ${cgroup.path}, set ${limitFile} to ${formatBytes(limit)} (${basis}), ` +
+        `moved pid ${input.pid}${tree.length > 1 ? ` and its ${tree.length - 1} descendant(s)` : ""} into ${cgroup.path}, set ${limitFile} to ${formatBytes(limit)} (${basis}), ` +
         `${input.provoke ? "made it allocate" : "waited for it to allocate"}; the kernel OOM killer ended it`,
       limitBytes: limit,
       usageBytes: usage,

@@ -192,6 +192,28 @@ describe("ProcessTarget: OOM", { skip: noCgroups }, () => {
     assert.equal(ledger.size, 0);
   });
 
+  it("takes the target's descendants along: behind a wrapper the child that allocates is killed", async () => {
+    const wrapper = [
+      "const c = require('node:child_process').spawn(process.execPath, [process.argv[1]], { stdio: 'inherit' });",
+      "c.on('exit', (code, signal) => process.exit(signal ? 137 : code));",
+    ].join(" ");
+    const target = await ProcessTarget.spawn({
+      id: "oom-wrapped",
+      command: process.execPath,
+      args: ["-e", wrapper, HOG],
+      stdio: "pipe",
+    });
+    started.push(target);
+    const port = await readyPort(target);
+    const result = await target.oom({
+      provoke: () => get(`http://127.0.0.1:${port}/alloc?mb=512`, 20_000),
+      timeoutMs: 20_000,
+    });
+    assert.equal(result.oomKilled, true, result.evidence.join("; "));
+    assert.match(result.how, /and its 1 descendant\(s\)/);
+    assert.equal(result.exitCode, 137);
+  });
+
   it("times out when the target does not allocate, and puts it back where it was", async () => {
     const { target } = await hog("oom-idle");
     const pid = (await target.pid())!;
