@@ -76,8 +76,10 @@ export function renderScenarioChart(scenario: ScenarioResult): string | undefine
 export function renderLoadChart(load: unknown, title = "load"): string | undefined {
   const view = readLoad(load);
   if (!view?.timeline.length) return undefined;
-  const points = view.timeline;
-  const x = { label: "seconds from the load's start", grid: true, domain: [0, points[points.length - 1].t] };
+  // Each point measures the second [t, t + 1): drawn as steps, the last one repeated at its end.
+  const last = view.timeline[view.timeline.length - 1];
+  const points = [...view.timeline, { ...last, t: last.t + 1 }];
+  const x = { label: "seconds from the load's start", grid: true, domain: [0, last.t + 1] };
   const closed = points.some((p) => p.users !== null);
   const level = points.map((p) => ({ t: p.t, v: closed ? p.users : p.rate }));
   const latency = points.flatMap((p) =>
@@ -102,7 +104,9 @@ export function renderLoadChart(load: unknown, title = "load"): string | undefin
         marginRight: 40,
         x,
         y: { label: "requests/s", grid: true, zero: true },
-        marks: [Plot.line(rps, { x: "t", y: "rps", stroke: "#54a24b", strokeWidth: 1.5 })],
+        marks: [
+          Plot.line(rps, { x: "t", y: "rps", stroke: "#54a24b", strokeWidth: 1.5, curve: "step-after" }),
+        ],
       },
     },
     {
