@@ -24,11 +24,9 @@ export function planProblems(s: PlanState, o: { baseUrl?: string; needTarget?: b
     if (dp) problems.push({ path: `stages[${i}].duration`, message: dp });
     level(st?.target, `stages[${i}].target`);
   });
-  if (
-    s.model === "closed" &&
-    s.stages.length > 0 &&
-    Math.max(s.start, ...s.stages.map((x) => x.target)) <= 0
-  ) {
+  const levels = [s.start, ...s.stages.map((x) => x?.target)];
+  const sane = levels.every((v) => typeof v === "number" && Number.isFinite(v) && v >= 0);
+  if (s.model === "closed" && s.stages.length > 0 && sane && Math.max(...levels) <= 0) {
     problems.push({ path: "stages", message: "no stage has any virtual users: nothing would be sent" });
   }
   const td = durationProblem(s.thinkTime);
