@@ -195,6 +195,21 @@ describe("timeToRecover", () => {
     );
   });
 
+  test("requests starting at the same instant are judged in one window", () => {
+    // The failure at t = 0 sorts first; a window anchored at its twin must not leave it out.
+    const samples = columns([
+      [0, 10, 503],
+      [0, 10, 200],
+      [100, 10, 200],
+      [200, 10, 200],
+      [300, 10, 200],
+      [400, 10, 200],
+      [500, 10, 200],
+      [600, 10, 200],
+    ]);
+    assert.equal(timeToRecover(samples, 0, { window: 500, minSuccessRate: 1, minRequests: 3 }), 100);
+  });
+
   test("a zero window is refused", () => {
     assert.throws(() => timeToRecover(columns([]), 0, { window: 0, minSuccessRate: 1 }), /recovery window/);
   });

@@ -35,7 +35,10 @@ export function timeToRecover(
   order.sort((a, b) => t[a] - t[b] || a - b);
   const endMs = criterion.endMs ?? t[order[order.length - 1]];
 
-  // Two pointers over the sorted starts: [lo, hi) is the window beginning at request lo.
+  // Two pointers over the sorted starts: [lo, hi) is the window beginning at request lo. With maxP95, the
+  // window's latencies are also kept sorted (binary insert and remove) so p95 costs no sort per window.
+  const sorted: number[] = [];
+  const withLatency = criterion.maxP95 !== undefined;
   let hi = 0;
   let okInWindow = 0;
   for (let lo = 0; lo < order.length; lo++) {
@@ -43,24 +46,35 @@ export function timeToRecover(
     if (start + windowMs > endMs) break;
     while (hi < order.length && t[order[hi]] < start + windowMs) {
       if (samples!.ok[order[hi]]) okInWindow++;
+      if (withLatency)
+        sorted.splice(lowerBound(sorted, samples!.latencyMs[order[hi]]), 0, samples!.latencyMs[order[hi]]);
       hi++;
     }
     const count = hi - lo;
-    if (count >= minRequests && okInWindow / count >= criterion.minSuccessRate && p95Fits(lo, hi)) {
+    // Requests that start together share one window: judge it once, with all of them in.
+    const firstOfTie = lo === 0 || t[order[lo - 1]] !== start;
+    if (
+      firstOfTie &&
+      count >= minRequests &&
+      okInWindow / count >= criterion.minSuccessRate &&
+      (!withLatency || (percentile(sorted, 0.95) ?? Number.POSITIVE_INFINITY) <= criterion.maxP95!)
+    )
       return start - fromMs;
-    }
     if (samples!.ok[order[lo]]) okInWindow--;
+    if (withLatency) sorted.splice(lowerBound(sorted, samples!.latencyMs[order[lo]]), 1);
   }
   return null;
+}
 
-  function p95Fits(lo: number, hi: number): boolean {
-    if (criterion.maxP95 === undefined) return true;
-    const latencies = order
-      .slice(lo, hi)
-      .map((i) => samples!.latencyMs[i])
-      .sort((a, b) => a - b);
-    return (percentile(latencies, 0.95) ?? Number.POSITIVE_INFINITY) <= criterion.maxP95;
+function lowerBound(sorted: number[], value: number): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (sorted[m] < value) a = m + 1;
+    else b = m;
   }
+  return a;
 }
 
 /** The criterion in words, for the journal's `recovery.criterion` and the report. */
