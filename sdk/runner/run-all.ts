@@ -85,7 +85,7 @@ export async function runAll(
   writeJournal(resultsFile, journal);
 
   const controller = new AbortController();
-  const ledger = new CleanupLedger({ file: resolve(root, DEFAULT_LEDGER_FILE) });
+  const ledger = new CleanupLedger({ file: resolve(root, process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE) });
   setDefaultLedger(ledger);
   const started: RunningService[] = [];
   let closeToxiproxy: (() => Promise<void>) | undefined;

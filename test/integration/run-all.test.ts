@@ -1,0 +1,167 @@
+// run-all end to end, as a user runs it: a child process against the demo, through the embedded Toxiproxy.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { RunJournal } from "../../sdk/core/journal.ts";
+
+// Ports of their own (8080 + 1500 ...), so that a demo a developer left running does not get in the way.
+const OFFSET = 1500;
+const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  reportDir: string;
+  ledger: string;
+}
+
+function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
+  const reportDir = mkdtempSync(join(tmpdir(), "hs-runall-"));
+  const ledger = join(reportDir, "ledger.json");
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
+      {
+        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(OFFSET), HIVESTORM_LEDGER: ledger },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`run-all ${args.join(" ")} took over 5 minutes\n${stdout}\n${stderr}`));
+    }, 300_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, reportDir, ledger });
+    });
+  });
+}
+
+function journalOf(run: Run): RunJournal {
+  const dirs = readdirSync(run.reportDir).filter((d) => /^\d{4}-/.test(d));
+  assert.equal(dirs.length, 1, `one run directory in ${run.reportDir}`);
+  return JSON.parse(readFileSync(join(run.reportDir, dirs[0], "results.json"), "utf8"));
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+async function assertNothingLeft(run: Run) {
+  for (const p of PORTS) assert.equal(await portOpen(p), false, `port ${p} closed after the run`);
+  assert.equal(existsSync(run.ledger), false, "no fault left in the ledger");
+}
+
+const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
+
+describe("run-all", { timeout: 900_000 }, () => {
+  it("--quick --suite chaos passes every network scenario against the demo and writes the reports", async () => {
+    const run = await runAll(["--quick", "--suite", "chaos"]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const j = journalOf(run);
+    assert.equal(j.status, "passed");
+    assert.deepEqual(verdicts(j), {
+      "NF-001": "passed",
+      "NF-002": "passed",
+      "NF-003": "passed",
+      "NF-004": "passed",
+      "NF-005": "passed",
+      "NF-006": "passed",
+    });
+    for (const s of j.scenarios) {
+      assert.ok(s.checks.length >= 2 && s.checks.every((c) => c.ok), `${s.id} was judged on checks`);
+      assert.ok(
+        s.faults.length >= 1 && s.faults.every((f) => f.revertedAt !== undefined),
+        `${s.id} fault reverted`,
+      );
+      assert.ok(s.recovery?.recovered && s.recovery.timeToRecoverMs !== null, `${s.id} recovery measured`);
+      assert.ok((s.windows.before?.requests ?? 0) > 10 && (s.windows.during?.requests ?? 0) > 10);
+    }
+    const nf2 = j.scenarios.find((s) => s.id === "NF-002")!;
+    assert.ok(nf2.windows.during!.p95! - nf2.windows.before!.p95! >= 350, "latency was injected");
+    const dir = join(run.reportDir, j.runId);
+    const report = readFileSync(join(dir, "REPORT.md"), "utf8");
+    for (const id of ["NF-001", "NF-005", "NF-006"]) assert.match(report, new RegExp(id));
+    assert.match(readFileSync(join(dir, "junit.xml"), "utf8"), /<testsuite[^>]*tests="6"/);
+    assert.ok(readdirSync(join(dir, "charts")).some((f) => f.endsWith(".svg")));
+    assert.match(readFileSync(join(dir, "run.log"), "utf8"), /===== queen\.jsonl =====/);
+    assert.equal(readlinkSync(join(run.reportDir, "latest")), j.runId);
+    await assertNothingLeft(run);
+  });
+
+  it("--demo-bug no-timeouts fails NF-001: the queen hangs on a partitioned hive", async () => {
+    const run = await runAll(["--quick", "--only", "NF-001", "--demo-bug", "no-timeouts"]);
+    assert.equal(run.code, 1);
+    const nf1 = journalOf(run).scenarios[0];
+    assert.equal(nf1.verdict, "failed");
+    assert.ok(
+      nf1.checks.some((c) => !c.ok && /hang/.test(c.name)),
+      JSON.stringify(nf1.checks),
+    );
+    await assertNothingLeft(run);
+  });
+
+  it("--demo-bug no-retry fails NF-003 and NF-005: cut connections become errors", async () => {
+    const run = await runAll(["--quick", "--only", "NF-003,NF-005", "--demo-bug", "no-retry"]);
+    assert.equal(run.code, 1);
+    const j = journalOf(run);
+    assert.deepEqual(verdicts(j), { "NF-003": "failed", "NF-005": "failed" });
+    for (const s of j.scenarios) assert.match(s.reason, /success rate during the fault/);
+    await assertNothingLeft(run);
+  });
+
+  it("SIGINT mid-fault reverts it, stops everything and writes an interrupted journal", async () => {
+    let sent = false;
+    const run = await runAll(["--quick", "--only", "NF-002"], (out, child) => {
+      if (!sent && /applied latency/.test(out)) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    assert.ok(sent, run.stdout);
+    assert.equal(run.code, 130, run.stdout + run.stderr);
+    const j = journalOf(run);
+    assert.equal(j.status, "interrupted");
+    assert.ok(j.scenarios.every((s) => s.faults.every((f) => f.revertedAt !== undefined)));
+    await assertNothingLeft(run);
+  });
+
+  it("--dry-run prints the plan and starts nothing", async () => {
+    const run = await runAll(["--dry-run", "--suite", "chaos"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /dry run: nothing is started or applied/);
+    assert.match(run.stdout, /NF-002 .*High latency[\s\S]*fault: latency 500ms ± 100ms on hive/);
+    assert.deepEqual(readdirSync(run.reportDir), []);
+    await assertNothingLeft(run);
+  });
+
+  it("bad flags get one error listing each, exit 2, and nothing runs", async () => {
+    const run = await runAll(["--suite", "soak", "--only", "NF-999", "--frobnicate"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--suite: unknown suite "soak"/);
+    assert.match(run.stderr, /--frobnicate: unknown flag/);
+    assert.deepEqual(readdirSync(run.reportDir), []);
+  });
+});
