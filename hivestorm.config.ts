@@ -2,6 +2,8 @@
 // front of the queen (clients → :8080 → queen :8081) and of the hive (queen → :9200 → hive :9201), as in the
 // rbee plan. HIVESTORM_PORT_OFFSET shifts every port, so that two runs can share a machine.
 // Point the suite at your own system with --config FILE (see docs/system.md).
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineSystem } from "./sdk/index.ts";
 
 const offset = Number(process.env.HIVESTORM_PORT_OFFSET ?? 0);
@@ -11,6 +13,7 @@ const node = (file: string, ...args: string[]) => [process.execPath, "--import",
 export default defineSystem(({ demoBugs, logDir }) => {
   const bugs = demoBugs.flatMap((b) => ["--bug", b]);
   const hiveUrl = `http://127.0.0.1:${port(9201)}`;
+  const cacheDir = join(tmpdir(), `hivestorm-rbee-cache-${port(9201)}`);
   return {
     name: "rbee demo (demo/rbee)",
     services: {
@@ -18,9 +21,11 @@ export default defineSystem(({ demoBugs, logDir }) => {
         command: node(
           "demo/rbee/hive.ts",
           ...["--port", port(9201), "--spawn", "4", "--worker-base-port", port(9300), "--log-dir", logDir],
+          ...["--cache-dir", cacheDir],
           ...bugs,
         ),
         url: hiveUrl,
+        dataDir: cacheDir,
         proxy: { listen: `127.0.0.1:${port(9200)}` },
         instances: async () => {
           const res = await fetch(`${hiveUrl}/v1/workers`, { signal: AbortSignal.timeout(2000) });

@@ -26,6 +26,8 @@ export interface ServiceDefinition {
   startTimeout?: Duration;
   /** SIGTERM, then SIGKILL after this grace; default "5s". */
   stopGrace?: Duration;
+  /** The service's data directory (e.g. a model cache): where disk faults fill, on a bounded filesystem. */
+  dataDir?: string;
   /** Log files the service writes (collected into run.log). */
   logFiles?: string[];
   /** Instances behind the service (e.g. the workers a hive spawned), for process and container faults. */
