@@ -91,6 +91,8 @@ export class Supervisor {
 
   /** An evicted worker that still runs is hung or unreachable: kill it so that its slot is refilled. */
   private onEvict(entry: WorkerEntry, reason: string): void {
+    // A stale duplicate registration of a process that is registered and well under another id.
+    if (this.registry.byPid(entry.pid).length > 0) return;
     const slot = this.slots.find((s) => s.child?.pid === entry.pid && alive(s.child));
     if (!slot?.child) return;
     this.log.event("worker_killed", { worker: entry.id, pid: entry.pid, reason });

@@ -53,7 +53,7 @@ export const BUGS = {
   },
   "crash-on-emfile": {
     services: ["queen", "hive", "worker"],
-    what: "the service has no handler for EMFILE on accept and crashes when descriptors run out",
+    what: "the service treats EMFILE as fatal and crashes when its descriptors run out",
     fails: ["RE-004"],
   },
   "no-retry-after": {

@@ -1,20 +1,20 @@
 // Listening, the ready line and shutdown plumbing shared by the three services.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { watchDescriptors } from "./fd-watch.ts";
 import type { Logger } from "./log.ts";
 
 export interface ListenOptions {
   host: string;
   port: number;
   logger: Logger;
-  /** `crash-on-emfile`: no handler for accept errors, so EMFILE kills the process. */
+  /** `crash-on-emfile`: running out of descriptors kills the process. */
   crashOnEmfile: boolean;
 }
 
 /**
- * Listens and prints the one ready line `listening http://HOST:PORT` on stdout. Accept errors after that
- * (EMFILE, ENFILE when descriptors run out) are logged and survived: libuv keeps accepting once descriptors
- * come back.
+ * Listens and prints the one ready line `listening http://HOST:PORT` on stdout. Running out of descriptors
+ * is logged and survived: libuv drops what it cannot accept and accepts again once descriptors come back.
  */
 export async function listen(server: Server, opts: ListenOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
@@ -24,11 +24,9 @@ export async function listen(server: Server, opts: ListenOptions): Promise<strin
       resolve();
     });
   });
-  const emfile = opts.logger.sampled("emfile");
+  watchDescriptors(opts.logger, opts.crashOnEmfile);
   server.on("error", (err: NodeJS.ErrnoException) => {
-    if (opts.crashOnEmfile && (err.code === "EMFILE" || err.code === "ENFILE")) throw err;
-    if (err.code === "EMFILE" || err.code === "ENFILE") emfile({ code: err.code, syscall: err.syscall });
-    else opts.logger.event("server_error", { code: err.code, message: err.message });
+    opts.logger.event("server_error", { code: err.code, message: err.message });
   });
   // Clients that send garbage or vanish get a 400 or nothing, never a crash.
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {

@@ -187,7 +187,7 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
       method,
       headers: body ? { "content-type": "application/json" } : {},
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(1000),
+      signal: AbortSignal.timeout(2000),
     });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : null };
@@ -195,7 +195,13 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
 
   let beatTimer: NodeJS.Timeout | undefined;
   let lastBeatError = "";
-  async function beat(): Promise<void> {
+  // One beat at a time: two concurrent first beats would register twice.
+  let beating: Promise<void> = Promise.resolve();
+  const beat = (): Promise<void> => {
+    beating = beating.then(beatOnce);
+    return beating;
+  };
+  async function beatOnce(): Promise<void> {
     if (!config.hiveUrl) return;
     try {
       const report = {
@@ -217,7 +223,7 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
         if (r.status === 404) {
           log.event("worker_unknown_to_hive", { previousId: id });
           id = undefined;
-          return beat();
+          return beatOnce();
         }
       }
       lastBeatError = "";
