@@ -28,7 +28,7 @@ describe("open-model engine (arrival rate)", { timeout: 30_000 }, () => {
     assert.ok(Math.max(...buckets) < 100, `busiest 100 ms windows: ${JSON.stringify(buckets)}`);
     const median = [...buckets].sort((a, b) => a - b)[10];
     assert.ok(median >= 17 && median <= 23, `median window ${median}: ${JSON.stringify(buckets)}`);
-    assert.ok(r.sendLag !== undefined && r.sendLag.p50 < 5, JSON.stringify(r.sendLag));
+    assert.ok(r.sendLag !== undefined && r.sendLag.p50 < 20, JSON.stringify(r.sendLag));
     assert.equal(r.timeline[0].targetRate, 200);
   });
 

@@ -1,0 +1,216 @@
+// Load-engine benchmark: side by side in one run, against one local HTTP server in its own process.
+//   npx tsx bench/load.ts            (about 2 minutes; add --quick for a shorter, noisier run)
+// Rows: the SDK's autocannon engine vs raw autocannon (requests/s ratio), client CPU per request against
+// wrk (skipped with a message when wrk is missing), the open-model executor's achieved rate and send-time
+// jitter at 2000 req/s, and the most virtual users with 1 s think time that keep event-loop lag < 50 ms.
+import { execFile, spawn } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { Pool } from "undici";
+import { findExecutable } from "../sdk/load/k6/k6-engine.ts";
+import { load } from "../sdk/load/load.ts";
+
+const quick = process.argv.includes("--quick");
+const SECONDS = quick ? 2 : 4;
+const ROUNDS = quick ? 1 : 3;
+const CONNECTIONS = 50;
+
+const SERVER = `
+const http = require("node:http");
+const s = http.createServer((req, res) => { req.resume(); req.on("end", () => { res.writeHead(200, { "content-type": "text/plain" }); res.end("hello world"); }); });
+s.keepAliveTimeout = 60000;
+s.listen(0, "127.0.0.1", () => console.log(s.address().port));
+`;
+
+interface Measure {
+  requests: number;
+  seconds: number;
+  cpuUs: number;
+}
+const rps = (m: Measure) => m.requests / m.seconds;
+const cpuPerReq = (m: Measure) => m.cpuUs / Math.max(1, m.requests);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f = (n: number, d = 1) => n.toFixed(d);
+
+async function measure(fn: () => Promise<number>): Promise<Measure> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const requests = await fn();
+  const seconds = (performance.now() - t) / 1000;
+  const c = process.cpuUsage(cpu);
+  return { requests, seconds, cpuUs: c.user + c.system };
+}
+
+const raw = (url: string) =>
+  measure(async () => {
+    const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+    return r.requests.total;
+  });
+
+const sdkClosed = (url: string) =>
+  measure(async () => {
+    const r = await load
+      .constant(CONNECTIONS, `${SECONDS}s`)
+      .target(url)
+      .request({ method: "GET", url: "/" })
+      .run({ engine: "autocannon" });
+    return r.totals.requests;
+  });
+
+// A plain undici Pool loop: the floor for any undici-based generator.
+const undiciLoop = (url: string) =>
+  measure(async () => {
+    const pool = new Pool(url, { connections: CONNECTIONS });
+    const end = performance.now() + SECONDS * 1000;
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < end) {
+          const r = await pool.request({ path: "/", method: "GET" });
+          await r.body.dump();
+          n++;
+        }
+      }),
+    );
+    await pool.close();
+    return n;
+  });
+
+const openAt = async (url: string, rate: number, seconds: number) => {
+  let result: Awaited<ReturnType<ReturnType<typeof load.rate>["run"]>> | undefined;
+  const m = await measure(async () => {
+    result = await load
+      .rate(rate, `${seconds}s`)
+      .maxInFlight(CONNECTIONS * 4)
+      .target(url)
+      .request({ method: "GET", url: "/" })
+      .run();
+    return result.totals.requests;
+  });
+  return { m, r: result! };
+};
+
+async function wrk(url: string): Promise<Measure | string> {
+  if (!findExecutable("wrk")) return "wrk not found on PATH (Debian: apt-get install wrk): row skipped";
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      "bash",
+      ["-c", `TIMEFORMAT='%U %S'; time wrk -t1 -c${CONNECTIONS} -d${SECONDS}s ${url}/`],
+      { timeout: (SECONDS + 20) * 1000 },
+      (err, stdout, stderr) => (err ? reject(err) : resolve(`${stdout}\n${stderr}`)),
+    ),
+  );
+  const requests = Number(/(\d+) requests in ([\d.]+)(m?s)/.exec(out)?.[1]);
+  const m = /([\d.]+)(m?s),/.exec(out.split("requests in ")[1] ?? "");
+  const seconds = m ? Number(m[1]) / (m[2] === "ms" ? 1000 : 1) : SECONDS;
+  const [user, sys] = out.trim().split("\n").at(-1)!.split(" ").map(Number);
+  return { requests, seconds, cpuUs: (user + sys) * 1e6 };
+}
+
+async function maxUsers(url: string): Promise<{ users: number; lagP99: number; rps: number }[]> {
+  const rows: { users: number; lagP99: number; rps: number }[] = [];
+  for (const users of quick ? [1000, 5000] : [1000, 2500, 5000, 7500, 10000]) {
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    const r = await load
+      .ramp(0, users, "2s")
+      .hold(quick ? "4s" : "6s")
+      .thinkTime("1s")
+      .target(url)
+      .request({ method: "GET", url: "/" })
+      .run();
+    h.disable();
+    // steady state: the hold, after the ramp's first think cycle
+    const hold = r.timeline.slice(3, -1);
+    rows.push({
+      users,
+      lagP99: h.percentile(99) / 1e6,
+      rps: hold.reduce((s, x) => s + x.rps, 0) / Math.max(1, hold.length),
+    });
+    if (h.percentile(99) / 1e6 >= 50) break;
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) =>
+    server.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    console.log(
+      `# hivestorm load bench (${quick ? "quick" : "full"}): ${CONNECTIONS} connections, ${SECONDS}s runs, ${ROUNDS} rounds, server ${url} in its own process\n`,
+    );
+    await raw(url); // warm up the server and the JIT
+    const rounds: Record<string, Measure[]> = { wrk: [], raw: [], sdk: [], undici: [] };
+    let wrkSkip: string | undefined;
+    for (let i = 0; i < ROUNDS; i++) {
+      const w = await wrk(url);
+      if (typeof w === "string") wrkSkip = w;
+      else rounds.wrk.push(w);
+      rounds.raw.push(await raw(url));
+      rounds.sdk.push(await sdkClosed(url));
+      rounds.undici.push(await undiciLoop(url));
+    }
+    const med = (k: string, g: (m: Measure) => number) =>
+      rounds[k].length ? median(rounds[k].map(g)) : Number.NaN;
+    const rawRps = med("raw", rps);
+    const openRate = Math.round(Math.min(20_000, rawRps * 0.7) / 100) * 100;
+    const open = await openAt(url, openRate, SECONDS);
+    const wrkCpu = med("wrk", cpuPerReq);
+    const vsWrk = (us: number) => (Number.isNaN(wrkCpu) ? "n/a" : `${f(us / wrkCpu, 2)}x`);
+
+    console.log("## Closed model: SDK autocannon engine vs raw autocannon (median of rounds)\n");
+    console.log("| generator | req/s | client CPU µs/req | vs wrk |");
+    console.log("| --- | ---: | ---: | ---: |");
+    if (wrkSkip) console.log(`| wrk | ${wrkSkip} | | |`);
+    else console.log(`| wrk -t1 | ${f(med("wrk", rps), 0)} | ${f(wrkCpu)} | 1.00x |`);
+    for (const [k, name] of [
+      ["raw", "raw autocannon"],
+      ["sdk", "SDK autocannon engine"],
+      ["undici", "plain undici Pool loop"],
+    ]) {
+      const c = med(k, cpuPerReq);
+      console.log(`| ${name} | ${f(med(k, rps), 0)} | ${f(c)} | ${vsWrk(c)} |`);
+    }
+    const openCpu = cpuPerReq(open.m);
+    console.log(
+      `| open-model executor at ${openRate}/s | ${f(rps(open.m), 0)} | ${f(openCpu)} | ${vsWrk(openCpu)} |`,
+    );
+    console.log(
+      `\nSDK autocannon engine / raw autocannon requests/s: **${f(med("sdk", rps) / rawRps, 3)}** (target ≥ 0.95)`,
+    );
+    console.log(`Open-model executor CPU per request / wrk: **${vsWrk(openCpu)}** (target ≤ 2x)\n`);
+
+    console.log("## Open model at 2000 req/s\n");
+    const at = await openAt(url, 2000, quick ? 5 : 10);
+    const achieved = at.r.totals.requests / (quick ? 5 : 10);
+    const lag = at.r.sendLag!;
+    console.log(
+      "| target | achieved req/s | error | dropped | send jitter p50 / p99 / max (ms) | latency p50 / p99 (ms) |",
+    );
+    console.log("| ---: | ---: | ---: | ---: | --- | --- |");
+    console.log(
+      `| 2000 | ${f(achieved)} | ${f(((achieved - 2000) / 2000) * 100, 2)}% | ${at.r.droppedIterations} | ${f(lag.p50, 3)} / ${f(lag.p99, 3)} / ${f(lag.max, 3)} | ${f(at.r.latency.p50, 3)} / ${f(at.r.latency.p99, 3)} |`,
+    );
+    console.log(
+      "\n(targets: within 1% of 2000/s, jitter p99 ≤ 2 ms; latencies carry µs: autocannon would report p50 = 0)\n",
+    );
+
+    console.log("## Virtual users with 1 s think time (vus engine), event-loop lag p99 < 50 ms\n");
+    console.log("| users | steady req/s | event-loop lag p99 (ms) | sustained |");
+    console.log("| ---: | ---: | ---: | --- |");
+    const vus = await maxUsers(url);
+    for (const v of vus) {
+      const ok = v.lagP99 < 50 && v.rps > v.users * 0.9;
+      console.log(`| ${v.users} | ${f(v.rps, 0)} | ${f(v.lagP99)} | ${ok ? "yes" : "no"} |`);
+    }
+    const best = vus.filter((v) => v.lagP99 < 50 && v.rps > v.users * 0.9).at(-1);
+    console.log(`\nMost users sustained: **${best?.users ?? 0}** (target ≥ 5000)`);
+  } finally {
+    server.kill();
+  }
+}
+
+await main();
