@@ -9,6 +9,7 @@ import { checkPage, dumpDom, serveDirectory } from "../notebooks/tooling/headles
 import { executeNotebooks, NOTEBOOKS } from "../notebooks/tooling/jupyter.ts";
 import { buildObservable, observablePages } from "../notebooks/tooling/observable.ts";
 import { compactJson, sampleRun } from "../notebooks/tooling/sample-run.ts";
+import { denoCheckNotebooks, tscCheckLib } from "../notebooks/tooling/typecheck.ts";
 import { HivestormError, ValidationError } from "../sdk/core/errors.ts";
 
 const USAGE = `usage: npx tsx scripts/notebooks.ts <command> [--run PATH] [--base PATH] [--out DIR] [--port N]
@@ -16,8 +17,8 @@ const USAGE = `usage: npx tsx scripts/notebooks.ts <command> [--run PATH] [--bas
 commands:
   exec     execute the Jupyter notebooks headless against a run; write .ipynb, .md (+ SVG charts) and .html
   build    build the Observable pages for a run to static HTML (offline, no CDN)
-  check    exec + build, then open every page in headless Chromium; fails on a cell error, a missing
-           output or chart, or an error cell
+  check    exec + build, type-check the notebooks, then open every page in headless Chromium; fails on
+           a cell error, a missing output or chart, a type error, or an error cell
   open     check, then serve the outputs on 127.0.0.1 and print the address (Ctrl-C stops)
   sample   rewrite the provisional sample runs reports/sample and reports/sample-base
 
@@ -50,7 +51,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`observable ${built.pages.length} pages in ${rel(built.outDir)} (${seconds(built.ms)})`);
   }
   if (command === "check" || command === "open") {
-    const problems = await checkObservable(observableOut);
+    const problems = [
+      ...(await denoCheckNotebooks()),
+      ...(await tscCheckLib()),
+      ...(await checkObservable(observableOut)),
+    ];
     if (problems.length) {
       console.error(
         `${problems.length} problem(s) in the Observable pages:\n${problems.map((p) => `  - ${p}`).join("\n")}`,

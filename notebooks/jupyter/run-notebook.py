@@ -12,8 +12,12 @@ Checks, each a failure (exit 1) naming the cell:
   - a code cell tagged `chart` without an image output (image/svg+xml or image/png), unless it says in
     Markdown why this run has nothing to draw (an output starting with NO_CHART, "_No chart:").
 
-Usage: run-notebook.py IN.ipynb OUT.ipynb [KERNEL_NAME]   (the kernel name defaults to the notebook's own)
+Usage: run-notebook.py IN.ipynb OUT.ipynb [--kernel NAME] [--export]
+  --kernel  the kernel to run (default: the notebook's own kernelspec)
+  --export  also write OUT's Markdown (charts extracted to <name>_files/) and HTML beside it, as
+            `jupyter nbconvert --to markdown|html` would, without starting Python twice more
 """
+import argparse
 import asyncio
 import os
 import queue
@@ -74,13 +78,29 @@ def output_problems(nb):
     return problems
 
 
+def export(nb, target):
+    from nbconvert import HTMLExporter, MarkdownExporter
+    from nbconvert.writers import FilesWriter
+
+    out_dir, name = os.path.split(os.path.abspath(target))
+    stem = os.path.splitext(name)[0]
+    writer = FilesWriter(build_directory=out_dir)
+    for exporter in (MarkdownExporter(), HTMLExporter()):
+        resources = {"unique_key": stem, "output_files_dir": f"{stem}_files", "metadata": {"name": stem}}
+        body, resources = exporter.from_notebook_node(nb, resources=resources)
+        writer.write(body, resources, notebook_name=stem)
+
+
 def main(argv):
-    if len(argv) not in (3, 4):
-        print(__doc__, file=sys.stderr)
-        return 2
-    source, target = argv[1], argv[2]
+    parser = argparse.ArgumentParser(usage=__doc__)
+    parser.add_argument("source")
+    parser.add_argument("target")
+    parser.add_argument("--kernel")
+    parser.add_argument("--export", action="store_true")
+    args = parser.parse_args(argv[1:])
+    source, target = args.source, args.target
     nb = nbformat.read(source, as_version=4)
-    kernel = argv[3] if len(argv) == 4 else nb.metadata.get("kernelspec", {}).get("name", "deno")
+    kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name", "deno")
     client = GraceClient(
         nb,
         kernel_name=kernel,
@@ -101,6 +121,8 @@ def main(argv):
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
+    if args.export:
+        export(nb, target)
     print(f"{source}: executed, {sum(c.cell_type == 'code' for c in nb.cells)} code cells, outputs complete")
     return 0
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The notebooks' own charts (the per-scenario latency chart is sdk/report/charts.ts's). Each takes the
 // `document` to draw with: linkedom's in the Jupyter kernel, the browser's on an Observable page, so that both
 // show the same drawing. Returns a standalone <svg> (no HTML legend) on a white background.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Display helpers for the Jupyter notebooks (Deno kernel). Charts are drawn on linkedom's document: the kernel
 // has no DOM, and the same chart code draws on the browser's document in the Observable pages.
 import { parseHTML } from "linkedom";

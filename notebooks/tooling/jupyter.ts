@@ -1,5 +1,5 @@
-// Executes the Jupyter notebooks headless with Debian's Jupyter and the project's Deno kernelspec, then exports
-// them to Markdown and HTML. The runner (notebooks/jupyter/run-notebook.py) guards against the Deno kernel's
+// Executes the Jupyter notebooks headless with Debian's Jupyter and the project's Deno kernelspec, and exports
+// them to Markdown and HTML (nbconvert's exporters, in the runner's own process). The runner (notebooks/jupyter/run-notebook.py) guards against the Deno kernel's
 // early-idle output loss and fails on a cell error or a missing output.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -17,7 +17,6 @@ const NOTEBOOK_DIR = join(PROJECT_ROOT, "notebooks");
 const RUNNER = join(NOTEBOOK_DIR, "jupyter", "run-notebook.py");
 // Debian's Jupyter runs on Debian's python3; a pyenv python3 earlier on PATH does not see its modules.
 const PYTHON = "/usr/bin/python3";
-const JUPYTER = "/usr/bin/jupyter";
 export const SETUP_HINT = "run .ci/setup-notebooks.sh (as root) to install Debian's Jupyter and Chromium";
 
 /** What is missing to execute the notebooks here, in words; empty when nothing is. */
@@ -47,6 +46,8 @@ export interface ExecuteOptions {
   outDir: string;
   /** Per notebook, execution and both exports included; default 120 s. */
   timeoutMs?: number;
+  /** Also export to Markdown and HTML (default true). */
+  exports?: boolean;
 }
 
 /** Executes one notebook against a run and exports it; rejects with the runner's problems on any failure. */
@@ -68,14 +69,14 @@ export async function executeNotebook(name: string, o: ExecuteOptions): Promise<
     ...(o.base ? { HIVESTORM_BASE: o.base } : {}),
     DENO_NO_UPDATE_CHECK: "1",
   };
+  const args = [RUNNER, join(NOTEBOOK_DIR, `${name}.ipynb`), ipynb, "--kernel", "deno"];
+  if (o.exports !== false) args.push("--export");
   try {
-    await run(PYTHON, [RUNNER, join(NOTEBOOK_DIR, `${name}.ipynb`), ipynb, "deno"], { env, timeout });
+    await run(PYTHON, args, { env, timeout });
   } catch (error) {
     const e = error as { stderr?: string; message: string };
     throw new Error(`notebook ${name} failed:\n${cleanStderr(e.stderr) || e.message}`);
   }
-  for (const to of ["markdown", "html"])
-    await run(JUPYTER, ["nbconvert", "--to", to, "--output-dir", o.outDir, ipynb], { env, timeout });
   return {
     name,
     ipynb,
