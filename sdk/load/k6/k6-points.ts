@@ -10,12 +10,12 @@ interface Point {
   data?: { time?: string; value?: number; tags?: Record<string, string> };
 }
 
-/** k6 error codes (docs: "Error codes") to hivestorm's kinds. */
+/** k6 error codes (lib/netext/httpext/error_codes.go) to hivestorm's kinds. */
 export function k6ErrorKind(code: number): ErrorKind {
-  if (code === 1050 || code === 1201) return "timeout";
+  if (code === 1050 || code === 1211) return "timeout"; // request timeout, dial timeout
   if (code >= 1100 && code < 1200) return "dns";
-  if (code === 1202) return "refused";
-  if (code >= 1210 && code < 1230) return "reset";
+  if (code === 1212) return "refused";
+  if (code === 1201 || code === 1220) return "reset"; // broken pipe, reset by peer
   return "other";
 }
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { PrerequisiteError } from "../../../sdk/core/errors.ts";
 import { findExecutable } from "../../../sdk/load/k6/k6-engine.ts";
+import { k6ErrorKind } from "../../../sdk/load/k6/k6-points.ts";
 import { load } from "../../../sdk/load/load.ts";
 
 const plan = load
@@ -89,5 +90,19 @@ process.exit(99);
         [["rate<0.01", true]],
       );
     });
+  });
+});
+
+describe("k6ErrorKind", () => {
+  it("maps k6's documented error codes", () => {
+    assert.deepEqual([1050, 1211, 1101, 1212, 1220, 1201, 1000].map(k6ErrorKind), [
+      "timeout",
+      "timeout",
+      "dns",
+      "refused",
+      "reset",
+      "reset",
+      "other",
+    ]);
   });
 });
