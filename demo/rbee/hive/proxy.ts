@@ -126,10 +126,12 @@ export class InferProxy {
         resolve(o);
       };
       const fail = (kind: Failure["kind"], reason: string, status?: number) => {
+        if (settled) return;
         upstream.destroy();
-        if (!committed)
+        if (!committed) {
           return finish({ result: "failed-before-first-token", failure: { kind, reason, status } });
-        if (!res.destroyed) res.end(sseEvent("error", { error: "worker failed", reason }));
+        }
+        if (!res.writableEnded) res.end(sseEvent("error", { error: "worker failed", reason }));
         finish({ result: "failed-mid-stream", reason });
       };
       const onClientClose = () => {
@@ -138,6 +140,8 @@ export class InferProxy {
         finish({ result: "client-gone" });
       };
       res.on("close", onClientClose);
+      // A client gone mid-write must not become an unhandled 'error' event.
+      res.on("error", () => undefined);
 
       const upstream = request(`${w.url}/v1/infer`, {
         method: "POST",
@@ -199,13 +203,14 @@ export class InferProxy {
           }
           sawDone ||= (tail + text).includes("event: done");
           tail = (tail + text).slice(-64);
-          if (res.destroyed) return;
+          if (settled || res.writableEnded) return;
           if (!res.write(chunk)) {
             up.pause();
             res.once("drain", () => up.resume());
           }
         });
         up.on("end", () => {
+          if (settled) return;
           if (!committed) return fail("reset", `${w.id} ended the stream before any token`);
           if (!sawDone) return fail("reset", `${w.id} ended the stream without done`);
           res.end();

@@ -172,6 +172,7 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
       return sendJson(res, 400, { error: "invalid request", problems: body });
     }
     totals.requests++;
+    res.on("error", () => undefined);
     const gone = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) gone.abort();
@@ -299,9 +300,9 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
         }
         if (!ok) request.destroy();
         if (stream) {
-          if (!ok && !res.destroyed && terminal !== "error")
+          if (!ok && !res.writableEnded && terminal !== "error") {
             res.end(sseEvent("error", { error: "upstream failed", reason }));
-          else if (!res.destroyed) res.end();
+          } else if (!res.writableEnded) res.end();
         } else if (ok) {
           sendJson(res, 200, { text: tokens.join(""), tokens: tokens.length, worker: s.worker });
         } else

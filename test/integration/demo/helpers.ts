@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const DEMO = fileURLToPath(new URL("../../../demo/rbee/", import.meta.url));
@@ -187,4 +188,57 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+export type ChaosMode = "pass" | "reset-every-other" | "blackhole";
+
+export interface ChaosProxy {
+  url: string;
+  mode: ChaosMode;
+  accepted: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A small TCP proxy in front of a real service, with the failure shapes the network scenarios use: pass
+ * through, reset every other connection, or blackhole (accept, never answer).
+ */
+export async function chaosProxy(target: string): Promise<ChaosProxy> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => undefined);
+  };
+  const proxy: ChaosProxy = {
+    url: "",
+    mode: "pass",
+    accepted: 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createServer((client) => {
+    track(client);
+    proxy.accepted++;
+    if (proxy.mode === "blackhole") {
+      client.resume();
+      return;
+    }
+    if (proxy.mode === "reset-every-other" && proxy.accepted % 2 === 1) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(Number(port), hostname);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return proxy;
 }

@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { after, before, describe, test } from "node:test";
+import { type DemoRbee, startDemoRbee } from "../../../demo/rbee/start-demo.ts";
+import {
+  type ChaosProxy,
+  chaosProxy,
+  http,
+  json,
+  logLines,
+  type Service,
+  sleep,
+  sseEvents,
+  startService,
+  waitFor,
+} from "./helpers.ts";
+
+const LIMITS = [
+  "--max-inflight",
+  "1",
+  "--max-queue",
+  "1",
+  "--queue-timeout-ms",
+  "1000",
+  "--first-byte-timeout-ms",
+  "1000",
+];
+const BUGS = ["no-timeouts", "no-retry", "unbounded-queue", "no-cancel"];
+
+/** Opens a stream and calls `onFirst` with the response headers once the first token is in. */
+function streamWith(
+  url: string,
+  maxTokens: number,
+  onFirst: (headers: Record<string, unknown>, abort: () => void) => void,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/inference`, { method: "POST", agent: false }, (res) => {
+      let body = "";
+      let first = true;
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        body += c;
+        if (first) {
+          first = false;
+          onFirst(res.headers, () => {
+            req.destroy();
+            clearTimeout(timer);
+            resolve(body);
+          });
+        }
+      });
+      res.on("end", () => {
+        clearTimeout(timer);
+        resolve(body);
+      });
+      res.on("error", () => undefined);
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`stream not over after ${timeoutMs} ms`));
+    }, timeoutMs);
+    req.on("error", () => undefined);
+    req.end(JSON.stringify({ prompt: "kill me", max_tokens: maxTokens, stream: true }));
+  });
+}
+
+describe("queen", { timeout: 120_000 }, () => {
+  let demo: DemoRbee;
+  let proxy: ChaosProxy;
+  let queen: Service;
+  let buggy: Service;
+  const ask = (url: string, body: unknown, timeoutMs?: number) =>
+    http("POST", `${url}/v1/inference`, body, timeoutMs);
+  const inflightAtHive = async () => (await demo.workers()).reduce((n, w) => n + w.inflight, 0);
+
+  before(async () => {
+    demo = await startDemoRbee({
+      workers: 2,
+      queenPort: 0,
+      hivePort: 0,
+      workerBasePort: 0,
+      loadTimeMs: 100,
+      tokenDelayMs: 10,
+    });
+    proxy = await chaosProxy(demo.hive.url);
+    [queen, buggy] = await Promise.all([
+      startService("queen", [
+        "--hive-url",
+        proxy.url,
+        "--log-file",
+        `${demo.logDir}/queen-limits.jsonl`,
+        ...LIMITS,
+      ]),
+      startService("queen", ["--hive-url", proxy.url, ...LIMITS, ...BUGS.flatMap((b) => ["--bug", b])]),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([queen?.kill("SIGTERM"), buggy?.kill("SIGTERM")]);
+    await proxy?.close();
+    await demo?.stop();
+  });
+
+  test("streams tokens as SSE and ends with done", async () => {
+    const r = await ask(demo.queen.url, { prompt: "hello bees", max_tokens: 6, stream: true });
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers["content-type"]), /^text\/event-stream/);
+    const events = sseEvents(r.body);
+    assert.deepEqual(
+      events.filter((e) => e.event === "message").map((e) => e.data.index),
+      [0, 1, 2, 3, 4, 5],
+    );
+    assert.equal(events.at(-1)?.event, "done");
+  });
+
+  test("answers one JSON body with stream: false, the same text as the stream", async () => {
+    const streamed = sseEvents(
+      (await ask(demo.queen.url, { prompt: "same", max_tokens: 5, stream: true })).body,
+    )
+      .filter((e) => e.event === "message")
+      .map((e) => e.data.token)
+      .join("");
+    const r = await ask(demo.queen.url, { prompt: "same", max_tokens: 5, stream: false });
+    assert.equal(r.status, 200);
+    const body = json<{ text: string; tokens: number; worker: string }>(r);
+    assert.equal(body.text, streamed);
+    assert.equal(body.tokens, 5);
+    assert.match(body.worker, /^worker-\d+$/);
+  });
+
+  test("400 names every bad field; a non-JSON body is a 400 too", async () => {
+    const r = await ask(demo.queen.url, { prompt: "", max_tokens: 0, stream: "yes" });
+    assert.equal(r.status, 400);
+    const problems = json<{ problems: string[] }>(r).problems;
+    assert.deepEqual(
+      problems.map((p) => p.split(":")[0]),
+      ["prompt", "max_tokens", "stream"],
+    );
+    assert.equal((await ask(demo.queen.url, "{not json")).status, 400);
+  });
+
+  test("health and status", async () => {
+    const health = json<{ status: string; hive: { reachable: boolean } }>(
+      await http("GET", `${demo.queen.url}/health`),
+    );
+    assert.equal(health.status, "ok");
+    assert.equal(health.hive.reachable, true);
+    const status = json<{ queue: { depth: number }; inflight: { max: number }; totals: { ok: number } }>(
+      await http("GET", `${demo.queen.url}/v1/status`),
+    );
+    assert.equal(status.queue.depth, 0);
+    assert.equal(status.inflight.max, 512);
+    assert.ok(status.totals.ok >= 3);
+  });
+
+  test("bounded queue: one in flight, one queued, the rest 429 with Retry-After", async () => {
+    const first = ask(queen.url, { prompt: "q", max_tokens: 20, stream: true });
+    await sleep(100);
+    const rest = await Promise.all([1, 2, 3].map(() => ask(queen.url, { prompt: "q", max_tokens: 1 })));
+    const all = [await first, ...rest];
+    assert.deepEqual(all.map((r) => r.status).sort(), [200, 200, 429, 429]);
+    assert.ok(all.filter((r) => r.status === 429).every((r) => r.headers["retry-after"] === "1"));
+    assert.ok(logLines(`${demo.logDir}/queen-limits.jsonl`).some((l) => l.event === "queue_full"));
+  });
+
+  test("queue wait timeout: 503 with Retry-After", async () => {
+    const long = ask(queen.url, { prompt: "q", max_tokens: 300, stream: true });
+    await sleep(100);
+    const r = await ask(queen.url, { prompt: "q", max_tokens: 1 });
+    assert.equal(r.status, 503);
+    assert.equal(json(r).reason, "queue wait timeout");
+    assert.equal(r.headers["retry-after"], "1");
+    assert.equal((await long).status, 200);
+  });
+
+  test("unbounded-queue: everything is accepted, nothing is shed", async () => {
+    const first = ask(buggy.url, { prompt: "q", max_tokens: 20, stream: true });
+    await sleep(100);
+    const rest = await Promise.all([1, 2, 3].map(() => ask(buggy.url, { prompt: "q", max_tokens: 1 })));
+    assert.deepEqual(
+      [await first, ...rest].map((r) => r.status),
+      [200, 200, 200, 200],
+    );
+  });
+
+  test("a client that goes away cancels generation upstream; no-cancel keeps it running", async () => {
+    await streamWith(queen.url, 300, (_h, abort) => abort());
+    assert.ok(await waitFor(async () => (await inflightAtHive()) === 0, 1500), "cancelled upstream");
+    await streamWith(buggy.url, 300, (_h, abort) => abort());
+    await sleep(800);
+    assert.ok((await inflightAtHive()) >= 1, "no-cancel: the abandoned stream still holds a worker");
+    assert.ok(await waitFor(async () => (await inflightAtHive()) === 0, 8000));
+  });
+
+  test("hive resets: retried before the first token, so every request succeeds; no-retry fails", async () => {
+    proxy.mode = "reset-every-other";
+    try {
+      const ok = [];
+      for (let i = 0; i < 6; i++) ok.push((await ask(queen.url, { prompt: "r", max_tokens: 2 })).status);
+      assert.deepEqual(ok, [200, 200, 200, 200, 200, 200]);
+      assert.ok(logLines(`${demo.logDir}/queen-limits.jsonl`).some((l) => l.event === "request_retried"));
+      const bad = [];
+      for (let i = 0; i < 6; i++) bad.push((await ask(buggy.url, { prompt: "r", max_tokens: 2 })).status);
+      assert.ok(bad.filter((s) => s === 502).length >= 2, `no-retry lets resets through: ${bad}`);
+    } finally {
+      proxy.mode = "pass";
+    }
+  });
+
+  test("blackholed hive: 504 within the first-byte timeout, health stays bounded; no-timeouts hangs", async () => {
+    proxy.mode = "blackhole";
+    try {
+      const r = await ask(queen.url, { prompt: "b", max_tokens: 2 }, 8000);
+      assert.equal(r.status, 504);
+      assert.ok(r.ms >= 900 && r.ms < 4000, `answered in ${r.ms} ms`);
+      const health = await http("GET", `${queen.url}/health`, undefined, 2000);
+      assert.equal(json(health).status, "degraded");
+      assert.ok(health.ms < 1500, `health in ${health.ms} ms`);
+      await assert.rejects(ask(buggy.url, { prompt: "b", max_tokens: 2 }, 4000), /timeout/);
+    } finally {
+      proxy.mode = "pass";
+    }
+  });
+
+  test("a worker SIGKILLed mid-stream: the client gets a clean error event, not a hang", async () => {
+    let killed = 0;
+    const body = await streamWith(demo.queen.url, 300, (headers) => {
+      void demo.workers().then((ws) => {
+        const w = ws.find((x) => x.id === headers["x-rbee-worker"]);
+        if (w) {
+          killed = w.pid;
+          process.kill(w.pid, "SIGKILL");
+        }
+      });
+    });
+    assert.ok(killed > 0, "found the worker");
+    const events = sseEvents(body);
+    assert.equal(events.at(-1)?.event, "error");
+    assert.ok(events.filter((e) => e.event === "message").length < 300);
+    // The hive evicts it; the next requests go to live workers.
+    assert.ok(await waitFor(async () => !(await demo.workers()).some((w) => w.pid === killed), 3000));
+    assert.equal((await ask(demo.queen.url, { prompt: "after", max_tokens: 2 })).status, 200);
+  });
+});
