@@ -1,13 +1,19 @@
 #!/usr/bin/env -S npx tsx
 // Notebooks over a run's results.json: execute the Jupyter notebooks headless and export them, build the
 // Observable pages, check both, or serve them. Logic lives in notebooks/tooling/; this is the command line.
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { chooseBase, chooseRun, describeChoice, PROJECT_ROOT } from "../notebooks/lib/run-select.ts";
 import { checkPage, dumpDom, serveDirectory } from "../notebooks/tooling/headless.ts";
 import { executeNotebooks, NOTEBOOKS } from "../notebooks/tooling/jupyter.ts";
-import { buildObservable, observablePages } from "../notebooks/tooling/observable.ts";
+import {
+  buildObservable,
+  NOTEBOOK_KIT_CLI,
+  observablePages,
+  stageData,
+} from "../notebooks/tooling/observable.ts";
 import { compactJson, sampleRun } from "../notebooks/tooling/sample-run.ts";
 import { denoCheckNotebooks, tscCheckLib } from "../notebooks/tooling/typecheck.ts";
 import { HivestormError, ValidationError } from "../sdk/core/errors.ts";
@@ -20,6 +26,7 @@ commands:
   check    exec + build, type-check the notebooks, then open every page in headless Chromium; fails on
            a cell error, a missing output or chart, a type error, or an error cell
   open     check, then serve the outputs on 127.0.0.1 and print the address (Ctrl-C stops)
+  preview  live-edit the Observable pages on a run (Notebook Kit's Vite dev server, localhost:5173)
   sample   rewrite the provisional sample runs reports/sample and reports/sample-base
 
 options:
@@ -29,7 +36,7 @@ options:
   --out DIR     where outputs go (default: the run's folder): DIR/notebooks/ and DIR/observable/
   --port N      port for open (default: any free port)`;
 
-const COMMANDS = ["exec", "build", "check", "open", "sample"] as const;
+const COMMANDS = ["exec", "build", "check", "open", "preview", "sample"] as const;
 type Command = (typeof COMMANDS)[number];
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "sample") return writeSamples();
   const head = chooseRun(values.run);
   const base = chooseBase(head, values.base);
+  if (command === "preview") return preview(head.file, base.file);
   const out = values.out ?? dirname(head.file);
   console.log(`run  ${describeChoice(head)}\nbase ${describeChoice(base)}`);
   const jupyterOut = join(out, "notebooks");
@@ -143,6 +151,19 @@ async function serve(dir: string, port: number): Promise<void> {
     process.once("SIGTERM", resolve);
   });
   await server.close();
+}
+
+async function preview(run: string, base: string): Promise<number> {
+  const data = stageData(join(PROJECT_ROOT, "notebooks", "observable"), { run, base });
+  console.log(`the pages read ${rel(data)}; edit notebooks/observable/*.html and reload`);
+  const child = spawn(
+    process.execPath,
+    [NOTEBOOK_KIT_CLI, "preview", "--root", join(PROJECT_ROOT, "notebooks", "observable")],
+    {
+      stdio: "inherit",
+    },
+  );
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
 }
 
 function writeSamples(): number {

@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from "../lib/run-select.ts";
 const run = promisify(execFile);
 
 const SOURCE_DIR = join(PROJECT_ROOT, "notebooks", "observable");
-const CLI = join(
+export const NOTEBOOK_KIT_CLI = join(
   PROJECT_ROOT,
   "node_modules",
   "@observablehq",
@@ -46,6 +46,17 @@ export interface BuildOptions {
   timeoutMs?: number;
 }
 
+/** Writes the data the pages read into `dir`/data: run.json, base.json and meta.json (their origins). */
+export function stageData(dir: string, o: { run: string; base: string }): string {
+  const data = join(dir, "data");
+  mkdirSync(data, { recursive: true });
+  copyFileSync(o.run, join(data, "run.json"));
+  copyFileSync(o.base, join(data, "base.json"));
+  const meta = { run: relative(PROJECT_ROOT, o.run), base: relative(PROJECT_ROOT, o.base) };
+  writeFileSync(join(data, "meta.json"), `${JSON.stringify(meta)}\n`);
+  return data;
+}
+
 export interface BuildResult {
   outDir: string;
   pages: string[];
@@ -58,17 +69,13 @@ export async function buildObservable(o: BuildOptions): Promise<BuildResult> {
   try {
     const pages = observablePages();
     for (const page of pages) copyFileSync(join(SOURCE_DIR, `${page}.html`), join(stage, `${page}.html`));
-    mkdirSync(join(stage, "data"));
-    copyFileSync(o.run, join(stage, "data", "run.json"));
-    copyFileSync(o.base, join(stage, "data", "base.json"));
-    const meta = { run: relative(PROJECT_ROOT, o.run), base: relative(PROJECT_ROOT, o.base) };
-    writeFileSync(join(stage, "data", "meta.json"), `${JSON.stringify(meta)}\n`);
+    stageData(stage, o);
     mkdirSync(o.outDir, { recursive: true });
     try {
       await run(
         process.execPath,
         [
-          CLI,
+          NOTEBOOK_KIT_CLI,
           "build",
           "--root",
           stage,

@@ -26,7 +26,10 @@ describe("scripts/notebooks.ts", () => {
     const r = await cli("frobnicate", "--port", "99999");
     assert.equal(r.code, 2);
     assert.match(r.stderr, /the command line is invalid \(2 problems\)/);
-    assert.match(r.stderr, /command: expected one of exec, build, check, open, sample, found "frobnicate"/);
+    assert.match(
+      r.stderr,
+      /command: expected one of exec, build, check, open, preview, sample, found "frobnicate"/,
+    );
     assert.match(r.stderr, /--port: expected a port number/);
   });
 
