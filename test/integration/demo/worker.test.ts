@@ -27,7 +27,8 @@ async function worker(args: string[] = [], env: Record<string, string> = {}): Pr
 const infer = (url: string, maxTokens = 4) =>
   http("POST", `${url}/v1/infer`, { prompt: "bees", max_tokens: maxTokens });
 
-describe("worker", { timeout: 60_000 }, () => {
+// Every test has its own worker process, so they run side by side.
+describe("worker", { concurrency: true, timeout: 60_000 }, () => {
   test("is loading for its load time, then ready; streams paced tokens and ends with done", async () => {
     const w = await worker(["--load-ms", "600", "--token-delay-ms", "30"]);
     const early = await http("GET", `${w.url}/health`);
@@ -93,6 +94,13 @@ describe("worker", { timeout: 60_000 }, () => {
     const third = await infer(w.url, 1);
     assert.equal(third.status, 503);
     assert.equal(json(third).reason, "vram exhausted");
+  });
+
+  test("no-retry-after: the 503 over budget carries no Retry-After", async () => {
+    const w = await worker(["--vram-mb", "0", "--bug", "no-retry-after"]);
+    const r = await infer(w.url, 1);
+    assert.equal(r.status, 503);
+    assert.equal(r.headers["retry-after"], undefined);
   });
 
   test("POST /v1/debug/alloc holds real memory", async () => {
