@@ -1,12 +1,22 @@
 // hivestorm's one public entry. Named exports only.
 import { network } from "./chaos/network/index.ts";
+import { processChaos } from "./chaos/process/index.ts";
 
 /** The fluent fault API: `chaos.network.latency(500).jitter(100).on("queen").for("60s")`. */
-export const chaos = { network };
+export const chaos = { network, process: processChaos };
 
 export { type ChaosContext, createChaosContext, setChaosContext } from "./chaos/context.ts";
 export { applyFault, applyFor, type FaultHandle, type FaultSpec } from "./chaos/fault.ts";
 export { DownFault, ToxicFault } from "./chaos/network/index.ts";
+export {
+  type Candidate,
+  ProcessFault,
+  type ProcessFaultOutcome,
+  type ProcessHit,
+  systemCandidates,
+  type WatchResult,
+  watchInstances,
+} from "./chaos/process/index.ts";
 export { type Duration, formatDuration, parseDuration, setTimeScale } from "./core/duration.ts";
 export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
