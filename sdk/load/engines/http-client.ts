@@ -1,6 +1,7 @@
 // The pooled HTTP client of the embedded open-model and think-time engines: undici's Pool driven through
-// dispatch() with a bare handler, so a request costs no stream, promise or body object unless a check
-// needs the body.
+// dispatch() with a bare handler object, so a request costs no stream, promise or body buffer unless a
+// check needs the body.
+import type { IncomingHttpHeaders } from "node:http";
 import { Pool } from "undici";
 import type { ResolvedRequest } from "../request-spec.ts";
 
@@ -25,48 +26,63 @@ export function createPool(origin: string, connections: number, timeoutMs: numbe
 
 const NO_HEADERS: Record<string, string | string[] | undefined> = Object.freeze({}) as Record<string, never>;
 
-/** Sends one request; `cb` is called exactly once, with status 0 and `error` when there is no response. */
-export function send(pool: Pool, req: ResolvedRequest, wantBody: boolean, cb: ReplyCallback): void {
-  let status = 0;
-  let headers = NO_HEADERS;
-  let chunks: Buffer[] | undefined;
-  let done = false;
-  const finish = (error?: unknown) => {
-    if (done) return;
-    done = true;
-    const body = chunks ? Buffer.concat(chunks).toString("utf8") : "";
-    cb(error === undefined ? { status, headers, body } : { status: 0, headers: NO_HEADERS, body: "", error });
+// One object per request, methods on the prototype: the cheapest handler undici accepts.
+class Call {
+  status = 0;
+  headers = NO_HEADERS;
+  chunks: Buffer[] | undefined = undefined;
+  done = false;
+  constructor(
+    readonly wantBody: boolean,
+    readonly cb: ReplyCallback,
+  ) {}
+  onRequestStart(): void {}
+  onResponseStart(_c: unknown, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode;
+    if (this.wantBody) {
+      this.headers = headers;
+      this.chunks = [];
+    }
+  }
+  onResponseData(_c: unknown, chunk: Buffer): void {
+    this.chunks?.push(chunk);
+  }
+  onResponseEnd(): void {
+    this.finish(undefined);
+  }
+  onResponseError(_c: unknown, err: Error): void {
+    this.finish(err);
+  }
+  finish(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    if (error !== undefined) this.cb({ status: 0, headers: NO_HEADERS, body: "", error });
+    else {
+      const body = this.chunks ? Buffer.concat(this.chunks).toString("utf8") : "";
+      this.cb({ status: this.status, headers: this.headers, body });
+    }
+  }
+}
+
+export type DispatchOptions = Parameters<Pool["dispatch"]>[0];
+
+/** Built once per run: undici reads these options, it does not keep or change them. */
+export function dispatchOptions(req: ResolvedRequest): DispatchOptions {
+  return {
+    origin: req.origin,
+    path: req.path,
+    method: req.method as "GET",
+    headers: req.headers,
+    body: req.body,
   };
+}
+
+/** Sends one request; `cb` is called exactly once, with status 0 and `error` when there is no response. */
+export function send(pool: Pool, opts: DispatchOptions, wantBody: boolean, cb: ReplyCallback): void {
+  const call = new Call(wantBody, cb);
   try {
-    pool.dispatch(
-      {
-        origin: req.origin,
-        path: req.path,
-        method: req.method as "GET",
-        headers: req.headers,
-        body: req.body,
-      },
-      {
-        onRequestStart() {},
-        onResponseStart(_c, statusCode, h) {
-          status = statusCode;
-          if (wantBody) {
-            headers = h as Record<string, string | string[] | undefined>;
-            chunks = [];
-          }
-        },
-        onResponseData(_c, chunk) {
-          chunks?.push(chunk);
-        },
-        onResponseEnd() {
-          finish();
-        },
-        onResponseError(_c, err) {
-          finish(err);
-        },
-      },
-    );
+    pool.dispatch(opts, call);
   } catch (err) {
-    finish(err);
+    call.finish(err);
   }
 }

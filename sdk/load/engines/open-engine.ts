@@ -7,7 +7,7 @@ import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { arrivals } from "../stages.ts";
 import { drain, type EngineContext } from "./engine.ts";
-import { createPool, type Reply, send } from "./http-client.ts";
+import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
 
 // setTimeout cannot wake sooner than 1 ms; waking up this much early and firing everything due keeps the
 // send lag near the timer's resolution without spinning the CPU.
@@ -17,6 +17,7 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
   const cap = plan.maxUsers;
   const pool = createPool(plan.request.origin, cap, plan.timeoutMs);
   const wantBody = plan.checks.length > 0;
+  const opts = dispatchOptions(plan.request);
   const due = arrivals(plan.startTarget, plan.stages);
   let inFlight = 0;
   let cancelled = false;
@@ -32,7 +33,7 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
     const start = Math.min(scheduled, now);
     recorder.sendLag(Math.abs(now - scheduled));
     inFlight++;
-    send(pool, plan.request, wantBody, (r: Reply) => {
+    send(pool, opts, wantBody, (r: Reply) => {
       inFlight--;
       if (cancelled) {
         recorder.interrupted(1);

@@ -6,7 +6,7 @@ import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { toSteps } from "../stages.ts";
 import { drain, type EngineContext, sleepUnlessAborted } from "./engine.ts";
-import { createPool, type Reply, send } from "./http-client.ts";
+import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
 
 interface Vu {
   active: boolean;
@@ -16,6 +16,7 @@ interface Vu {
 export async function runVus({ plan, recorder, t0, signal }: EngineContext): Promise<void> {
   const pool = createPool(plan.request.origin, plan.maxUsers, plan.timeoutMs);
   const wantBody = plan.checks.length > 0;
+  const opts = dispatchOptions(plan.request);
   const vus: Vu[] = [];
   let inFlight = 0;
   let cancelled = false;
@@ -26,7 +27,7 @@ export async function runVus({ plan, recorder, t0, signal }: EngineContext): Pro
     if (!vu.active || cancelled) return;
     const start = performance.now();
     inFlight++;
-    send(pool, plan.request, wantBody, (r: Reply) => {
+    send(pool, opts, wantBody, (r: Reply) => {
       inFlight--;
       if (cancelled) {
         recorder.interrupted(1);
