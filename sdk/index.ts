@@ -1,9 +1,10 @@
 // hivestorm's one public entry. Named exports only.
 import { network } from "./chaos/network/index.ts";
 import { processChaos } from "./chaos/process/index.ts";
+import { resource } from "./chaos/resource/index.ts";
 
 /** The fluent fault API: `chaos.network.latency(500).jitter(100).on("queen").for("60s")`. */
-export const chaos = { network, process: processChaos };
+export const chaos = { network, process: processChaos, resource };
 
 export { type ChaosContext, createChaosContext, setChaosContext } from "./chaos/context.ts";
 export { applyFault, applyFor, type FaultHandle, type FaultSpec } from "./chaos/fault.ts";
@@ -17,6 +18,17 @@ export {
   type WatchResult,
   watchInstances,
 } from "./chaos/process/index.ts";
+export {
+  ConnectionsFault,
+  CpuFault,
+  DiskFillFault,
+  FdFault,
+  MemoryFault,
+  RESOURCE_REAPERS,
+  type ResourceObservation,
+  type ResourceTarget,
+  VramFault,
+} from "./chaos/resource/index.ts";
 export { type Duration, formatDuration, parseDuration, setTimeScale } from "./core/duration.ts";
 export * from "./core/errors.ts";
 export type * from "./core/journal.ts";

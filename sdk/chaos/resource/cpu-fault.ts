@@ -1,0 +1,99 @@
+// CPU saturation inside the target's cgroup: stress-ng --cpu with --cpu-load, in the same cgroup (and under
+// the same quota) as the target, so that the target competes for its own CPU budget and nothing else's.
+import type { Problem } from "../../core/errors.ts";
+import { PrerequisiteError } from "../../core/errors.ts";
+import type { ChaosContext } from "../context.ts";
+import type { Applied } from "../fault.ts";
+import { type BaseState, numberProblem, ResourceFault } from "./resource-fault.ts";
+import { STRESS_NG_ENABLE, startStressNg, stressNgMissing } from "./stress-ng.ts";
+import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
+import { enterScope } from "./target-scope.ts";
+
+export interface CpuState extends BaseState {
+  /** Percent of each stressor's CPU time spent busy (stress-ng --cpu-load). */
+  load: number;
+  /** CPUs' worth of quota for the process target's cgroup (default 1). */
+  quota: number;
+  /** Stressor processes (default: enough to fill the quota). */
+  workers?: number;
+  /** Move the target's descendants too (default true: a service such as the hive is a tree). */
+  children: boolean;
+}
+
+export class CpuFault extends ResourceFault<CpuState> {
+  readonly kind = "resource-cpu";
+
+  constructor(state: Partial<CpuState> & { load: number }) {
+    super({ quota: 1, children: true, ...state });
+  }
+
+  /** The process or container to exhaust: a Target, `{ pid }`, or a service name the context resolves. */
+  on(target: ResourceTarget): this {
+    return this.with({ target });
+  }
+
+  protected copy(s: CpuState): this {
+    return new CpuFault(s) as this;
+  }
+
+  /** The cgroup's CPU quota, in CPUs (process targets; a container keeps its own). */
+  quota(cpus: number): CpuFault {
+    return this.with({ quota: cpus });
+  }
+
+  workers(n: number): CpuFault {
+    return this.with({ workers: n });
+  }
+
+  /** Only the target's main process goes into the cgroup, not its children. */
+  alone(): CpuFault {
+    return this.with({ children: false });
+  }
+
+  protected problems(): Problem[] {
+    return [
+      ...numberProblem("load", this.s.load, 1, 100, "a percentage"),
+      ...numberProblem("quota", this.s.quota, 0.01, 1024, "a number of CPUs"),
+      ...(this.s.workers === undefined
+        ? []
+        : numberProblem("workers", this.s.workers, 1, 256, "a whole number")),
+    ];
+  }
+
+  protected params(): Record<string, unknown> {
+    return { load: this.s.load, quota: this.s.quota, workers: this.#workers(), children: this.s.children };
+  }
+
+  describe(): string {
+    return `cpu: stress-ng ${this.#workers()} worker(s) at ${this.s.load}% inside the cgroup of ${this.target()} (quota ${this.s.quota} CPU)`;
+  }
+
+  #workers(): number {
+    return this.s.workers ?? Math.max(1, Math.ceil(this.s.quota));
+  }
+
+  async applyRaw(ctx: ChaosContext): Promise<Applied> {
+    const missing = stressNgMissing();
+    if (missing) throw new PrerequisiteError(missing, { hint: STRESS_NG_ENABLE });
+    const t = await resolveTarget(this.s.target!, ctx);
+    const scope = await enterScope(t, { name: "cpu", children: this.s.children, cpuQuota: this.s.quota });
+    const args = ["--cpu", String(this.#workers()), "--cpu-load", String(this.s.load), "-q"];
+    let stress: Awaited<ReturnType<typeof startStressNg>>;
+    try {
+      stress = await startStressNg(args, scope.dirs);
+    } catch (error) {
+      await scope.release();
+      throw error;
+    }
+    const how = `stress-ng ${args.join(" ")} in the target's cgroup: ${scope.how}`;
+    this.tell("applied", how, { pid: stress.pid });
+    return {
+      revert: async () => {
+        await stress.stop();
+        await scope.release();
+        this.tell("reverted", how);
+      },
+      reap: { kind: "resource-stress", pgid: stress.pid, ...scope.reap },
+    };
+  }
+}

@@ -1,0 +1,133 @@
+// Memory pressure inside the target's cgroup: stress-ng --vm holds a share of the memory the cgroup has left
+// (its limit minus its usage). Below 100% the target runs close to its limit; at 100% or more the cgroup goes
+// over it and the kernel's OOM killer ends the target: a real OOM kill, counted by the cgroup. The target is
+// made the OOM killer's first choice (oom_score_adj 1000, as stress-ng sets on its own stressors, and a limit
+// small next to the target's resident size), so the stressor is not the one that dies.
+import { readFile, writeFile } from "node:fs/promises";
+import type { Problem } from "../../core/errors.ts";
+import { PrerequisiteError } from "../../core/errors.ts";
+import { pollUntil, procStatus } from "../../system/targets/proc.ts";
+import type { ChaosContext } from "../context.ts";
+import type { Applied } from "../fault.ts";
+import { type BaseState, numberProblem, ResourceFault } from "./resource-fault.ts";
+import { STRESS_NG_ENABLE, startStressNg, stressNgMissing } from "./stress-ng.ts";
+import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
+import { enterScope, mib } from "./target-scope.ts";
+
+export const DEFAULT_MEMORY_HEADROOM = 32 * 2 ** 20;
+
+export interface MemoryState extends BaseState {
+  /** Share of the cgroup's remaining memory that the stressor holds, in percent. */
+  percent?: number;
+  /** Or an absolute number of bytes. */
+  bytes?: number;
+  /** The limit during the fault is the usage at apply plus this (default 32 MiB). */
+  headroom: number;
+  children: boolean;
+}
+
+export class MemoryFault extends ResourceFault<MemoryState> {
+  readonly kind = "resource-memory";
+
+  constructor(state: Partial<MemoryState>) {
+    super({ headroom: DEFAULT_MEMORY_HEADROOM, children: false, ...state });
+  }
+
+  /** The process or container to exhaust: a Target, `{ pid }`, or a service name the context resolves. */
+  on(target: ResourceTarget): this {
+    return this.with({ target });
+  }
+
+  protected copy(s: MemoryState): this {
+    return new MemoryFault(s) as this;
+  }
+
+  /** The memory the target's cgroup has beyond its usage during the fault. */
+  headroom(bytes: number): MemoryFault {
+    return this.with({ headroom: bytes });
+  }
+
+  /** Moves the target's descendants into the cgroup too. */
+  withChildren(): MemoryFault {
+    return this.with({ children: true });
+  }
+
+  protected problems(): Problem[] {
+    const p: Problem[] = [];
+    if ((this.s.percent === undefined) === (this.s.bytes === undefined))
+      p.push({ path: "", message: "expected exactly one of percent and bytes" });
+    if (this.s.percent !== undefined)
+      p.push(...numberProblem("percent", this.s.percent, 1, 200, "a percentage"));
+    if (this.s.bytes !== undefined)
+      p.push(...numberProblem("bytes", this.s.bytes, 4096, 2 ** 40, "a number of bytes"));
+    p.push(...numberProblem("headroom", this.s.headroom, 2 ** 20, 2 ** 40, "a number of bytes (>= 1 MiB)"));
+    return p;
+  }
+
+  protected params(): Record<string, unknown> {
+    return {
+      percent: this.s.percent,
+      bytes: this.s.bytes,
+      headroom: this.s.headroom,
+      children: this.s.children,
+    };
+  }
+
+  describe(): string {
+    const amount =
+      this.s.percent !== undefined ? `${this.s.percent}% of the memory left` : mib(this.s.bytes ?? 0);
+    return `memory: stress-ng holds ${amount} in the cgroup of ${this.target()} (limit: usage + ${mib(this.s.headroom)})`;
+  }
+
+  async applyRaw(ctx: ChaosContext): Promise<Applied> {
+    const missing = stressNgMissing();
+    if (missing) throw new PrerequisiteError(missing, { hint: STRESS_NG_ENABLE });
+    const t = await resolveTarget(this.s.target!, ctx);
+    const scope = await enterScope(t, {
+      name: "memory",
+      children: this.s.children,
+      memoryHeadroom: this.s.headroom,
+    });
+    const adjFile = `/proc/${t.pid}/oom_score_adj`;
+    const oldAdj = (await readFile(adjFile, "utf8").catch(() => "0")).trim();
+    const oomBefore = await scope.oomKills();
+    const bytes = Math.max(4096, Math.round(this.s.bytes ?? (this.s.percent! / 100) * this.s.headroom));
+    const args = ["--vm", "1", "--vm-bytes", String(bytes), "--vm-keep", "--vm-hang", "0", "--oomable", "-q"];
+    let stress: Awaited<ReturnType<typeof startStressNg>>;
+    try {
+      await writeFile(adjFile, "1000");
+      stress = await startStressNg(args, scope.dirs);
+    } catch (error) {
+      await writeFile(adjFile, oldAdj).catch(() => {});
+      await scope.release();
+      throw error;
+    }
+    // Wait until the stressor is resident (or the target is gone): the pressure is real before the window starts.
+    const base = scope.usageBytes ?? 0;
+    await pollUntil(
+      async () =>
+        (await procStatus(t.pid)) === "exited" ||
+        (await scope.memoryUsage().catch(() => 0)) >= base + Math.min(bytes, this.s.headroom) * 0.9,
+      10_000,
+      50,
+    );
+    const how = `stress-ng ${args.join(" ")} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${t.description} set to 1000`;
+    this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid });
+    return {
+      revert: async () => {
+        const oomAfter = await scope.oomKills().catch(() => oomBefore);
+        const alive = (await procStatus(t.pid)) !== "exited";
+        await stress.stop();
+        if (alive) await writeFile(adjFile, oldAdj).catch(() => {});
+        await scope.release();
+        this.tell("reverted", how, { oomKills: oomAfter - oomBefore, targetAlive: alive, pid: t.pid });
+      },
+      reap: {
+        kind: "resource-stress",
+        pgid: stress.pid,
+        oomAdj: { pid: t.pid, value: oldAdj },
+        ...scope.reap,
+      },
+    };
+  }
+}

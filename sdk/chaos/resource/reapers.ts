@@ -1,0 +1,58 @@
+// The reaper's half of the resource faults: reverts, from another process, what a killed run left applied,
+// from the JSON records in the ledger file. Register RESOURCE_REAPERS next to the network ones.
+import { rm, writeFile } from "node:fs/promises";
+import { totalmem } from "node:os";
+import type { ReapRecord } from "../../core/ledger.ts";
+import { removeCgroupDirs } from "../../system/cgroup/cgroup.ts";
+import { dockerClient, dockerStatus } from "../../system/targets/docker-engine.ts";
+import { procStatus } from "../../system/targets/proc.ts";
+import { unmountDir } from "./disk-fill-fault.ts";
+import { setNofile } from "./fd-fault.ts";
+import { groupAlive, isStressNg, killGroup } from "./stress-ng.ts";
+
+export type ResourceReaper = (record: ReapRecord) => Promise<void>;
+
+export const RESOURCE_REAPERS: Readonly<Record<string, ResourceReaper>> = {
+  /** stress-ng (or the VRAM hog) in a cgroup: end it, undo the target's OOM score, remove our cgroup. */
+  "resource-stress": async (r) => {
+    const pgid = Number(r.pgid);
+    // A recycled pid must not be killed: only a group still led by stress-ng (or a hog whose leader is gone).
+    if (Number.isSafeInteger(pgid) && pgid > 1 && ((await isStressNg(pgid)) || r.command !== undefined)) {
+      killGroup(pgid, "SIGKILL");
+      for (let i = 0; i < 50 && groupAlive(pgid); i++) await new Promise((res) => setTimeout(res, 100));
+    }
+    const adj = r.oomAdj as { pid?: number; value?: string } | undefined;
+    if (adj?.pid && (await procStatus(adj.pid)) !== "exited")
+      await writeFile(`/proc/${adj.pid}/oom_score_adj`, String(adj.value ?? "0")).catch(() => {});
+    if (Array.isArray(r.cgroupDirs)) await removeCgroupDirs(r.cgroupDirs.map(String));
+    if (typeof r.container === "string") {
+      const memory = Number(r.Memory ?? 0);
+      const restore =
+        memory > 0
+          ? { Memory: memory, MemorySwap: Number(r.MemorySwap ?? 0) }
+          : { Memory: totalmem(), MemorySwap: -1 };
+      await dockerClient()
+        .getContainer(r.container)
+        .update(restore)
+        .catch((e: unknown) => {
+          if (dockerStatus(e) !== 404) throw e;
+        });
+    }
+  },
+  "resource-disk-fill": async (r) => {
+    await rm(String(r.fill), { force: true }).catch(() => {});
+    if (r.mounted === true) await unmountDir(String(r.dir));
+  },
+  "resource-nofile": async (r) => {
+    const pid = Number(r.pid);
+    if ((await procStatus(pid)) === "exited") return;
+    await setNofile(pid, { soft: r.soft as number | "unlimited", hard: r.hard as number | "unlimited" });
+  },
+  "resource-vram-simulated": async (r) => {
+    for (const u of (r.urls as string[]) ?? [])
+      await fetch(new URL("/v1/debug/vram", u), {
+        method: "DELETE",
+        signal: AbortSignal.timeout(3000),
+      }).catch(() => {});
+  },
+};
