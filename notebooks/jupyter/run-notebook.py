@@ -112,6 +112,8 @@ def main(argv):
         client.execute()
     except CellExecutionError as error:
         failed = str(error).strip().splitlines()
+    except Exception as error:  # a dead kernel, a timeout: still write what ran, and say why it stopped
+        failed = [f"{type(error).__name__}: {error}"]
     nbformat.write(nb, target)
     problems = output_problems(nb)
     if failed:

@@ -9,7 +9,15 @@ import {
   scenarioWindowStats,
   WINDOW_NAMES,
 } from "../../sdk/report/analysis/pure.ts";
-import { fmtDuration, fmtInstant, fmtMs, fmtPct, table, verdictWord } from "../../sdk/report/format.ts";
+import {
+  fmtDuration,
+  fmtInstant,
+  fmtMs,
+  fmtNum,
+  fmtPct,
+  table,
+  verdictWord,
+} from "../../sdk/report/format.ts";
 
 export interface View {
   header: string[];
@@ -115,7 +123,8 @@ export function latencyDeltaView(cmp: RunComparison): View {
         name,
         deltaText(w.p95, fmtMs),
         deltaText(w.p99, fmtMs),
-        deltaText(w.errorRate, fmtPct, (d) => `${sign(d)}${fmtPct(Math.abs(d))}`),
+        // A difference of two rates is in percentage points, not a percentage of anything.
+        deltaText(w.errorRate, fmtPct, (d) => `${sign(d)}${fmtNum(Math.abs(d) * 100, 2)} pp`),
       ]);
     }
   return {

@@ -74,6 +74,10 @@ describe("notebook views", () => {
     assert.ok(row[2].startsWith(`${fmtMs(d.base)} → ${fmtMs(d.head)}`), row[2]);
     assert.ok(row[2].includes(d.delta! > 0 ? "(+" : "(−"), row[2]);
 
+    const wc = deltas.rows.find((r) => r[0] === "WC-001" && r[1] === "after")!;
+    const rate = cmp.scenarios.find((s) => s.id === "WC-001")!.windows.after!.errorRate;
+    assert.ok(wc[4].endsWith(`(+${Math.round(rate.delta! * 10000) / 100} pp)`), wc[4]);
+
     const recovery = recoveryDeltaView(cmp);
     const failed = head.scenarios.find((s) => s.verdict === "failed")!;
     assert.match(recovery.rows.find((r) => r[0] === failed.id)![1], /→ never$/);
