@@ -26,6 +26,8 @@ export default defineSystem(({ demoBugs, logDir }) => {
         ),
         url: hiveUrl,
         dataDir: cacheDir,
+        // Read by the worker-crash scenarios (requests routed to a worker after its eviction).
+        logFiles: [join(logDir, "hive.jsonl")],
         proxy: { listen: `127.0.0.1:${port(9200)}` },
         instances: async () => {
           const res = await fetch(`${hiveUrl}/v1/workers`, { signal: AbortSignal.timeout(2000) });

@@ -6,6 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createChaosContext, setChaosContext } from "../chaos/context.ts";
+import { systemCandidates } from "../chaos/process/system-candidates.ts";
 import { ensureProxies, toxiproxyVersion } from "../chaos/toxiproxy-client.ts";
 import { formatDuration, setTimeScale } from "../core/duration.ts";
 import { HivestormError, ValidationError } from "../core/errors.ts";
@@ -155,6 +156,13 @@ export async function runAll(
       toxiproxyUrl,
       proxies: Object.fromEntries(proxied.map(([name]) => [name, name])),
       ledger,
+      // chaos.process: selectors resolve to the processes (or containers) started here and their instances.
+      targets: systemCandidates({
+        target: args.target,
+        services: system.services,
+        running: Object.fromEntries(started.map((s) => [s.name, s])),
+        ledger,
+      }),
     });
     setChaosContext(chaos);
 

@@ -93,8 +93,8 @@ export class ProcessFault implements FaultSpec {
     return this.#with({ percent: p, count: undefined });
   }
   /** Waits (bounded) for a moment: "inference" (requests in flight) or "registration" (started, not ready). */
-  when(on: TriggerName, options: { timeout?: Duration } = {}): ProcessFault {
-    return this.#with({ trigger: { on, timeout: options.timeout } });
+  when(on: TriggerName, options: { timeout?: Duration; listed?: boolean } = {}): ProcessFault {
+    return this.#with({ trigger: { on, ...options } });
   }
   /** How an OOM target is made to allocate once its limit is set. */
   provoke(fn: Provoke): ProcessFault {
@@ -351,7 +351,8 @@ export function choose(
   s: { count?: number; percent?: number; trigger?: Trigger },
   random: () => number = Math.random,
 ): Candidate[] {
-  const eligible = s.trigger ? TRIGGERS[s.trigger.on].eligible : () => false;
+  const trigger = s.trigger;
+  const eligible = (c: Candidate) => (trigger ? TRIGGERS[trigger.on].eligible(c, trigger) : false);
   const shuffled = candidates
     .map((c) => ({ c, r: random() }))
     .sort((a, b) => a.r - b.r)

@@ -8,12 +8,12 @@ import type { Candidate } from "./candidates.ts";
 export type TriggerName = "inference" | "registration";
 
 export const TRIGGERS: Readonly<
-  Record<TriggerName, { describe: string; eligible: (c: Candidate) => boolean }>
+  Record<TriggerName, { describe: string; eligible: (c: Candidate, t?: Trigger) => boolean }>
 > = {
   inference: { describe: "during inference (requests in flight)", eligible: (c) => c.inflight > 0 },
   registration: {
     describe: "during registration (started, not yet ready)",
-    eligible: (c) => c.state === "starting" || c.state === "loading",
+    eligible: (c, t) => c.state === "loading" || (c.state === "starting" && !t?.listed),
   },
 };
 
@@ -21,6 +21,8 @@ export interface Trigger {
   on: TriggerName;
   /** How long to wait for the moment; default 15 s. Not time-scaled: it is how long the system may take. */
   timeout?: Duration;
+  /** registration: only instances the owner already lists (registered, not ready), not unlisted children. */
+  listed?: boolean;
 }
 
 export interface TriggerResult {
@@ -44,7 +46,8 @@ export async function waitForTrigger(
   for (;;) {
     last = await resolve();
     polls++;
-    if (last.some(eligible)) return { candidates: last, waitedMs: Date.now() - started, polls };
+    if (last.some((c) => eligible(c, trigger)))
+      return { candidates: last, waitedMs: Date.now() - started, polls };
     if (Date.now() - started >= timeoutMs || signal?.aborted) break;
     await new Promise((r) => setTimeout(r, 40));
   }

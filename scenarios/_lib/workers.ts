@@ -1,0 +1,155 @@
+// Helpers the worker-crash scenarios share: apply a process fault and keep what it did, then watch the hive
+// evict and replace the hit workers, and read the hive's own log for requests routed to a worker after its
+// eviction. Not a scenario (files under _lib are not discovered).
+import { readFile } from "node:fs/promises";
+import {
+  type Candidate,
+  type FaultHandle,
+  type ProcessFault,
+  type ProcessFaultOutcome,
+  type Requirement,
+  type ScenarioContext,
+  type WatchResult,
+  watchInstances,
+} from "../../sdk/index.ts";
+import { cgroupSupport } from "../../sdk/system/cgroup/cgroup-support.ts";
+import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
+
+/** The hive: the service whose instances are the workers. */
+export const HIVE = "hive";
+
+export async function workers(ctx: ScenarioContext) {
+  return ctx.system.instances(HIVE);
+}
+
+/** Applies a process fault as part of the scenario (a fault window) and returns what it hit. */
+export async function applyObserved(
+  ctx: ScenarioContext,
+  spec: ProcessFault,
+): Promise<{ handle: FaultHandle; outcome: ProcessFaultOutcome }> {
+  let outcome: ProcessFaultOutcome | undefined;
+  const handle = await ctx.apply(spec.observe((o) => (outcome = o)));
+  if (!outcome) throw new Error(`${spec.describe()} reported nothing`);
+  for (const h of outcome.hits)
+    ctx.log(`hit ${h.description} (${h.state}${h.inflight ? `, ${h.inflight} in flight` : ""})`);
+  return { handle, outcome };
+}
+
+export interface AfterHit extends WatchResult {
+  /** Failures the hive logged against a hit worker after it had evicted it. */
+  routedAfterEviction: number;
+}
+
+/**
+ * Watches the hive after workers were hit: eviction of each, capacity back with new workers, and whether any
+ * request went to a hit worker after its eviction. Records it all for the checks.
+ */
+export async function watchAfterHit(
+  ctx: ScenarioContext,
+  outcome: ProcessFaultOutcome,
+  o: { known: string[]; expectedReady: number; since?: number; deadlineMs?: number },
+): Promise<AfterHit> {
+  const since = o.since ?? Math.min(...outcome.hits.map((h) => h.at));
+  const w = await watchInstances({
+    list: () => workers(ctx),
+    dead: outcome.hits.map((h) => h.id),
+    known: o.known,
+    since,
+    expectedReady: o.expectedReady,
+    deadlineMs: o.deadlineMs ?? 20_000,
+    signal: ctx.signal,
+  });
+  const routed = await failuresAfterEviction(ctx, w, since);
+  ctx.record(
+    "hit",
+    outcome.hits.map((h) => ({
+      id: h.id,
+      pid: h.pid,
+      container: h.container,
+      state: h.state,
+      inflight: h.inflight,
+    })),
+  );
+  ctx.record("evictionMs", w.allEvictedAfterMs);
+  ctx.record("evictedAfterMs", w.evictedAfterMs);
+  ctx.record("replacementMs", w.replacedAfterMs);
+  ctx.record("minReady", w.minReady);
+  ctx.record("expectedReady", o.expectedReady);
+  ctx.record("routedAfterEviction", routed);
+  ctx.log(
+    `evicted after ${w.allEvictedAfterMs ?? "never"} ms, capacity back after ${w.replacedAfterMs ?? "never"} ms, ` +
+      `${routed} request(s) routed to a hit worker after its eviction`,
+  );
+  return { ...w, routedAfterEviction: routed };
+}
+
+/** The hive's log lines that name a hit worker in a failed attempt after the moment it was evicted. */
+async function failuresAfterEviction(ctx: ScenarioContext, w: WatchResult, since: number): Promise<number> {
+  const file = ctx.system.definition.services[HIVE]?.logFiles?.[0];
+  if (!file) return 0;
+  const text = await readFile(file, "utf8").catch(() => "");
+  let n = 0;
+  for (const line of text.split("\n")) {
+    if (!line.includes('"worker"')) continue;
+    let e: { ts?: string; event?: string; worker?: string };
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const evicted = e.worker === undefined ? null : w.evictedAfterMs[e.worker];
+    if (evicted === null || evicted === undefined) continue;
+    if (
+      (e.event === "request_retried" || e.event === "stream_failed") &&
+      Date.parse(e.ts ?? "") > since + evicted
+    )
+      n++;
+  }
+  return n;
+}
+
+/** The demo worker's debug allocation: real, touched memory, so that a memory limit sees it. */
+export function allocate(mb: number) {
+  return (c: Candidate) =>
+    fetch(`${c.url}/v1/debug/alloc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mb }),
+      signal: AbortSignal.timeout(20_000),
+    }).then((r) => r.text());
+}
+
+/** A real OOM kill needs a memory cgroup we may write (processes) or a Docker engine (containers). */
+export const canOom: Requirement = {
+  check: async (ctx) => {
+    if (ctx.system.target === "docker") {
+      const d = await dockerAvailability();
+      return d.ok ? undefined : `no Docker engine: ${d.reason}`;
+    }
+    const s = cgroupSupport();
+    return s.ok ? undefined : `a real OOM kill needs a memory cgroup: missing ${s.missing}`;
+  },
+  enable:
+    "run as root on a host with the cgroup memory controller (or: --target docker after bash .ci/setup-docker.sh)",
+};
+
+const ms = (x: unknown) => (typeof x === "number" ? `${Math.round(x)} ms` : "never");
+
+/** Checks shared by the crash scenarios, on what watchAfterHit recorded. */
+export const workerChecks = {
+  evictedWithin: (deadlineMs: number) => (o: { data: Record<string, unknown> }) => ({
+    ok: typeof o.data.evictionMs === "number" && o.data.evictionMs <= deadlineMs,
+    observed: `${ms(o.data.evictionMs)} (${JSON.stringify(o.data.evictedAfterMs)})`,
+  }),
+  nothingRoutedAfterEviction: () => (o: { data: Record<string, unknown> }) => ({
+    ok: typeof o.data.evictionMs === "number" && o.data.routedAfterEviction === 0,
+    observed:
+      typeof o.data.evictionMs === "number"
+        ? `${o.data.routedAfterEviction} failed attempt(s) on a hit worker after its eviction (hive log)`
+        : "the hit worker was never evicted",
+  }),
+  replacedWithin: (deadlineMs: number) => (o: { data: Record<string, unknown> }) => ({
+    ok: typeof o.data.replacementMs === "number" && o.data.replacementMs <= deadlineMs,
+    observed: `${ms(o.data.replacementMs)} until ${o.data.expectedReady} workers were ready again`,
+  }),
+};

@@ -1,0 +1,66 @@
+#!/usr/bin/env -S npx tsx
+// WC-001: a worker is SIGKILLed while it streams tokens. The hive must answer the requests it was serving
+// cleanly (or retry them elsewhere), evict it, route nothing to it afterwards, and get its capacity back.
+import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
+import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+
+const EVICT_MS = 5000;
+const REPLACE_MS = 20_000;
+const kill = chaos.process.kill("worker", { signal: "SIGKILL" }).count(1).when("inference");
+
+export const scenario = defineScenario({
+  id: "WC-001",
+  name: "Worker crash during inference (SIGKILL mid-stream)",
+  suite: "chaos",
+  category: "workers",
+  expected: `A worker killed mid-stream costs at most a few requests, each answered 502/503/504 (or retried), never a hang; the hive evicts it within ${EVICT_MS / 1000} s, routes nothing to it afterwards, and has all its workers ready again within ${REPLACE_MS / 1000} s`,
+  fault: kill,
+  duration: "20s",
+  minDuration: "3s",
+  during: async (ctx) => {
+    const before = await workers(ctx);
+    const ready = before.filter((w) => w.state === "ready").length;
+    const { handle, outcome } = await applyObserved(ctx, kill);
+    ctx.record("inflightAtKill", outcome.hits[0]?.inflight ?? 0);
+    await Promise.all([
+      watchAfterHit(ctx, outcome, {
+        known: before.map((w) => w.id),
+        expectedReady: ready,
+        deadlineMs: REPLACE_MS,
+      }),
+      ctx.hold(),
+    ]);
+    await handle.revert();
+  },
+  expect: [
+    expect.custom(
+      "the fault bit: the killed worker had requests in flight",
+      "> 0 in flight at the kill",
+      (o) => ({
+        ok: Number(o.data.inflightAtKill) > 0,
+        observed: `${o.data.inflightAtKill} in flight`,
+      }),
+    ),
+    expect.failuresAnsweredWith("during", [502, 503, 504], 0),
+    expect.latencyBelow("during", "max", 5000, "no request hangs"),
+    expect.successRate("during", 0.9),
+    expect.custom(
+      "the hive evicts the dead worker",
+      `within ${EVICT_MS} ms`,
+      workerChecks.evictedWithin(EVICT_MS),
+    ),
+    expect.custom(
+      "nothing is routed to the dead worker after its eviction",
+      "0 attempts on it after the eviction",
+      workerChecks.nothingRoutedAfterEviction(),
+    ),
+    expect.custom(
+      "capacity comes back when the worker is replaced",
+      `as many ready workers as before within ${REPLACE_MS} ms`,
+      workerChecks.replacedWithin(REPLACE_MS),
+    ),
+    expect.recovered(),
+  ],
+});
+
+await runIfMain(import.meta, scenario);
