@@ -19,6 +19,8 @@ export interface RecorderOptions {
   model: "closed" | "open";
   onSample?: (s: LoadSample) => void;
   onRequest?: (r: RequestRecord) => void;
+  /** A throwing onSample/onRequest must not break an engine's I/O callbacks: it is reported here. */
+  onCallbackError?: (err: unknown) => void;
 }
 
 export class Recorder {
@@ -64,13 +66,11 @@ export class Recorder {
     w.requests++;
     if (!ok) w.errors++;
     recordMs(w.hist, latencyMs);
-    this.#o.onRequest?.({
-      start: this.#epoch + (start - this.#o.t0),
-      latencyMs,
-      status,
-      ok,
-      ...(error ? { error } : {}),
-    });
+    if (this.#o.onRequest) {
+      const record: RequestRecord = { start: this.#epoch + (start - this.#o.t0), latencyMs, status, ok };
+      if (error) record.error = error;
+      this.#call(this.#o.onRequest, record);
+    }
   }
 
   check(passed: boolean): void {
@@ -136,6 +136,14 @@ export class Recorder {
     this.#windows.clear();
   }
 
+  #call<T>(fn: (x: T) => void, x: T): void {
+    try {
+      fn(x);
+    } catch (err) {
+      this.#o.onCallbackError?.(err);
+    }
+  }
+
   #window(at: number): Window {
     const i = Math.max(this.#flushed, Math.floor((at - this.#o.t0) / 1000));
     if (i === this.#current && this.#currentWindow) return this.#currentWindow;
@@ -168,7 +176,7 @@ export class Recorder {
     };
     w?.hist.destroy();
     this.timeline.push(sample);
-    this.#o.onSample?.(sample);
+    if (this.#o.onSample) this.#call(this.#o.onSample, { ...sample });
   }
 
   #fold(i: number): void {

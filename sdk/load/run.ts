@@ -96,6 +96,7 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
     plannedAt: (ms) => targetAt(resolved.startTarget, resolved.stages, ms),
     onSample: options.onSample,
     onRequest: options.onRequest,
+    onCallbackError: (err) => abort(`a run callback threw${reasonText(err)}`),
   });
   const stop = new AbortController();
   let abortReason: string | undefined;

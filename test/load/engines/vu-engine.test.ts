@@ -23,6 +23,24 @@ describe("vus engine (closed model with think time)", { timeout: 30_000 }, () =>
     assert.equal(r.totals.checks.passes, r.totals.requests);
     assert.equal(r.totals.failed, 0);
     assert.equal(r.maxUsers, 20);
+    // the result is plain JSON: it survives the journal unchanged
+    assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+  });
+
+  it("stops the run, and says why, when an onRequest callback throws", async () => {
+    const r = await load
+      .constant(2, "10s")
+      .thinkTime("50ms")
+      .target(server.url)
+      .request({ method: "GET", url: "/" })
+      .run({
+        onRequest: () => {
+          throw new Error("callback bug");
+        },
+      });
+    assert.equal(r.aborted, true);
+    assert.match(r.abortReason ?? "", /a run callback threw: callback bug/);
+    assert.ok(r.endedAt - r.startedAt < 3000);
   });
 
   it("follows the stages: more users, more requests; ramping down stops users", async () => {
