@@ -32,8 +32,9 @@ const SAMPLE = join(PROJECT_ROOT, "reports", "sample", "results.json");
 const SAMPLE_BASE = join(PROJECT_ROOT, "reports", "sample-base", "results.json");
 const RUNNER = join(PROJECT_ROOT, "notebooks", "jupyter", "run-notebook.py");
 
-const missing = [...jupyterMissing(), ...(existsSync(CHROMIUM) ? [] : ["chromium (Debian package)"])];
-const skip = missing.length ? `missing ${missing.join(", ")}: ${SETUP_HINT}` : false;
+const noJupyter = jupyterMissing();
+const skipJupyter = noJupyter.length ? `missing ${noJupyter.join(", ")}: ${SETUP_HINT}` : false;
+const skipChromium = existsSync(CHROMIUM) ? false : `missing chromium (Debian package): ${SETUP_HINT}`;
 
 interface Output {
   output_type: string;
@@ -51,7 +52,7 @@ interface Cell {
 const out = mkdtempSync(join(tmpdir(), "hivestorm-notebooks-"));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-describe("Jupyter notebooks on the Deno kernel", { skip }, () => {
+describe("Jupyter notebooks on the Deno kernel", { skip: skipJupyter }, () => {
   const executed = new Map<string, NotebookOutputs>();
   before(async () => {
     for (const name of NOTEBOOKS)
@@ -202,7 +203,7 @@ describe("the notebooks' type gate (the kernel runs cells unchecked)", () => {
   });
 });
 
-describe("Observable pages (Notebook Kit), opened in headless Chromium", { skip }, () => {
+describe("Observable pages (Notebook Kit), opened in headless Chromium", { skip: skipChromium }, () => {
   let server: StaticServer;
   const site = join(out, "observable");
   before(async () => {
