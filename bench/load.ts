@@ -11,7 +11,7 @@ import { findExecutable } from "../sdk/load/k6/k6-engine.ts";
 import { load } from "../sdk/load/load.ts";
 
 const quick = process.argv.includes("--quick");
-const SECONDS = quick ? 2 : 3;
+const SECONDS = quick ? 2 : 4;
 const ROUNDS = quick ? 1 : 5;
 const CONNECTIONS = 50;
 
@@ -26,25 +26,29 @@ interface Measure {
   requests: number;
   seconds: number;
   cpuUs: number;
+  /** Mean of the tool's own per-second counts: start-up and the stop at the end left out. */
+  steadyRps?: number;
 }
-const rps = (m: Measure) => m.requests / m.seconds;
+const rps = (m: Measure) => m.steadyRps ?? m.requests / m.seconds;
 const cpuPerReq = (m: Measure) => m.cpuUs / Math.max(1, m.requests);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (n: number, d = 1) => n.toFixed(d);
 
-async function measure(fn: () => Promise<number>): Promise<Measure> {
+async function measure(fn: () => Promise<number | [number, number]>): Promise<Measure> {
   const cpu = process.cpuUsage();
   const t = performance.now();
-  const requests = await fn();
+  const out = await fn();
   const seconds = (performance.now() - t) / 1000;
   const c = process.cpuUsage(cpu);
-  return { requests, seconds, cpuUs: c.user + c.system };
+  const [requests, steadyRps] = typeof out === "number" ? [out, undefined] : out;
+  return { requests, seconds, cpuUs: c.user + c.system, ...(steadyRps ? { steadyRps } : {}) };
 }
 
 const raw = (url: string) =>
   measure(async () => {
     const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-    return r.requests.total;
+    // requests.average: the mean of autocannon's per-second samples
+    return [r.requests.total, r.requests.average];
   });
 
 const sdkClosed = (url: string) =>
@@ -54,7 +58,9 @@ const sdkClosed = (url: string) =>
       .target(url)
       .request({ method: "GET", url: "/" })
       .run({ engine: "autocannon" });
-    return r.totals.requests;
+    // the same measure as autocannon's: the mean of the whole seconds of the timeline
+    const full = r.timeline.slice(0, SECONDS);
+    return [r.totals.requests, full.reduce((n, x) => n + x.requests, 0) / full.length];
   });
 
 // A plain undici Pool loop: the floor for any undici-based generator.
@@ -106,11 +112,20 @@ async function wrk(url: string): Promise<Measure | string> {
   return { requests, seconds, cpuUs: (user + sys) * 1e6 };
 }
 
-async function maxUsers(url: string): Promise<{ users: number; lagP99: number; rps: number }[]> {
-  const rows: { users: number; lagP99: number; rps: number }[] = [];
+interface VuRow {
+  users: number;
+  lagP99: number;
+  rps: number;
+  /** CPU time of this process per second of run: the share of a core the generator needs. */
+  cores: number;
+}
+
+async function maxUsers(url: string): Promise<VuRow[]> {
+  const rows: VuRow[] = [];
   for (const users of quick ? [1000, 5000] : [1000, 2500, 5000, 7500, 10000]) {
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
+    const cpu = process.cpuUsage();
     const r = await load
       .ramp(0, users, "2s")
       .hold(quick ? "4s" : "6s")
@@ -119,11 +134,13 @@ async function maxUsers(url: string): Promise<{ users: number; lagP99: number; r
       .request({ method: "GET", url: "/" })
       .run();
     h.disable();
+    const used = process.cpuUsage(cpu);
+    const cores = (used.user + used.system) / 1e6 / ((r.endedAt - r.startedAt) / 1000);
     // steady state: the hold, after the ramp's first think cycle
     const hold = r.timeline.slice(3, -1);
     // the monitor reports the timer's whole interval: the lag is what exceeds the 10 ms resolution
     const lagP99 = h.percentile(99) / 1e6 - 10;
-    rows.push({ users, lagP99, rps: hold.reduce((s, x) => s + x.rps, 0) / Math.max(1, hold.length) });
+    rows.push({ users, lagP99, cores, rps: hold.reduce((s, x) => s + x.rps, 0) / Math.max(1, hold.length) });
     if (lagP99 >= 50) break;
   }
   return rows;
@@ -140,7 +157,8 @@ async function main(): Promise<void> {
       `# hivestorm load bench (${quick ? "quick" : "full"}): ${CONNECTIONS} connections, ${SECONDS}s runs, ${ROUNDS} rounds, server ${url} in its own process\n`,
     );
     await raw(url); // warm up the server and the JIT
-    const rounds: Record<string, Measure[]> = { wrk: [], raw: [], sdk: [], undici: [] };
+    const rounds: Record<string, Measure[]> = { wrk: [], raw: [], sdk: [], undici: [], open: [] };
+    const offered: number[] = [];
     let wrkSkip: string | undefined;
     for (let i = 0; i < ROUNDS; i++) {
       const w = await wrk(url);
@@ -155,14 +173,13 @@ async function main(): Promise<void> {
         rounds.raw.push(await raw(url));
       }
       rounds.undici.push(await undiciLoop(url));
+      // Paced sending costs more per request than a saturating loop (one wakeup and one write per
+      // request): to compare with wrk under the same load, offer twice what the server just took, 50 in flight.
+      offered.push(Math.round((rps(rounds.raw[i]) * 2) / 100) * 100);
+      rounds.open.push((await openAt(url, offered[i], SECONDS, CONNECTIONS)).m);
     }
     const med = (k: string, g: (m: Measure) => number) =>
       rounds[k].length ? median(rounds[k].map(g)) : Number.NaN;
-    const rawRps = med("raw", rps);
-    // Paced sending costs more per request than a saturating loop (one wakeup and one write per request);
-    // to compare with wrk at the same load, offer twice what the server takes with 50 in flight.
-    const openRate = Math.round((rawRps * 2) / 100) * 100;
-    const open = await openAt(url, openRate, SECONDS, CONNECTIONS);
     const paced = await openAt(url, 2000, SECONDS);
     const wrkCpu = med("wrk", cpuPerReq);
     const vsWrk = (us: number) => (Number.isNaN(wrkCpu) ? "n/a" : `${f(us / wrkCpu, 2)}x`);
@@ -180,10 +197,10 @@ async function main(): Promise<void> {
       const c = med(k, cpuPerReq);
       console.log(`| ${name} | ${f(med(k, rps), 0)} | ${f(c)} | ${vsWrk(c)} |`);
     }
-    const openCpu = cpuPerReq(open.m);
+    const openCpu = med("open", cpuPerReq);
     const pacedCpu = cpuPerReq(paced.m);
     console.log(
-      `| open-model executor, offered ${openRate}/s, 50 in flight | ${f(rps(open.m), 0)} | ${f(openCpu)} | ${vsWrk(openCpu)} |`,
+      `| open-model executor, offered 2x (${offered.join(", ")}/s), 50 in flight | ${f(med("open", rps), 0)} | ${f(openCpu)} | ${vsWrk(openCpu)} |`,
     );
     console.log(
       `| open-model executor paced at 2000/s | ${f(rps(paced.m), 0)} | ${f(pacedCpu)} | ${vsWrk(pacedCpu)} |`,
@@ -216,12 +233,14 @@ async function main(): Promise<void> {
     );
 
     console.log("## Virtual users with 1 s think time (vus engine), event-loop lag p99 < 50 ms\n");
-    console.log("| users | steady req/s | event-loop lag p99 (ms) | sustained |");
-    console.log("| ---: | ---: | ---: | --- |");
+    console.log("| users | steady req/s | event-loop lag p99 (ms) | generator CPU (cores) | sustained |");
+    console.log("| ---: | ---: | ---: | ---: | --- |");
     const vus = await maxUsers(url);
     for (const v of vus) {
       const ok = v.lagP99 < 50 && v.rps > v.users * 0.9;
-      console.log(`| ${v.users} | ${f(v.rps, 0)} | ${f(v.lagP99)} | ${ok ? "yes" : "no"} |`);
+      console.log(
+        `| ${v.users} | ${f(v.rps, 0)} | ${f(v.lagP99)} | ${f(v.cores, 2)} | ${ok ? "yes" : "no"} |`,
+      );
     }
     const best = vus.filter((v) => v.lagP99 < 50 && v.rps > v.users * 0.9).at(-1);
     console.log(`\nMost users sustained: **${best?.users ?? 0}** (target ≥ 5000)`);
