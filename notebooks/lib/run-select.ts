@@ -20,6 +20,8 @@ export interface ChosenRun {
   file: string;
   /** Why this one: the argument, the environment variable, reports/latest, a previous good run, the sample. */
   source: "argument" | "env" | "latest" | "last-good" | "sample";
+  /** For source "env": the variable. */
+  variable?: string;
   journal: RunJournal;
 }
 
@@ -27,7 +29,7 @@ export interface ChosenRun {
 export function chooseRun(choice?: string, env: Record<string, string | undefined> = process.env): ChosenRun {
   if (choice) return load(choice, "argument");
   const fromEnv = env[RUN_ENV];
-  if (fromEnv) return load(fromEnv, "env");
+  if (fromEnv) return { ...load(fromEnv, "env"), variable: RUN_ENV };
   const latest = join(PROJECT_ROOT, "reports", "latest");
   if (existsSync(resultsFile(latest))) return load(latest, "latest");
   return load(join(PROJECT_ROOT, "reports", "sample"), "sample");
@@ -44,7 +46,7 @@ export function chooseBase(
 ): ChosenRun {
   if (choice) return load(choice, "argument");
   const fromEnv = env[BASE_ENV];
-  if (fromEnv) return load(fromEnv, "env");
+  if (fromEnv) return { ...load(fromEnv, "env"), variable: BASE_ENV };
   const good = lastGoodRun(head);
   if (good) return good;
   return load(join(PROJECT_ROOT, "reports", "sample-base"), "sample");
@@ -87,7 +89,7 @@ function load(path: string, source: ChosenRun["source"]): ChosenRun {
 export function describeChoice(run: ChosenRun): string {
   const why = {
     argument: "chosen explicitly",
-    env: `from ${RUN_ENV}/${BASE_ENV}`,
+    env: `from ${run.variable ?? "the environment"}`,
     latest: "reports/latest",
     "last-good": "the last good run before it",
     sample: "the committed sample",

@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { chooseBase, chooseRun, lastGoodRun, PROJECT_ROOT } from "../../notebooks/lib/run-select.ts";
+import {
+  chooseBase,
+  chooseRun,
+  describeChoice,
+  lastGoodRun,
+  PROJECT_ROOT,
+} from "../../notebooks/lib/run-select.ts";
 import { sampleRun } from "../../notebooks/tooling/sample-run.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
 
@@ -27,6 +33,7 @@ describe("chooseRun", () => {
     const fromEnv = chooseRun(undefined, { HIVESTORM_RUN: join(dir, "b") });
     assert.equal(fromEnv.file, b);
     assert.equal(fromEnv.source, "env");
+    assert.match(describeChoice(fromEnv), /\(from HIVESTORM_RUN\)$/);
     assert.equal(fromEnv.journal.runId, "b");
   });
 
@@ -71,7 +78,9 @@ describe("chooseBase / lastGoodRun", () => {
   it("prefers HIVESTORM_BASE, and falls back to reports/sample-base when no good run exists", () => {
     const head = chooseRun(writeRun("lonely", { startedAt: 1 }));
     const other = writeRun("other", { startedAt: 0 });
-    assert.equal(chooseBase(head, undefined, { HIVESTORM_BASE: other }).file, other);
+    const base = chooseBase(head, undefined, { HIVESTORM_BASE: other });
+    assert.equal(base.file, other);
+    assert.match(describeChoice(base), /\(from HIVESTORM_BASE\)$/);
     const fallback = chooseBase({ ...head, journal: { ...head.journal, startedAt: 0 } }, undefined, {});
     assert.ok(["last-good", "sample"].includes(fallback.source));
     if (fallback.source === "sample") assert.match(fallback.file, /reports\/sample-base\/results\.json$/);
