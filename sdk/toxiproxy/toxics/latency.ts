@@ -1,13 +1,15 @@
 import { performance } from "node:perf_hooks";
 import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
 
-// A timer fires about 1 ms late; releasing a chunk this close to its due time keeps the mean on target.
-const EARLY_MS = 0.5;
+// Node's timers run on a whole-millisecond clock and fire about 1 ms late. So the timer aims 1 ms early, and the
+// last fraction of a millisecond is waited out on the check phase (setImmediate): the delay lands within 0.1 ms.
+const EARLY_MS = 0.1;
+const TIMER_LEAD_MS = 1;
 
 /** Delays each chunk to (its time + latency ± jitter), in order; a chunk queued behind another is not delayed twice. */
 class LatencyPipe implements ToxicPipe {
   private readonly queue: Chunk[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private ended = false;
   private lastDue = 0;
 
@@ -33,7 +35,8 @@ class LatencyPipe implements ToxicPipe {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.timer as NodeJS.Timeout);
+    clearImmediate(this.timer as NodeJS.Immediate);
     this.timer = undefined;
     for (const chunk of this.queue.splice(0)) this.out.emit(chunk);
   }
@@ -42,8 +45,12 @@ class LatencyPipe implements ToxicPipe {
     this.timer = undefined;
     const now = performance.now();
     while (this.queue.length > 0 && this.queue[0].at <= now + EARLY_MS) this.out.emit(this.queue.shift()!);
-    if (this.queue.length > 0) this.timer = setTimeout(this.release, this.queue[0].at - now);
-    else if (this.ended) this.out.end();
+    if (this.queue.length === 0) {
+      if (this.ended) this.out.end();
+      return;
+    }
+    const wait = this.queue[0].at - now;
+    this.timer = wait > TIMER_LEAD_MS * 1.5 ? setTimeout(this.release, wait - TIMER_LEAD_MS) : setImmediate(this.release);
   };
 }
 

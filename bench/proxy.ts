@@ -1,0 +1,418 @@
+// Benchmark of the embedded Toxiproxy-compatible server, side by side in one run (see bench/README.md):
+//   npx tsx bench/proxy.ts [--seconds 5] [--connections 50] [--rounds 2] [--no-pin] [--json]
+// Three processes: the proxy server (scripts/toxiproxy-server.ts, transpiled to plain JavaScript so that the
+// measured process is the server and not the tsx loader), the HTTP server, and the load generator (autocannon).
+// With taskset available, the proxy is pinned to CPU 0 and the other two to CPU 1, so that the proxy has its own
+// core, as upstream's measurement did. All traffic stays on 127.0.0.1.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, connect, createServer } from "node:net";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import ts from "typescript";
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = join(dirname(SELF), "..");
+const BODY = "x".repeat(64);
+
+// ---------------------------------------------------------------- child roles
+
+/** An HTTP server answering 64 bytes, plus a TCP source that sends as many bytes as asked (8-byte request). */
+async function serveRole(): Promise<void> {
+  const http = createHttpServer((_req, res) => {
+    res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": BODY.length });
+    res.end(BODY);
+  });
+  http.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const bulk = createServer((s) => {
+    s.on("error", () => {});
+    s.once("data", (d: Buffer) => {
+      let left = Number(d.readBigUInt64BE(0));
+      const block = Buffer.alloc(64 * 1024, 42);
+      const pump = (): void => {
+        while (left > 0) {
+          const n = Math.min(left, block.length);
+          left -= n;
+          if (!s.write(block.subarray(0, n))) {
+            s.once("drain", pump);
+            return;
+          }
+        }
+        s.end();
+      };
+      pump();
+    });
+  });
+  await new Promise<void>((r) => bulk.listen(0, "127.0.0.1", r));
+  report({ http: (http.address() as AddressInfo).port, bulk: (bulk.address() as AddressInfo).port });
+  process.on("disconnect", () => process.exit(0));
+  process.stdin.resume();
+  process.stdin.on("end", () => process.exit(0));
+}
+
+async function loadRole(url: string, seconds: number, connections: number): Promise<void> {
+  const { default: autocannon } = await import("autocannon");
+  const r = await autocannon({ url, connections, duration: seconds });
+  report({
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mean: r.latency.average,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    total: r.requests.total,
+  });
+}
+
+/** Sequential keep-alive requests on one connection, timed in µs: the added latency without queueing. */
+async function probeRole(port: number, count: number): Promise<void> {
+  const s = connect({ port, host: "127.0.0.1", noDelay: true });
+  await once(s, "connect");
+  const request = Buffer.from("GET / HTTP/1.1\r\nHost: bench\r\n\r\n");
+  const times: number[] = [];
+  let buffered = "";
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    s.write(request);
+    while (!buffered.endsWith(BODY)) buffered += (await once(s, "data"))[0].toString();
+    buffered = "";
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  s.destroy();
+  times.sort((a, b) => a - b);
+  report({ p50: times[Math.floor(count * 0.5)], p99: times[Math.floor(count * 0.99)] });
+}
+
+async function downloadRole(port: number, bytes: number): Promise<void> {
+  const s = connect({ port, host: "127.0.0.1" });
+  await once(s, "connect");
+  const t0 = performance.now();
+  const header = Buffer.alloc(8);
+  header.writeBigUInt64BE(BigInt(bytes));
+  s.write(header);
+  let got = 0;
+  s.on("data", (d: Buffer) => {
+    got += d.length;
+  });
+  await once(s, "close");
+  report({ bytes: got, ms: performance.now() - t0 });
+}
+
+/** Opens `count` connections through the proxy, each with one completed request, and holds them. */
+async function holdRole(port: number, count: number): Promise<void> {
+  const sockets = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const s = connect({ port, host: "127.0.0.1" });
+      await once(s, "connect");
+      s.write("GET / HTTP/1.1\r\nHost: bench\r\n\r\n");
+      let text = "";
+      while (!text.endsWith(BODY)) text += (await once(s, "data"))[0].toString();
+      return s;
+    }),
+  );
+  report({ open: sockets.length });
+  process.stdin.resume();
+  process.stdin.on("end", () => process.exit(0));
+}
+
+function report(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+// ---------------------------------------------------------------- the run
+
+type Numbers = Record<string, number>;
+
+function spawnOn(cpu: number | undefined, argv: string[]): ChildProcess {
+  const [cmd, args] =
+    cpu === undefined ? [argv[0], argv.slice(1)] : ["taskset", ["-c", String(cpu), ...argv]];
+  const proc = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"] });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 600_000);
+  timer.unref();
+  proc.on("exit", () => clearTimeout(timer));
+  return proc;
+}
+
+/** The first stdout line matching `pattern`; rejects when the process exits first. */
+function firstLine(proc: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout!.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => pattern.test(l));
+      if (line !== undefined) resolve(line);
+    });
+    proc.on("exit", (code) => reject(new Error(`${what} exited with ${code} before reporting`)));
+  });
+}
+
+interface Child {
+  proc: ChildProcess;
+  result: Promise<Numbers>;
+}
+
+function child(cpu: number | undefined, role: string, ...args: (string | number)[]): Child {
+  const proc = spawnOn(cpu, [process.execPath, "--import", "tsx", SELF, "--role", role, ...args.map(String)]);
+  return { proc, result: firstLine(proc, /^\{/, role).then((l) => JSON.parse(l) as Numbers) };
+}
+
+async function run(cpu: number | undefined, role: string, ...args: (string | number)[]): Promise<Numbers> {
+  const c = child(cpu, role, ...args);
+  const r = await c.result;
+  c.proc.stdin!.end();
+  return r;
+}
+
+/** Transpiles the server's sources to plain JavaScript with TypeScript's own transpiler, in a temporary folder. */
+function buildServer(): { dir: string; script: string } {
+  const dir = mkdtempSync(join(tmpdir(), "hivestorm-bench-"));
+  const files = ["sdk/core", "sdk/toxiproxy", "sdk/toxiproxy/toxics"].flatMap((d) =>
+    readdirSync(join(ROOT, d))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => join(ROOT, d, f)),
+  );
+  for (const file of [...files, join(ROOT, "scripts/toxiproxy-server.ts")]) {
+    const js = ts.transpileModule(readFileSync(file, "utf8"), {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        rewriteRelativeImportExtensions: true,
+      },
+    }).outputText;
+    const target = join(dir, relative(ROOT, file)).replace(/\.ts$/, ".js");
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, js);
+  }
+  writeFileSync(join(dir, "package.json"), '{"type":"module"}');
+  return { dir, script: join(dir, "scripts/toxiproxy-server.js") };
+}
+
+interface ServerProcess {
+  proc: ChildProcess;
+  url: string;
+  rssMB(): number;
+}
+
+async function startServer(argv: string[], cpu: number | undefined): Promise<ServerProcess> {
+  const proc = spawnOn(cpu, [...argv, "-host", "127.0.0.1", "-port", "0"]);
+  const line = await firstLine(proc, /listening on http:/, "toxiproxy-server");
+  const status = `/proc/${proc.pid}/status`;
+  return {
+    proc,
+    url: /(http:\S+)/.exec(line)![1],
+    rssMB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(status, "utf8"))![1]) / 1024,
+  };
+}
+
+async function stopServer(server: ServerProcess): Promise<void> {
+  if (server.proc.exitCode !== null) return;
+  server.proc.kill("SIGTERM");
+  await once(server.proc, "exit");
+}
+
+async function api(server: { url: string }, method: string, path: string, body?: unknown): Promise<void> {
+  const res = await fetch(server.url + path, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+async function proxyOn(server: { url: string }, name: string, upstreamPort: number): Promise<number> {
+  const res = await fetch(`${server.url}/proxies`, {
+    method: "POST",
+    body: JSON.stringify({ name, listen: "127.0.0.1:0", upstream: `127.0.0.1:${upstreamPort}` }),
+  });
+  const p = (await res.json()) as { listen: string };
+  return Number(p.listen.split(":").at(-1));
+}
+
+/** RSS of a server process, idle and then with 1000 open proxied connections (each with one request done). */
+async function memory(server: ServerProcess, cpu: number | undefined, httpPort: number) {
+  const port = await proxyOn(server, "memory", httpPort);
+  await new Promise((r) => setTimeout(r, 300));
+  const idle = server.rssMB();
+  const hold = child(cpu, "hold", port, 1000);
+  const { open } = await hold.result;
+  await new Promise((r) => setTimeout(r, 500));
+  const held = server.rssMB();
+  hold.proc.stdin!.end();
+  await once(hold.proc, "exit");
+  return { open, idle, held };
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fixed = (n: number, d = 2): string => n.toFixed(d);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: "string", default: "5" },
+      connections: { type: "string", default: "50" },
+      rounds: { type: "string", default: "2" },
+      "no-pin": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+  const rounds = Number(values.rounds);
+  if (
+    !(seconds > 0 && seconds <= 60) ||
+    !(connections >= 1 && connections <= 1000) ||
+    !(rounds >= 1 && rounds <= 5)
+  ) {
+    throw new Error("--seconds must be in (0, 60], --connections in [1, 1000], --rounds in [1, 5]");
+  }
+  const pin = !values["no-pin"] && cpus().length >= 2 && spawnSync("taskset", ["-V"]).status === 0;
+  const [proxyCpu, otherCpu] = pin ? [0, 1] : [undefined, undefined];
+  const log = (line: string) => {
+    if (!values.json) process.stdout.write(`${line}\n`);
+  };
+  log(
+    `proxy benchmark: ${connections} connections, ${seconds} s per measurement, ${rounds} round(s), ` +
+      (pin ? "proxy on CPU 0, HTTP server and autocannon on CPU 1" : "no CPU pinning"),
+  );
+
+  const build = buildServer();
+  const upstream = child(otherCpu, "serve");
+  const servers: ServerProcess[] = [];
+  try {
+    const ports = await upstream.result;
+    const tp = await startServer([process.execPath, build.script], proxyCpu);
+    servers.push(tp);
+    const httpProxy = await proxyOn(tp, "http", ports.http);
+    const bulkProxy = await proxyOn(tp, "bulk", ports.bulk);
+    const direct: Numbers[] = [];
+    const proxied: Numbers[] = [];
+    for (let i = 0; i < rounds; i++) {
+      direct.push(await run(otherCpu, "load", `http://127.0.0.1:${ports.http}/`, seconds, connections));
+      proxied.push(await run(otherCpu, "load", `http://127.0.0.1:${httpProxy}/`, seconds, connections));
+      log(
+        `  round ${i + 1}: direct ${fixed(direct[i].rps, 0)} req/s, proxied ${fixed(proxied[i].rps, 0)} req/s`,
+      );
+    }
+    const probeDirect = await run(otherCpu, "probe", ports.http, 2000);
+    const probeProxied = await run(otherCpu, "probe", httpProxy, 2000);
+
+    await api(tp, "POST", "/proxies/http/toxics", { type: "latency", attributes: { latency: 100 } });
+    const latency = await run(otherCpu, "load", `http://127.0.0.1:${httpProxy}/`, seconds, connections);
+    await api(tp, "DELETE", "/proxies/http/toxics/latency_downstream");
+
+    const rate = 10_000; // KB/s
+    await api(tp, "POST", "/proxies/bulk/toxics", { type: "bandwidth", attributes: { rate } });
+    const download = await run(otherCpu, "download", bulkProxy, rate * 1000 * seconds);
+    await api(tp, "DELETE", "/proxies/bulk/toxics/bandwidth_downstream");
+
+    // Memory on fresh server processes, so that the heap grown by the load runs above does not count.
+    const fresh = await startServer([process.execPath, build.script], proxyCpu);
+    servers.push(fresh);
+    const mem = await memory(fresh, otherCpu, ports.http);
+    const tsxServer = await startServer(
+      [process.execPath, "--import", "tsx", join(ROOT, "scripts/toxiproxy-server.ts")],
+      proxyCpu,
+    );
+    servers.push(tsxServer);
+    const memTsx = await memory(tsxServer, otherCpu, ports.http);
+
+    const summary = (xs: Numbers[]) => ({
+      rps: mean(xs.map((x) => x.rps)),
+      p50: mean(xs.map((x) => x.p50)),
+      p99: mean(xs.map((x) => x.p99)),
+    });
+    const d = summary(direct);
+    const p = summary(proxied);
+    const measuredRate = download.bytes / download.ms; // bytes per ms = KB/s
+    const results = {
+      settings: { connections, seconds, rounds, pinned: pin, bodyBytes: BODY.length },
+      direct: d,
+      proxied: p,
+      throughputRatio: p.rps / d.rps,
+      p50AddedUnderLoadMs: p.p50 - d.p50,
+      sequential: {
+        directP50: probeDirect.p50,
+        proxiedP50: probeProxied.p50,
+        addedP50Ms: probeProxied.p50 - probeDirect.p50,
+      },
+      latencyToxic: { settingMs: 100, p50: latency.p50, mean: latency.mean, ratio: latency.p50 / 100 },
+      bandwidthToxic: {
+        settingKBps: rate,
+        measuredKBps: measuredRate,
+        ratio: measuredRate / rate,
+        bytes: download.bytes,
+      },
+      memoryMB: { plain: mem, underTsx: memTsx },
+      errors: [...direct, ...proxied, latency].reduce((a, x) => a + x.errors + x.non2xx, 0),
+    };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      return;
+    }
+    const row = (...cells: string[]) => log(`| ${cells.join(" | ")} |`);
+    log("");
+    row("measurement", "direct", "through the proxy", "ratio / delta", "target");
+    row("---", "---", "---", "---", "---");
+    row(
+      "requests/s (autocannon)",
+      fixed(d.rps, 0),
+      fixed(p.rps, 0),
+      `${fixed(100 * results.throughputRatio, 1)}%`,
+      ">= 38%",
+    );
+    row("p50 under load (ms)", fixed(d.p50), fixed(p.p50), `${fixed(results.p50AddedUnderLoadMs)} ms`, "");
+    row("p99 under load (ms)", fixed(d.p99), fixed(p.p99), `${fixed(p.p99 - d.p99)} ms`, "");
+    row(
+      "p50, one connection, sequential (ms)",
+      fixed(probeDirect.p50, 3),
+      fixed(probeProxied.p50, 3),
+      `+${fixed(results.sequential.addedP50Ms, 3)} ms`,
+      "<= +0.5 ms",
+    );
+    row(
+      "latency toxic 100 ms: p50 (ms)",
+      "",
+      fixed(latency.p50),
+      `${fixed(latency.p50, 1)}% of setting`,
+      "within 2%",
+    );
+    row(
+      `bandwidth toxic ${rate} KB/s: rate (KB/s)`,
+      "",
+      fixed(measuredRate, 0),
+      `${fixed(100 * results.bandwidthToxic.ratio, 2)}% of setting`,
+      "within 1%",
+    );
+    row(
+      `server RSS idle / ${mem.open} connections (MB)`,
+      "",
+      `${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}`,
+      "",
+      "< 80 MB",
+    );
+    row("same, under tsx (MB)", "", `${fixed(memTsx.idle, 1)} / ${fixed(memTsx.held, 1)}`, "", "");
+    log(`\nerrors + non-2xx responses: ${results.errors}`);
+  } finally {
+    for (const s of servers) await stopServer(s);
+    upstream.proc.stdin!.end();
+    upstream.proc.kill();
+    rmSync(build.dir, { recursive: true, force: true });
+  }
+}
+
+const role = process.argv.indexOf("--role");
+if (role >= 0) {
+  const [name, a, b, c] = process.argv.slice(role + 1);
+  if (name === "serve") await serveRole();
+  else if (name === "load") await loadRole(a, Number(b), Number(c));
+  else if (name === "probe") await probeRole(Number(a), Number(b));
+  else if (name === "download") await downloadRole(Number(a), Number(b));
+  else if (name === "hold") await holdRole(Number(a), Number(b));
+  else throw new Error(`unknown role ${name}`);
+} else {
+  await main();
+}
