@@ -28,8 +28,8 @@ export interface ResolvedRequest {
 export const DEFAULT_REQUEST: Readonly<RequestSpec> = Object.freeze({
   method: "POST",
   url: "/v1/inference",
-  headers: { "content-type": "application/json" },
-  body: { prompt: "Say hello", max_tokens: 8, stream: false },
+  headers: Object.freeze({ "content-type": "application/json" }),
+  body: Object.freeze({ prompt: "Say hello", max_tokens: 8, stream: false }),
 });
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
