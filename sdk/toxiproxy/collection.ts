@@ -123,6 +123,7 @@ export class ProxyCollection {
     return proxy.listen !== (await resolveListen(listen)) || proxy.upstream !== upstream;
   }
 
+  /** Deviation from upstream: the loopback guard (house rule), lifted by allowNonLoopback. */
   private checkUpstream(upstream: string, at = ""): void {
     const host = hostOf(upstream);
     if (this.options.allowNonLoopback || host === "" || isLoopbackHost(host)) return;

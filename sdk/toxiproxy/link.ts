@@ -17,7 +17,11 @@ export interface LinkHooks {
   reset(): void;
 }
 
-/** A toxic rolls for each link when its stage starts: toxicity 0 (or less) never applies, 1 always does. */
+/**
+ * A toxic rolls for each link when its stage starts (a new connection, or an update of that toxic): toxicity 0
+ * (or less) never applies, 1 always does. Deviation from upstream: a neighbour being added or removed does not
+ * re-roll, and a connection the roll spared is never touched by the toxic (upstream #603, see README).
+ */
 function rolls(toxicity: number): boolean {
   return toxicity > 0 && Math.random() < toxicity;
 }
@@ -118,6 +122,7 @@ export class Link {
     if (this.inputEnded && last === undefined) stage.end();
   }
 
+  /** Held data is flushed, then the new settings apply to what follows (deviation: upstream re-times it). */
   updateToxic(definition: ToxicDefinition): void {
     const stage = this.stages.find((s) => s.definition.name === definition.name);
     if (stage === undefined || stage.dead) return;
@@ -129,6 +134,10 @@ export class Link {
     }
   }
 
+  /**
+   * Synchronous, so the API answers at once even under heavy traffic (deviation: upstream #412, #558). A
+   * closes-on-remove toxic (timeout) closes the connection only where it was active (deviation: upstream #603).
+   */
   removeToxic(name: string): void {
     const i = this.stages.findIndex((s) => s.definition.name === name);
     if (i < 0) return;

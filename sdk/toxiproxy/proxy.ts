@@ -94,6 +94,7 @@ export class TcpProxy {
       client.destroy();
       return;
     }
+    // Deviation from upstream: dials run concurrently, so a blackholed upstream does not stall other clients.
     const upstream = connect({ host: target.host || "localhost", port: target.port, noDelay: true });
     upstream.pause();
     this.dialing.add(upstream);

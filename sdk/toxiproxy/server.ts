@@ -9,7 +9,7 @@ import { ProxyCollection } from "./collection.ts";
 import { parsePopulateBody } from "./requests.ts";
 import { builtinRegistry } from "./toxics/builtin.ts";
 
-/** The version /version reports: upstream's last release, in a release build's format. */
+/** What /version reports: upstream's last release, as a release build prints it (a source build says "git"). */
 export const TOXIPROXY_VERSION = "2.12.0";
 
 export interface ToxiproxyOptions {

@@ -50,7 +50,10 @@ class LatencyPipe implements ToxicPipe {
       return;
     }
     const wait = this.queue[0].at - now;
-    this.timer = wait > TIMER_LEAD_MS * 1.5 ? setTimeout(this.release, wait - TIMER_LEAD_MS) : setImmediate(this.release);
+    this.timer =
+      wait > TIMER_LEAD_MS * 1.5
+        ? setTimeout(this.release, wait - TIMER_LEAD_MS)
+        : setImmediate(this.release);
   };
 }
 

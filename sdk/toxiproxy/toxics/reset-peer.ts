@@ -2,7 +2,8 @@ import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxi
 
 /**
  * Waits for the first chunk (or EOF) in its direction, discards it, and `timeout` ms later closes both sockets
- * with a TCP RST. An idle connection is never reset.
+ * with a TCP RST. An idle connection is never reset. Deviation from upstream: always an RST, also when the toxic
+ * was added to a live connection (upstream then sends a FIN), and never on a connection its roll spared (#603).
  */
 class ResetPeerPipe implements ToxicPipe {
   private timer: NodeJS.Timeout | undefined;

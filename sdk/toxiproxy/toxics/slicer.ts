@@ -97,6 +97,7 @@ export const slicer: ToxicKind = {
     { name: "size_variation", goType: "int", default: 0 },
     { name: "delay", goType: "int", default: 0 },
   ],
+  // Deviation from upstream, which dies on these (stack overflow, slice bounds): refuse them with a 400.
   check(a: Attributes): string[] {
     const problems: string[] = [];
     if (a.average_size <= 0) problems.push(`average_size must be greater than 0, got ${a.average_size}`);
