@@ -1,7 +1,7 @@
 // Entry point: `npx tsx demo/rbee/queen.ts --port 8081 --hive-url http://127.0.0.1:9201`.
 import { join } from "node:path";
 import { Bugs, bugProblems } from "./lib/bugs.ts";
-import { helpText, intFlag, listFlag, parseFlags, stringFlag } from "./lib/flags.ts";
+import { boolFlag, helpText, intFlag, listFlag, parseFlags, stringFlag } from "./lib/flags.ts";
 import { exitOnBadInput, exitWithParent } from "./lib/listen.ts";
 import { Logger } from "./lib/log.ts";
 import { startQueen } from "./queen/server.ts";
@@ -14,9 +14,12 @@ export const QUEEN_FLAGS = {
   firstByteTimeoutMs: intFlag(3000, "time to the first token from the hive (not retried)", 1),
   idleTimeoutMs: intFlag(5000, "longest silence between two tokens", 1),
   totalTimeoutMs: intFlag(60_000, "longest request, queue wait excluded", 1),
+  keepAlive: boolFlag(
+    "first attempts reuse a keep-alive pool to the hive (default: a fresh connection each)",
+  ),
   retries: intFlag(3, "retries before the first token (on connect errors, resets, 502, 503)", 0, 16),
-  maxInflight: intFlag(512, "requests forwarded to the hive at once", 1),
-  maxQueue: intFlag(1024, "requests waiting for a slot; beyond that 429", 0),
+  maxInflight: intFlag(256, "requests forwarded to the hive at once", 1),
+  maxQueue: intFlag(512, "requests waiting for a slot; beyond that 429", 0),
   queueTimeoutMs: intFlag(5000, "longest wait for a slot; beyond that 503", 1),
   maxTokens: intFlag(4096, "largest max_tokens accepted", 1),
   healthCheckTimeoutMs: intFlag(300, "bound of the hive check behind GET /health", 1),

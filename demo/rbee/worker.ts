@@ -15,7 +15,7 @@ export const WORKER_FLAGS = {
   loadMs: intFlag(1000, "time spent in state loading before ready", 0, 600_000),
   tokenDelayMs: intFlag(20, "pause before each token", 0, 60_000),
   vramMb: intFlag(8192, "simulated VRAM budget"),
-  vramPerReqMb: intFlag(32, "VRAM one request reserves while it streams"),
+  vramPerReqMb: intFlag(128, "VRAM one request reserves while it streams (8192 / 128: 64 streams)"),
   leakMbPerReq: intFlag(0, "real memory kept for ever per request (for OOM scenarios)"),
   graceMs: intFlag(5000, "on SIGTERM, time in-flight streams get to finish"),
   heartbeatMs: intFlag(500, "interval between heartbeats to the hive", 10),

@@ -21,7 +21,16 @@ export class HealthChecks {
 
   start(): void {
     const sweepEvery = Math.max(50, Math.min(250, this.config.heartbeatTimeoutMs / 4));
-    this.timers.push(setInterval(() => this.registry.sweep(this.config.heartbeatTimeoutMs), sweepEvery));
+    let last = Date.now();
+    this.timers.push(
+      setInterval(() => {
+        // A late tick means our own event loop was blocked: heartbeats may be waiting unread in socket
+        // buffers, so silence proves nothing this time.
+        const late = Date.now() - last > sweepEvery + 500;
+        last = Date.now();
+        if (!late) this.registry.sweep(this.config.heartbeatTimeoutMs);
+      }, sweepEvery),
+    );
     this.timers.push(setInterval(() => this.checkAll(), this.config.healthIntervalMs));
   }
 
@@ -44,9 +53,12 @@ export class HealthChecks {
         w.healthFailures = 0;
         return;
       }
+      if (result === "refused") return this.registry.evict(w.id, "connection refused");
+      // A slow answer from a worker that still heartbeats is a busy worker, not a dead one: under load,
+      // killing it would turn overload into failures.
+      if (result === "timeout" && Date.now() - w.lastHeartbeat < this.config.heartbeatTimeoutMs / 2) return;
       w.healthFailures++;
-      if (result === "refused") this.registry.evict(w.id, "connection refused");
-      else if (w.healthFailures >= this.config.healthFailures) {
+      if (w.healthFailures >= this.config.healthFailures) {
         this.registry.evict(w.id, "health check failed", { result, failures: w.healthFailures });
       }
     } finally {

@@ -1,11 +1,14 @@
 // POST /v1/infer on the hive: route to the least-loaded ready worker, retry on another worker when the chosen
 // one fails before its first token, and relay the token stream once it has started.
-import { type IncomingMessage, request, type ServerResponse } from "node:http";
+import { Agent, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { Bugs } from "../lib/bugs.ts";
 import { readJsonObject, retryAfter, SSE_HEADERS, sendJson, sseEvent, tryParse } from "../lib/http.ts";
 import type { Logger } from "../lib/log.ts";
 import type { HealthChecks } from "./health-checks.ts";
 import type { Registry, WorkerEntry } from "./registry.ts";
+
+// First attempts share a keep-alive pool per worker (cheap); retries open a fresh connection.
+const pool = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024 });
 
 export interface ProxyConfig {
   attempts: number;
@@ -64,7 +67,7 @@ export class InferProxy {
       if (!w) break;
       tried.add(w.id);
       w.inflight++;
-      const outcome = await this.attempt(w, payload, res).finally(() => w.inflight--);
+      const outcome = await this.attempt(w, payload, res, attempt > 1).finally(() => w.inflight--);
       if (outcome.result === "ok") {
         w.served++;
         this.totals.ok++;
@@ -106,7 +109,7 @@ export class InferProxy {
     } else sendJson(res, 502, { error: "bad gateway", reason: last.reason });
   }
 
-  private attempt(w: WorkerEntry, payload: string, res: ServerResponse): Promise<Outcome> {
+  private attempt(w: WorkerEntry, payload: string, res: ServerResponse, fresh: boolean): Promise<Outcome> {
     const { connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs } = this.config;
     const cancelOnClose = !this.bugs.has("no-cancel");
     return new Promise<Outcome>((resolve) => {
@@ -145,7 +148,7 @@ export class InferProxy {
 
       const upstream = request(`${w.url}/v1/infer`, {
         method: "POST",
-        agent: false,
+        agent: fresh ? false : pool,
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
       });
       const connectTimer = setTimeout(
@@ -156,7 +159,10 @@ export class InferProxy {
         () => fail("timeout", `no first token from ${w.id} within ${firstTokenTimeoutMs} ms`),
         firstTokenTimeoutMs,
       );
-      upstream.on("socket", (s) => s.once("connect", () => clearTimeout(connectTimer)));
+      upstream.on("socket", (s) => {
+        if (s.connecting) s.once("connect", () => clearTimeout(connectTimer));
+        else clearTimeout(connectTimer);
+      });
       upstream.on("error", (err: NodeJS.ErrnoException) => {
         if (err.code === "ECONNREFUSED") fail("refused", `${w.id} refused the connection`);
         else fail("reset", `${w.id}: ${err.code ?? err.message}`);
@@ -179,8 +185,9 @@ export class InferProxy {
           return;
         }
         const armIdle = () => {
-          clearTimeout(idle);
-          idle = setTimeout(() => fail("timeout", `${w.id} silent for ${idleTimeoutMs} ms`), idleTimeoutMs);
+          if (idle) idle.refresh();
+          else
+            idle = setTimeout(() => fail("timeout", `${w.id} silent for ${idleTimeoutMs} ms`), idleTimeoutMs);
         };
         armIdle();
         up.on("data", (chunk: Buffer) => {

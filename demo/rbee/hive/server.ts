@@ -45,6 +45,8 @@ export async function startHive(config: HiveConfig, bugs: Bugs, log: Logger): Pr
     });
   });
 
+  server.keepAliveTimeout = 65_000;
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0];
     const parts = path.split("/").filter(Boolean);

@@ -19,7 +19,8 @@ export interface ListenOptions {
 export async function listen(server: Server, opts: ListenOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
+    // A deep accept queue: a burst of thousands of clients must queue in the kernel, not be dropped.
+    server.listen({ port: opts.port, host: opts.host, backlog: 4096 }, () => {
       server.off("error", reject);
       resolve();
     });

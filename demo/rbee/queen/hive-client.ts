@@ -1,7 +1,10 @@
-// One attempt of the queen at the hive: a fresh connection (no keep-alive pool to hide failures or hand back
-// a poisoned socket), bounded by a connect and a first-token timeout. Resolves once the first token is in, or
-// with the failure and whether it may be retried.
-import { type ClientRequest, type IncomingMessage, request } from "node:http";
+// One attempt of the queen at the hive, bounded by a connect and a first-token timeout. Resolves once the
+// first token is in, or with the failure and whether it may be retried. By default every attempt opens a
+// fresh connection, so that a keep-alive pool can neither hide a network fault (a pool keeps the connections
+// that survived) nor hand a retry a poisoned socket; `--keep-alive` lets first attempts use a pool.
+import { Agent, type ClientRequest, type IncomingMessage, request } from "node:http";
+
+const pool = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024 });
 
 export interface HiveTimeouts {
   connectTimeoutMs: number;
@@ -34,6 +37,7 @@ export function openHiveStream(
   payload: string,
   t: HiveTimeouts,
   signal: AbortSignal,
+  fresh: boolean,
 ): Promise<OpenResult> {
   return new Promise<OpenResult>((resolve) => {
     let settled = false;
@@ -41,7 +45,7 @@ export function openHiveStream(
     let firstTimer: NodeJS.Timeout | undefined;
     const req = request(`${hiveUrl}/v1/infer`, {
       method: "POST",
-      agent: false,
+      agent: fresh ? false : pool,
       headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
     });
     const settle = (r: OpenResult) => {
@@ -74,7 +78,10 @@ export function openHiveStream(
         t.firstByteTimeoutMs,
       );
     }
-    req.on("socket", (s) => s.once("connect", () => clearTimeout(connectTimer)));
+    req.on("socket", (s) => {
+      if (s.connecting) s.once("connect", () => clearTimeout(connectTimer));
+      else clearTimeout(connectTimer);
+    });
     req.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ECONNREFUSED") fail("refused", "the hive refused the connection");
       else fail("reset", `hive connection failed: ${err.code ?? err.message}`);

@@ -27,6 +27,8 @@ export interface QueenConfig {
   idleTimeoutMs: number;
   totalTimeoutMs: number;
   retries: number;
+  /** First attempts may reuse a keep-alive pool; off by default so that a pool cannot hide failures. */
+  keepAlive: boolean;
   maxInflight: number;
   maxQueue: number;
   queueTimeoutMs: number;
@@ -81,6 +83,7 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
   });
   // Slow or idle clients must not hold descriptors for ever.
   server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -231,6 +234,7 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
           enabled: timeoutsOn,
         },
         upstreamSignal,
+        attempt > 1 || !config.keepAlive,
       );
       if (opened.ok) return relay(opened.stream, body.stream, res, started, clientGone);
       failure = opened.failure;
@@ -319,26 +323,41 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
         resolve();
       };
       clientGone.addEventListener("abort", onGone);
+      // One timer per request, refreshed per chunk: cheaper than a new timer for every token.
       const armIdle = () => {
         if (!timeoutsOn) return;
-        clearTimeout(idle);
-        idle = setTimeout(
-          () => finish(false, `no token for ${config.idleTimeoutMs} ms`, true),
-          config.idleTimeoutMs,
-        );
+        if (idle) idle.refresh();
+        else {
+          idle = setTimeout(
+            () => finish(false, `no token for ${config.idleTimeoutMs} ms`, true),
+            config.idleTimeoutMs,
+          );
+        }
       };
       if (timeoutsOn) {
         const left = Math.max(1, config.totalTimeoutMs - (Date.now() - started));
         total = setTimeout(() => finish(false, `request exceeded ${config.totalTimeoutMs} ms`, true), left);
       }
+      const onMessage = (m: { event: string; data: string }) => {
+        if (m.event === "done") terminal = "done";
+        else if (m.event === "error") {
+          terminal = "error";
+          errorReason = (tryParse(m.data) as { reason?: string } | undefined)?.reason ?? "worker failed";
+        } else if (!stream) tokens.push((tryParse(m.data) as { token?: string } | undefined)?.token ?? "");
+      };
+      // Streaming only needs the terminal event, which comes last: keep a tail instead of parsing every token.
+      let tail = "";
       const take = (text: string) => {
-        for (const m of parser.push(text)) {
-          if (m.event === "done") terminal = "done";
-          else if (m.event === "error") {
-            terminal = "error";
-            errorReason = (tryParse(m.data) as { reason?: string } | undefined)?.reason ?? "worker failed";
-          } else if (!stream) tokens.push((tryParse(m.data) as { token?: string } | undefined)?.token ?? "");
+        if (!stream) {
+          for (const m of parser.push(text)) onMessage(m);
+          return;
         }
+        tail = (tail + text).slice(-2048);
+      };
+      const settleTail = () => {
+        if (!stream) return;
+        const at = tail.lastIndexOf("event: ");
+        if (at >= 0) for (const m of new SseParser().push(tail.slice(at))) onMessage(m);
       };
       if (stream && !res.destroyed) {
         res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": s.worker });
@@ -348,20 +367,22 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
       armIdle();
       upstream.on("data", (chunk: Buffer) => {
         armIdle();
-        const text = chunk.toString("utf8");
-        take(text);
+        take(chunk.toString("utf8"));
         if (stream && !res.destroyed && !res.write(chunk)) {
           upstream.pause();
           res.once("drain", () => upstream.resume());
         }
       });
       upstream.on("end", () => {
+        settleTail();
         if (terminal === "done") finish(true);
         else if (terminal === "error") finish(false, errorReason);
         else finish(false, "the hive ended the stream without done");
       });
       upstream.on("close", () => {
-        if (!upstream.complete) finish(false, "the hive connection closed mid-stream");
+        if (upstream.complete) return;
+        settleTail();
+        finish(false, terminal === "error" ? errorReason : "the hive connection closed mid-stream");
       });
       upstream.resume();
     });

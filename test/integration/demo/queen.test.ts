@@ -149,7 +149,7 @@ describe("queen", { timeout: 120_000 }, () => {
       await http("GET", `${demo.queen.url}/v1/status`),
     );
     assert.equal(status.queue.depth, 0);
-    assert.equal(status.inflight.max, 512);
+    assert.equal(status.inflight.max, 256);
     assert.ok(status.totals.ok >= 3);
   });
 

@@ -1,0 +1,253 @@
+// Capacity of the reference system (demo/rbee) on this machine: what the load suite's 1000 and 5000 users
+// are read against.
+//   npx tsx bench/demo.ts            (about 3 minutes; --quick for a shorter, noisier run)
+// Rows: requests/s at fixed concurrency (non-streaming, 4 tokens); concurrent streams held open at once; and
+// closed-loop users with think time (streaming, 16 tokens, 1 s mean think) at 1000 and 5000 users: the first
+// must be within capacity (errors < 1%, nothing shed), the second must shed (429/503) rather than fall over.
+// The demo runs with its defaults (4 workers, 20 ms a token, queen max 256 in flight + 512 queued); the load
+// generator runs in this process, on the same 2 cores, as the suite's would.
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { type DemoRbee, startDemoRbee } from "../demo/rbee/start-demo.ts";
+
+const quick = process.argv.includes("--quick");
+const HOLD_S = quick ? 8 : 20;
+const RAMP_S = quick ? 4 : 10;
+
+interface Tally {
+  started: number;
+  ok: number;
+  shed: number;
+  failed: number;
+  latencies: number[];
+  ttft: number[];
+  statuses: Map<string, number>;
+}
+const tally = (): Tally => ({
+  started: 0,
+  ok: 0,
+  shed: 0,
+  failed: 0,
+  latencies: [],
+  ttft: [],
+  statuses: new Map(),
+});
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+
+const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+
+/** One inference; records status, latency to the end of the body and time to the first body byte. */
+function infer(url: string, t: Tally, maxTokens: number, stream: boolean, timeoutMs = 30_000): Promise<void> {
+  t.started++;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const payload = JSON.stringify({ prompt: "bench the bees", max_tokens: maxTokens, stream });
+    const done = (key: string) => {
+      clearTimeout(timer);
+      t.statuses.set(key, (t.statuses.get(key) ?? 0) + 1);
+      resolve();
+    };
+    const req = request(
+      `${url}/v1/inference`,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let first = true;
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          if (first) {
+            first = false;
+            t.ttft.push(performance.now() - started);
+          }
+          if (stream) body = (body + c).slice(-200);
+        });
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          if (status === 200 && (!stream || body.includes("event: done"))) {
+            t.ok++;
+            t.latencies.push(performance.now() - started);
+            done("200");
+          } else if (status === 429 || status === 503) {
+            t.shed++;
+            done(String(status));
+          } else {
+            t.failed++;
+            done(status === 200 ? "200+error" : String(status));
+          }
+        });
+        res.on("error", () => {
+          t.failed++;
+          done("broken");
+        });
+      },
+    );
+    const timer = setTimeout(() => req.destroy(new Error("timeout")), timeoutMs);
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      t.failed++;
+      done(err.message === "timeout" ? "timeout" : (err.code ?? "error"));
+    });
+    req.end(payload);
+  });
+}
+
+/** CPU seconds used so far by a process and its children that are still listed (Linux /proc). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks / 100;
+}
+
+async function demoPids(demo: DemoRbee): Promise<number[]> {
+  return [demo.queen.pid, demo.hive.pid, ...(await demo.workers()).map((w) => w.pid)];
+}
+
+/** Fixed concurrency, back to back, for `seconds`. */
+async function fixedConcurrency(url: string, concurrency: number, seconds: number): Promise<Tally> {
+  const t = tally();
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) await infer(url, t, 4, false);
+    }),
+  );
+  return t;
+}
+
+/** `n` streams opened at once, each 250 tokens (5 s at 20 ms). */
+async function heldStreams(url: string, n: number): Promise<Tally> {
+  const t = tally();
+  await Promise.all(Array.from({ length: n }, () => infer(url, t, 250, true, 60_000)));
+  return t;
+}
+
+/** Closed-loop users: ramp to `users` over RAMP_S, hold HOLD_S; each streams 16 tokens then thinks 0.5–1.5 s. */
+async function users(url: string, users: number): Promise<{ t: Tally; seconds: number }> {
+  const t = tally();
+  const started = Date.now();
+  const end = started + (RAMP_S + HOLD_S) * 1000;
+  await Promise.all(
+    Array.from({ length: users }, async (_, i) => {
+      await sleep((i / users) * RAMP_S * 1000);
+      while (Date.now() < end) {
+        await infer(url, t, 16, true);
+        await sleep(500 + Math.random() * 1000);
+      }
+    }),
+  );
+  return { t, seconds: (Date.now() - started) / 1000 };
+}
+
+const statusText = (t: Tally) =>
+  [...t.statuses.entries()]
+    .sort()
+    .map(([k, v]) => `${k}:${v}`)
+    .join(" ");
+
+async function main(): Promise<void> {
+  const demo = await startDemoRbee({
+    workers: 4,
+    queenPort: 0,
+    hivePort: 0,
+    workerBasePort: 0,
+    loadTimeMs: 200,
+  });
+  const rows: string[] = [];
+  const row = (cells: Array<string | number>) => rows.push(`| ${cells.join(" | ")} |`);
+  try {
+    console.log(`demo up: queen ${demo.queen.url}, 4 workers; logs in ${demo.logDir}`);
+
+    row([
+      "phase",
+      "req/s",
+      "ok",
+      "shed 429/503",
+      "errors",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "TTFT p95 ms",
+      "demo CPU %",
+      "statuses",
+    ]);
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
+    const record = (name: string, t: Tally, seconds: number, cpu: number) => {
+      row([
+        name,
+        f(t.ok / seconds),
+        t.ok,
+        t.shed,
+        t.failed,
+        f(pct(t.latencies, 50)),
+        f(pct(t.latencies, 95)),
+        f(pct(t.latencies, 99)),
+        f(pct(t.ttft, 95)),
+        f((cpu / seconds) * 100),
+        statusText(t),
+      ]);
+      console.log(rows.at(-1));
+    };
+    const phase = async (name: string, run: () => Promise<Tally | { t: Tally; seconds: number }>) => {
+      const pids = await demoPids(demo);
+      const cpu0 = cpuSeconds(pids);
+      const by0 = pids.map((p) => cpuSeconds([p]));
+      const self0 = process.cpuUsage();
+      const t0 = Date.now();
+      const out = await run();
+      const seconds = (Date.now() - t0) / 1000;
+      const t = "t" in out ? out.t : out;
+      record(name, t, seconds, cpuSeconds(pids) - cpu0);
+      const by = pids.map((p, i) => f(((cpuSeconds([p]) - by0[i]) / seconds) * 100));
+      const self = process.cpuUsage(self0);
+      console.log(
+        `  CPU % queen ${by[0]}, hive ${by[1]}, workers ${by.slice(2).join("/")}, load generator ${f(((self.user + self.system) / 1e6 / seconds) * 100)}`,
+      );
+      await sleep(1000);
+      return t;
+    };
+
+    const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+    if (only === "users") {
+      await phase("1000 users", () => users(demo.queen.url, 1000));
+      return;
+    }
+    for (const c of quick ? [50, 200] : [50, 100, 200, 400]) {
+      await phase(`c=${c}, 4 tokens, JSON`, () => fixedConcurrency(demo.queen.url, c, quick ? 4 : 8));
+    }
+    for (const n of quick ? [500, 1500] : [250, 500, 1000, 1500, 2000]) {
+      await phase(`${n} streams at once, 250 tokens`, () => heldStreams(demo.queen.url, n));
+    }
+    for (const u of [1000, 5000]) {
+      await phase(`${u} users, think 1 s, 16 tokens`, () => users(demo.queen.url, u));
+    }
+    const alive = (await demoPids(demo).catch(() => [])).length;
+    const health = await fetch(`${demo.queen.url}/health`).then(
+      (r) => r.json() as Promise<{ status: string }>,
+    );
+    const status = await fetch(`${demo.queen.url}/v1/status`).then(
+      (r) => r.json() as Promise<{ totals: unknown }>,
+    );
+    console.log(`\nafter the run: ${alive} demo processes up, queen health ${health.status}`);
+    console.log(`queen totals: ${JSON.stringify(status.totals)}`);
+    console.log(`\n${rows.join("\n")}`);
+  } finally {
+    agent.destroy();
+    await demo.stop();
+  }
+}
+
+await main();
