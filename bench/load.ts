@@ -45,11 +45,22 @@ async function measure(fn: () => Promise<number | [number, number]>): Promise<Me
 }
 
 const raw = (url: string) =>
-  measure(async () => {
-    const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-    // requests.average: the mean of autocannon's per-second samples
-    return [r.requests.total, r.requests.average];
-  });
+  measure(
+    () =>
+      new Promise<[number, number]>((resolve, reject) => {
+        const ticks: number[] = [];
+        const instance = autocannon({ url, connections: CONNECTIONS, duration: SECONDS }, (err, r) => {
+          if (err) return reject(err);
+          // the same measure as the SDK's: the mean of the first whole seconds, from autocannon's own
+          // 1-second `tick` counts (its requests.average also averages in a last, partial sample)
+          const full = ticks.slice(0, SECONDS);
+          resolve([r.requests.total, full.reduce((n, x) => n + x, 0) / full.length]);
+        });
+        (instance as unknown as NodeJS.EventEmitter).on("tick", (t: { counter: number }) =>
+          ticks.push(t.counter),
+        );
+      }),
+  );
 
 const sdkClosed = (url: string) =>
   measure(async () => {
