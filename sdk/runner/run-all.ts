@@ -15,6 +15,7 @@ import { CleanupLedger, DEFAULT_LEDGER_FILE, setDefaultLedger } from "../core/le
 import { onShutdown } from "../core/shutdown.ts";
 import { updateLatestLink, writeReports } from "../report/write-reports.ts";
 import { clientUrl, resolveSystem, type SystemConfig, type SystemDefinition } from "../system/definition.ts";
+import { startDockerService } from "../system/docker-services.ts";
 import { type RunningService, startService } from "../system/running-service.ts";
 import { validateSystem } from "../system/validate-system.ts";
 import { startToxiproxy } from "../toxiproxy/server.ts";
@@ -86,7 +87,9 @@ export async function runAll(
   writeJournal(resultsFile, journal);
 
   const controller = new AbortController();
-  const ledger = new CleanupLedger({ file: resolve(root, process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE) });
+  const ledger = new CleanupLedger({
+    file: resolve(root, process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE),
+  });
   setDefaultLedger(ledger);
   const started: RunningService[] = [];
   let closeToxiproxy: (() => Promise<void>) | undefined;
@@ -129,10 +132,13 @@ export async function runAll(
     );
     for (const [name, def] of Object.entries(system.services)) {
       if (controller.signal.aborted) break;
+      const inDocker = args.target === "docker" && def.docker; // --target docker (sdk/system/docker-services.ts)
       log(
-        `starting ${name}${def.command ? `: ${def.command.join(" ")}` : ` (already running at ${def.url})`}`,
+        `starting ${name}${inDocker ? ` in docker: ${def.docker!.image} ${def.docker!.cmd.join(" ")}` : def.command ? `: ${def.command.join(" ")}` : ` (already running at ${def.url})`}`,
       );
-      const svc = await startService(name, def, { cwd: root, logDir });
+      const svc = inDocker
+        ? await startDockerService(name, def, { logDir, runId, log })
+        : await startService(name, def, { cwd: root, logDir });
       started.push(svc);
       journal.services.push({
         name,
@@ -309,6 +315,6 @@ function printSummary(journal: RunJournal, root: string, runDir: string): void {
   for (const s of journal.scenarios.filter((x) => x.verdict === "skipped"))
     lines.push(`  skipped ${s.id}: ${s.reason}${s.enable ? ` (enable: ${s.enable})` : ""}`);
   lines.push(`Report:    ${rel}/REPORT.md`, `Journal:   ${rel}/results.json`);
-  lines.push(`Notebooks: HIVESTORM_RUN=${rel} npm run notebooks:execute`);
+  lines.push(`Notebooks: npm run notebooks:open -- --run ${rel}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
