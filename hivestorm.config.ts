@@ -9,11 +9,17 @@ import { defineSystem } from "./sdk/index.ts";
 const offset = Number(process.env.HIVESTORM_PORT_OFFSET ?? 0);
 const port = (p: number) => String(p + offset);
 const node = (file: string, ...args: string[]) => [process.execPath, "--import", "tsx", file, ...args];
+// --target docker: the same services from the image that scripts/build-images.ts builds (host network, same
+// ports); the hive's workers are containers of their own, so that killing a worker is killing a container.
+const IMAGE = "hivestorm/node-demo:local";
+const WORKERS = 4;
+const app = (name: string, ...args: string[]) => ["node", `/app/${name}.mjs`, ...args];
 
-export default defineSystem(({ demoBugs, logDir }) => {
+export default defineSystem(({ demoBugs, logDir, target, root }) => {
   const bugs = demoBugs.flatMap((b) => ["--bug", b]);
   const hiveUrl = `http://127.0.0.1:${port(9201)}`;
   const cacheDir = join(tmpdir(), `hivestorm-rbee-cache-${port(9201)}`);
+  const workers = { count: WORKERS, name: `hivestorm-worker-${port(9300)}` };
   return {
     name: "rbee demo (demo/rbee)",
     services: {
@@ -31,9 +37,35 @@ export default defineSystem(({ demoBugs, logDir }) => {
         proxy: { listen: `127.0.0.1:${port(9200)}` },
         instances: async () => {
           const res = await fetch(`${hiveUrl}/v1/workers`, { signal: AbortSignal.timeout(2000) });
-          return (
-            (await res.json()) as { workers: { id: string; pid: number; url: string; state: string }[] }
+          const list = (
+            (await res.json()) as {
+              workers: { id: string; pid: number; url: string; state: string; slot: number }[];
+            }
           ).workers;
+          // In containers a worker's pid is its namespace's: the container (by slot) is what faults act on.
+          return target === "docker"
+            ? list.map((w) => ({ ...w, container: `${workers.name}-${w.slot}` }))
+            : list;
+        },
+        docker: {
+          image: IMAGE,
+          cmd: app(
+            "hive",
+            ...["--port", port(9201), "--spawn", "0", "--log-dir", logDir, "--cache-dir", cacheDir],
+            ...bugs,
+          ),
+          // The bundled hive resolves the tsx loader at start-up (for --spawn, unused here): give it one.
+          binds: [`${cacheDir}:${cacheDir}`, `${join(root, "node_modules/tsx")}:/app/node_modules/tsx:ro`],
+          replicas: {
+            ...workers,
+            cmd: (slot) =>
+              app(
+                "worker",
+                ...["--port", port(9300 + slot), "--hive-url", hiveUrl, "--slot", String(slot)],
+                ...["--log-dir", logDir],
+                ...bugs,
+              ),
+          },
         },
       },
       queen: {
@@ -42,6 +74,14 @@ export default defineSystem(({ demoBugs, logDir }) => {
           ...["--port", port(8081), "--hive-url", `http://127.0.0.1:${port(9200)}`, "--log-dir", logDir],
           ...bugs,
         ),
+        docker: {
+          image: IMAGE,
+          cmd: app(
+            "queen",
+            ...["--port", port(8081), "--hive-url", `http://127.0.0.1:${port(9200)}`, "--log-dir", logDir],
+            ...bugs,
+          ),
+        },
         url: `http://127.0.0.1:${port(8081)}`,
         proxy: { listen: `127.0.0.1:${port(8080)}` },
       },

@@ -22,7 +22,7 @@ export const scenario = defineScenario({
     const ready = before.filter((w) => w.state === "ready").length;
     const { handle, outcome } = await applyObserved(ctx, kill);
     ctx.record("killed", outcome.hits.length);
-    ctx.record("workersBefore", ready);
+    ctx.record("workersBefore", outcome.population);
     await Promise.all([
       watchAfterHit(ctx, outcome, {
         known: before.map((w) => w.id),
@@ -34,7 +34,7 @@ export const scenario = defineScenario({
     await handle.revert();
   },
   expect: [
-    expect.custom("the fault bit: half of the workers were killed", "half of the ready workers", (o) => ({
+    expect.custom("the fault bit: half of the workers were killed", "half of the running workers", (o) => ({
       ok:
         Number(o.data.killed) >= 1 && Number(o.data.killed) === Math.round(Number(o.data.workersBefore) / 2),
       observed: `${o.data.killed} of ${o.data.workersBefore}`,

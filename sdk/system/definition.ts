@@ -33,7 +33,21 @@ export interface ServiceDefinition {
   /** Instances behind the service (e.g. the workers a hive spawned), for process and container faults. */
   instances?: () => Promise<InstanceInfo[]>;
   /** For `--target docker`: run this image instead of the command (host network). */
-  docker?: { image: string; cmd: string[]; memoryBytes?: number };
+  docker?: DockerServiceDefinition;
+}
+
+/** A service as a container (`--target docker`); see sdk/system/docker-services.ts. */
+export interface DockerServiceDefinition {
+  image: string;
+  cmd: string[];
+  memoryBytes?: number;
+  /** Host path:container path[:ro]; the run's log directory is always mounted at its own path. */
+  binds?: string[];
+  /**
+   * Containers the service owns, e.g. a hive's workers: `count` containers named `<name>-<slot>`, each started
+   * again when it exits (as a replica set would), so that killing an instance is killing a container.
+   */
+  replicas?: { count: number; name: string; cmd: (slot: number) => string[]; memoryBytes?: number };
 }
 
 export interface InstanceInfo {

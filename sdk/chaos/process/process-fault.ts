@@ -51,6 +51,8 @@ export interface ProcessFaultOutcome {
   selector: string;
   /** Every candidate found when it was applied, as "id (pid, state)". */
   resolved: string[];
+  /** How many running (not "starting") candidates there were: what a percentage is of. */
+  population: number;
   trigger?: { on: TriggerName; waitedMs: number };
   hits: ProcessHit[];
   /** Resolves when every hit has settled: stopped, OOM-killed (or failed to be). Never rejects. */
@@ -320,6 +322,7 @@ export class ProcessFault implements FaultSpec {
       description: this.describe(),
       selector: s.selector,
       resolved: candidates.map(describeCandidate),
+      population: candidates.filter((c) => c.state !== "starting").length,
       trigger,
       hits,
       done,

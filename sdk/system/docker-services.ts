@@ -1,0 +1,255 @@
+// `--target docker`: a declared service runs as a container of its `docker` image on the host network (same
+// ports, same loopback), and the instances it owns (`docker.replicas`, e.g. a hive's workers) as containers of
+// their own, kept at their count: one that exits is started again, as a replica set would. Killing a worker is
+// then killing a container, and its replacement is the orchestrator's, not the service's.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type Docker from "dockerode";
+import { parseDuration } from "../core/duration.ts";
+import { HivestormError, TimeoutError, ValidationError } from "../core/errors.ts";
+import type { DockerServiceDefinition, ServiceDefinition } from "./definition.ts";
+import { probeHealth } from "./health.ts";
+import type { RunningService } from "./running-service.ts";
+import { HIVESTORM_LABEL, startContainer } from "./targets/docker-containers.ts";
+import { dockerStatus, requireDocker } from "./targets/docker-engine.ts";
+
+export interface DockerService extends RunningService {
+  /** The service's container (what a selector naming the service acts on). */
+  container: string;
+  /** The replicas' containers, by slot. */
+  replicas: string[];
+}
+
+export interface DockerServiceOptions {
+  logDir: string;
+  /** Labels the containers (hivestorm.run) so that a reaper finds what a killed run left. */
+  runId: string;
+  docker?: Docker;
+  log?: (line: string) => void;
+}
+
+/** The container name of a service: unique per port, so that runs on other port offsets do not collide. */
+export function serviceContainerName(name: string, def: Pick<ServiceDefinition, "url">): string {
+  return `hivestorm-${name}-${new URL(def.url).port || "80"}`;
+}
+
+export function replicaContainerName(replicas: { name: string }, slot: number): string {
+  return `${replicas.name}-${slot}`;
+}
+
+export async function startDockerService(
+  name: string,
+  def: ServiceDefinition,
+  o: DockerServiceOptions,
+): Promise<DockerService> {
+  const d = def.docker;
+  if (!d)
+    throw new ValidationError(`service ${name}`, [
+      { path: "docker", message: "expected { image, cmd } to run it with --target docker" },
+    ]);
+  const docker = await requireDocker(o.docker);
+  mkdirSync(o.logDir, { recursive: true });
+  const container = serviceContainerName(name, def);
+  const base = {
+    image: d.image,
+    env: def.env,
+    runId: o.runId,
+    docker,
+    labels: { "hivestorm.service": name },
+  };
+  const binds = [`${o.logDir}:${o.logDir}`, ...(d.binds ?? [])];
+  await removeStale(docker, container);
+  await startContainer({ ...base, name: container, cmd: d.cmd, memoryBytes: d.memoryBytes, binds });
+  const replicas = d.replicas ? await startReplicas(name, d, { ...base, binds }, o.log) : undefined;
+  const stop = once(async () => {
+    await replicas?.stop();
+    await stopContainer(docker, container, parseDuration(def.stopGrace ?? "5s"));
+    // The containers' own output, for run.log (the services' JSON logs are in the mounted log directory).
+    await saveLogs(docker, [container, ...(replicas?.names ?? [])], join(o.logDir, `${name}.docker.log`));
+    for (const c of [container, ...(replicas?.names ?? [])])
+      await docker
+        .getContainer(c)
+        .remove({ force: true })
+        .catch(() => {});
+  });
+  try {
+    await waitHealthy(docker, name, container, def);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const pid = (await docker.getContainer(container).inspect()).State.Pid || undefined;
+  return {
+    name,
+    url: def.url,
+    pid,
+    outputFile: join(o.logDir, `${name}.docker.log`),
+    owned: true,
+    container,
+    replicas: replicas?.names ?? [],
+    stop,
+  };
+}
+
+type Base = {
+  image: string;
+  env?: Record<string, string>;
+  runId: string;
+  docker: Docker;
+  labels: Record<string, string>;
+  binds: string[];
+};
+
+/** Starts the replicas and keeps each one running until `stop`. */
+async function startReplicas(
+  service: string,
+  d: DockerServiceDefinition,
+  base: Base,
+  log: (line: string) => void = () => {},
+) {
+  const r = d.replicas!;
+  const names = Array.from({ length: r.count }, (_, slot) => replicaContainerName(r, slot));
+  let stopping = false;
+  const keepers: Promise<void>[] = [];
+  for (const [slot, name] of names.entries()) {
+    await removeStale(base.docker, name);
+    await startContainer({
+      ...base,
+      labels: { ...base.labels, "hivestorm.replica-of": service, "hivestorm.slot": String(slot) },
+      name,
+      cmd: r.cmd(slot),
+      memoryBytes: r.memoryBytes,
+    });
+    keepers.push(keep(base.docker, name, r.memoryBytes, () => stopping, log));
+  }
+  return {
+    names,
+    async stop() {
+      stopping = true;
+      for (const name of names) await stopContainer(base.docker, name, 5000);
+      await Promise.race([Promise.all(keepers), new Promise((r) => setTimeout(r, 5000))]);
+    },
+  };
+}
+
+/** Starts a replica again each time it exits, once any temporary memory limit (an OOM fault's) is lifted. */
+async function keep(
+  docker: Docker,
+  name: string,
+  memoryBytes: number | undefined,
+  stopping: () => boolean,
+  log: (line: string) => void,
+): Promise<void> {
+  const c = docker.getContainer(name);
+  while (!stopping()) {
+    await c.wait().catch(() => sleep(500));
+    if (stopping()) return;
+    // An OOM fault puts the old limit back after reading OOMKilled: restarting before would lose both.
+    const deadline = Date.now() + 5000;
+    while (!stopping() && Date.now() < deadline) {
+      const info = await c.inspect().catch(() => undefined);
+      if (!info) return;
+      if (info.State.Running) break;
+      const limit = info.HostConfig.Memory ?? 0;
+      if (memoryBytes ? limit === memoryBytes : limit === 0 || limit >= (await hostMemory(docker))) break;
+      await sleep(100);
+    }
+    await sleep(200);
+    if (stopping()) return;
+    await c.start().then(
+      () => log(`restarted ${name}`),
+      async (error: unknown) => {
+        if (dockerStatus(error) === 404) return;
+        // 304: already running (someone else started it).
+        if (dockerStatus(error) !== 304) await sleep(1000);
+      },
+    );
+    if (dockerStatus(await c.inspect().catch((e: unknown) => e)) === 404) return;
+  }
+}
+
+let memTotal: number | undefined;
+async function hostMemory(docker: Docker): Promise<number> {
+  memTotal ??= ((await docker.info()) as { MemTotal: number }).MemTotal;
+  return memTotal;
+}
+
+async function waitHealthy(docker: Docker, name: string, container: string, def: ServiceDefinition) {
+  const url = new URL(def.health ?? "/health", def.url).toString();
+  const timeoutMs = parseDuration(def.startTimeout ?? "20s");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await docker.getContainer(container).inspect();
+    if (!info.State.Running)
+      throw new HivestormError("E_SERVICE_START", `container ${container} of ${name} exited while starting`, {
+        found: `exit code ${info.State.ExitCode}${info.State.OOMKilled ? " (OOM-killed)" : ""}`,
+        hint: `see \`docker logs ${container}\`; is ${def.url} free, and is the image built (npx tsx scripts/build-images.ts)?`,
+      });
+    if ((await probeHealth(url, 1000)).ok) return;
+    if (Date.now() > deadline)
+      throw new TimeoutError(
+        `service ${name} (container ${container}) did not become healthy within ${timeoutMs} ms`,
+        {
+          hint: `see \`docker logs ${container}\``,
+        },
+      );
+    await sleep(200);
+  }
+}
+
+/** A container of that name left by a killed run (ours: labelled) is removed; someone else's is not touched. */
+async function removeStale(docker: Docker, name: string): Promise<void> {
+  const info = await docker
+    .getContainer(name)
+    .inspect()
+    .catch(() => undefined);
+  if (!info) return;
+  if (info.Config.Labels?.[HIVESTORM_LABEL] !== "1")
+    throw new HivestormError("E_CONTAINER_NAME", `a container named ${name} exists and is not hivestorm's`, {
+      hint: `remove or rename it (docker rm -f ${name}), or run with another HIVESTORM_PORT_OFFSET`,
+    });
+  await docker.getContainer(name).remove({ force: true });
+}
+
+async function stopContainer(docker: Docker, name: string, graceMs: number): Promise<void> {
+  await docker
+    .getContainer(name)
+    .stop({ t: Math.max(1, Math.ceil(graceMs / 1000)) })
+    .catch(() => {});
+}
+
+async function saveLogs(docker: Docker, names: string[], file: string): Promise<void> {
+  const parts: string[] = [];
+  for (const n of names) {
+    const buf = await docker
+      .getContainer(n)
+      .logs({ stdout: true, stderr: true, tail: 200 })
+      .catch(() => undefined);
+    if (buf) parts.push(`--- ${n}\n${demux(buf as unknown as Buffer)}`);
+  }
+  writeFileSync(file, parts.join("\n"));
+}
+
+/** Docker's multiplexed log stream (8-byte frame headers) to text. */
+function demux(buf: Buffer): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
+    const len = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + len).toString("utf8"));
+    i += 8 + len;
+  }
+  return i === 0 ? buf.toString("utf8") : out.join("");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => {
+    p ??= fn();
+    return p;
+  };
+}
