@@ -96,7 +96,7 @@ export class MemoryFault extends ResourceFault<MemoryState> {
     let stress: Awaited<ReturnType<typeof startStressNg>>;
     try {
       await writeFile(adjFile, "1000");
-      stress = await startStressNg(args, scope.dirs);
+      stress = await startStressNg(args, scope.dirs, { mayEnd: bytes >= this.s.headroom });
     } catch (error) {
       await writeFile(adjFile, oldAdj).catch(() => {});
       await scope.release();

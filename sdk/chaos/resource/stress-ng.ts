@@ -34,6 +34,7 @@ export interface StressProcess {
 export async function startStressNg(
   args: readonly string[],
   cgroupDirs: readonly string[],
+  options: { mayEnd?: boolean } = {},
 ): Promise<StressProcess> {
   const moves = cgroupDirs.map((d) => `echo $$ > ${shellQuote(join(d, "cgroup.procs"))}`).join(" && ");
   const script = `${moves ? `${moves} && ` : ""}exec stress-ng "$@"`;
@@ -55,7 +56,10 @@ export async function startStressNg(
   const pid = child.pid!;
   // A failed move or a bad argument ends the shell at once: wait a moment to report it as the apply's error.
   const early = await Promise.race([exited, sleep(300).then(() => undefined)]);
-  if (early) {
+  // A stressor that is meant to push past a memory limit may be OOM-killed at once: that is not a failed start.
+  const failedStart =
+    early && !(options.mayEnd && !/^sh: |unrecognized|invalid/im.test(stderr) && early.code !== 127);
+  if (early && failedStart) {
     throw new FaultError(
       `stress-ng did not start: ${stderr.trim() || `exit ${early.code ?? early.signal}`}`,
       {
