@@ -6,6 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createChaosContext, setChaosContext } from "../chaos/context.ts";
+import { faultPlan, scenarioPlanProblems } from "../chaos/process/plan.ts";
 import { systemCandidates } from "../chaos/process/system-candidates.ts";
 import { ensureProxies, toxiproxyVersion } from "../chaos/toxiproxy-client.ts";
 import { formatDuration, setTimeScale } from "../core/duration.ts";
@@ -46,6 +47,12 @@ export async function runAll(
   const system = await loadSystem(root, args, logDir);
   const all = options.scenarios ?? (await discoverScenarios(root));
   const selected = selectScenarios(all, args);
+  // A process fault whose selector names nothing in this system is refused before anything starts.
+  const planProblems = scenarioPlanProblems(
+    selected.map((s) => s.definition),
+    system,
+  );
+  if (planProblems.length) throw new ValidationError("scenario faults", planProblems);
   if (args.dryRun) {
     printPlan(system, selected, args);
     return { exitCode: 0 };
@@ -285,7 +292,12 @@ function printPlan(system: SystemDefinition, selected: DiscoveredScenario[], arg
     out.push(`  ${d.id} [${d.suite}/${d.category}] ${d.name}  (${file})`);
     out.push(`    expected: ${d.expected}`);
     const faults = d.fault ? (Array.isArray(d.fault) ? d.fault : [d.fault]) : [];
-    for (const f of faults) out.push(`    fault: ${f.describe()} for ${formatDuration(faultDurationMs(d))}`);
+    for (const f of faults) {
+      const target = faultPlan(f, system).text; // e.g. "worker → the instances of hive"
+      out.push(
+        `    fault: ${f.describe()}${target ? ` (${target})` : ""} for ${formatDuration(faultDurationMs(d))}`,
+      );
+    }
     if (d.during) out.push("    fault: scenario steps (see the file)");
     if (d.run) out.push("    body: scenario steps (load)");
     out.push(`    checks: ${d.expect.length}`);

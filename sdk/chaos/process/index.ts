@@ -24,6 +24,7 @@ export const processChaos = {
 };
 
 export type { Candidate, CandidateResolver } from "./candidates.ts";
+export { faultPlan, scenarioPlanProblems } from "./plan.ts";
 export {
   choose,
   type ProcessAction,
