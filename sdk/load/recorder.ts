@@ -36,6 +36,8 @@ export class Recorder {
     interrupted: 0,
   };
   dropped = 0;
+  /** Engine-specific counters for the result (e.g. autocannon instances and its own histogram's count). */
+  readonly engineStats: Record<string, number> = {};
   readonly timeline: LoadSample[] = [];
   readonly #windows = new Map<number, Window>();
   // counts by status in a typed array: no string key per request on the hot path

@@ -178,6 +178,7 @@ function buildResult(
     timeline: recorder.timeline.map((s) => ({ ...s })),
     histogram: encodeHistogram(recorder.histogram),
     ...(plan.model === "open" ? { sendLag: summarize(recorder.lag) } : {}),
+    ...(Object.keys(recorder.engineStats).length > 0 ? { engineStats: { ...recorder.engineStats } } : {}),
     thresholds: [],
     thresholdsFailed: false,
     aborted: false,

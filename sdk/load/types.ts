@@ -119,6 +119,8 @@ export interface LoadResult {
   histogram: EncodedHistogram;
   /** Open model: how late requests were sent against their schedule, ms. */
   sendLag?: LatencySummary;
+  /** Engine-specific counters, e.g. autocannon: instances, sent, rawHistogramCount, rawP99Ms. */
+  engineStats?: Record<string, number>;
   thresholds: ThresholdResult[];
   /** True when any threshold failed. */
   thresholdsFailed: boolean;

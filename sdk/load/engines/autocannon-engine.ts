@@ -12,6 +12,7 @@
 // - no p95 and a 1 s sample histogram: percentiles and the timeline come from our recorder.
 // Like wrk, autocannon times a request written on a fresh socket from before the connect.
 import autocannon from "autocannon";
+import * as hdr from "hdr-histogram-js";
 import { type CheckResponse, runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { type Layer, toLayers, toSteps } from "../stages.ts";
@@ -21,6 +22,9 @@ const SAMPLE_INT_MS = 100;
 
 interface RawResult {
   totalRequests?: number;
+  totalCompletedRequests?: number;
+  /** autocannon's own latency HdrHistogram (whole ms), compressed base64. */
+  latencies?: string;
 }
 
 export async function runAutocannon(ctx: EngineContext): Promise<void> {
@@ -50,9 +54,32 @@ export async function runAutocannon(ctx: EngineContext): Promise<void> {
     Promise.all(finished),
     new Promise<undefined>((r) => setTimeout(() => r(undefined), SAMPLE_INT_MS * 3).unref()),
   ]);
-  const sent = (raws ?? []).reduce((sum, r) => sum + (r?.totalRequests ?? 0), 0);
+  const done = (raws ?? []).filter((r): r is RawResult => r !== undefined);
+  const sent = done.reduce((sum, r) => sum + (r.totalRequests ?? 0), 0);
   // written but never answered when the instances were stopped
   ctx.recorder.interrupted(Math.max(0, sent - recorded));
+  // autocannon's own histograms, merged bucket by bucket: a cross-check of our recording (same count),
+  // not the source of the percentiles (they are whole milliseconds)
+  const merged = mergeRawLatencies(done);
+  Object.assign(ctx.recorder.engineStats, {
+    instances: finished.length,
+    sent,
+    rawHistogramCount: merged.count,
+    rawP99Ms: merged.p99,
+  });
+}
+
+function mergeRawLatencies(raws: readonly RawResult[]): { count: number; p99: number } {
+  const total = hdr.build({ useWebAssembly: false });
+  for (const r of raws) {
+    if (!r.latencies) continue;
+    const h = hdr.decodeFromCompressedBase64(r.latencies, 32, false);
+    total.add(h);
+    h.destroy();
+  }
+  const out = { count: total.totalCount, p99: total.totalCount ? total.getValueAtPercentile(99) : 0 };
+  total.destroy();
+  return out;
 }
 
 function startLayer(

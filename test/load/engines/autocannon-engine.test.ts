@@ -45,6 +45,11 @@ describe("autocannon engine (closed model, no think time)", { timeout: 30_000 },
       `${seen} vs ${r.totals.requests}+${r.totals.interrupted}`,
     );
     assert.equal(r.totals.byStatus["200"], r.totals.requests);
+    // one instance per layer of the skyline, and autocannon's own histograms, merged, count what we recorded
+    const stats = r.engineStats ?? {};
+    assert.ok(stats.instances >= 4, JSON.stringify(stats));
+    assert.equal(stats.rawHistogramCount, r.totals.requests);
+    assert.ok(stats.rawP99Ms >= 20 && Number.isInteger(stats.rawP99Ms), JSON.stringify(stats));
   });
 
   it("counts 3xx as success and 5xx as failure (k6's rule), and runs checks on bodies", async () => {
