@@ -1,6 +1,8 @@
-// Descriptor exhaustion in a running target: its RLIMIT_NOFILE is lowered (prlimit) to what it holds now plus
-// `leave`, so that its next connections and files fail with EMFILE; the original soft and hard limits are put
-// back on revert. Works on any pid, including a container's (host pid).
+// Descriptor exhaustion in a running target: its soft RLIMIT_NOFILE is lowered (prlimit) to what it holds now
+// plus `leave`, so that its next connections and files fail with EMFILE; the original limit is put back on
+// revert. Only the soft limit moves: raising a hard limit again needs CAP_SYS_RESOURCE, which a container (or
+// this kind of sandbox) may not grant, and a limit we could not restore would be worse than the fault. Works on
+// any pid, including a container's (host pid).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { FaultError, PrerequisiteError, type Problem } from "../../core/errors.ts";
@@ -26,8 +28,7 @@ export async function prlimitMissing(): Promise<string | undefined> {
   } catch {
     return "prlimit (util-linux) is not installed";
   }
-  if (process.getuid?.() !== 0)
-    return "root: lowering and restoring another process's RLIMIT_NOFILE needs CAP_SYS_RESOURCE";
+  if (process.getuid?.() !== 0) return "root: changing another user's process limits needs root";
   return undefined;
 }
 
@@ -52,7 +53,7 @@ export class FdFault extends ResourceFault<FdState> {
   }
 
   describe(): string {
-    return `fds: RLIMIT_NOFILE of ${this.target()} lowered to its open descriptors + ${this.s.leave}`;
+    return `fds: RLIMIT_NOFILE of ${this.target()} (soft) lowered to its open descriptors + ${this.s.leave}`;
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {
@@ -62,9 +63,10 @@ export class FdFault extends ResourceFault<FdState> {
     const t = await resolveTarget(this.s.target!, ctx);
     const original = await nofileLimit(t.pid);
     const open = await openDescriptors(t.pid);
-    const limit = open + this.s.leave;
-    await setNofile(t.pid, { soft: limit, hard: limit });
-    const how = `prlimit --pid ${t.pid} --nofile=${limit}:${limit} on ${t.description} (${open} open + ${this.s.leave}; was ${original.soft}:${original.hard})`;
+    const hard = original.hard;
+    const limit = hard === "unlimited" ? open + this.s.leave : Math.min(hard, open + this.s.leave);
+    await setNofile(t.pid, { soft: limit, hard });
+    const how = `prlimit --pid ${t.pid} --nofile=${limit}:${hard} on ${t.description} (${open} open + ${this.s.leave}; was ${original.soft}:${original.hard})`;
     this.tell("applied", how, { pid: t.pid, open, limit, original });
     return {
       revert: async () => {

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { get } from "node:http";
+import { after, describe, it } from "node:test";
+import { prlimitMissing } from "../../../sdk/chaos/resource/fd-fault.ts";
+import { resource } from "../../../sdk/chaos/resource/index.ts";
+import { type Hog, startHog, testContext } from "./helpers.ts";
+
+const skip = (await prlimitMissing()) ?? false;
+const hogs: Hog[] = [];
+after(async () => {
+  for (const h of hogs) await h.stop();
+});
+
+function limits(pid: number): string {
+  return /^Max open files.*$/m.exec(readFileSync(`/proc/${pid}/limits`, "utf8"))![0];
+}
+
+/** Opens `n` new connections at once (no pooling); how many got an answer. */
+async function answered(url: string, n: number): Promise<number> {
+  const one = () =>
+    new Promise<boolean>((resolve) => {
+      const req = get(`${url}/health`, { agent: false, timeout: 3000 }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode === 200));
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+    });
+  const results = await Promise.all(Array.from({ length: n }, one));
+  return results.filter(Boolean).length;
+}
+
+describe("chaos.resource.fds", () => {
+  it("validates leave and the target", () => {
+    assert.deepEqual(
+      resource
+        .fds({ leave: -1 })
+        .validate()
+        .map((p) => p.path),
+      ["on", "leave"],
+    );
+    assert.match(
+      resource.fds().on({ pid: 77, id: "queen" }).describe(),
+      /queen \(soft\) lowered to its open descriptors \+ 8/,
+    );
+  });
+
+  it("lowers the target's RLIMIT_NOFILE so new connections fail, and restores the exact limits", {
+    skip,
+  }, async () => {
+    const hog = await startHog();
+    hogs.push(hog);
+    const original = limits(hog.pid);
+    assert.equal(await answered(hog.url, 20), 20);
+    const handle = await resource.fds({ leave: 2 }).on({ pid: hog.pid }).apply(testContext());
+    try {
+      assert.notEqual(limits(hog.pid), original);
+      const ok = await answered(hog.url, 20);
+      assert.ok(ok < 20, `some of 20 concurrent connections must fail, ${ok} answered`);
+      assert.equal(hog.child.exitCode, null, "the target survives EMFILE");
+    } finally {
+      await handle.revert();
+    }
+    assert.equal(limits(hog.pid), original);
+    assert.equal(await answered(hog.url, 20), 20, "served again after");
+  });
+});
