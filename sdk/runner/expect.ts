@@ -31,7 +31,7 @@ function window(o: Observations, name: WindowName): WindowStats | undefined {
 export function successRate(name: WindowName, min: number): Check {
   return (o) => {
     const w = window(o, name);
-    const rate = w && w.requests ? w.ok / w.requests : Number.NaN;
+    const rate = w?.requests ? w.ok / w.requests : Number.NaN;
     return {
       name: `success rate ${name} the fault`,
       expected: `>= ${pct(min)}`,
@@ -45,7 +45,7 @@ export function successRate(name: WindowName, min: number): Check {
 export function successRateAtMost(name: WindowName, max: number, why: string): Check {
   return (o) => {
     const w = window(o, name);
-    const rate = w && w.requests ? w.ok / w.requests : Number.NaN;
+    const rate = w?.requests ? w.ok / w.requests : Number.NaN;
     return {
       name: why,
       expected: `success rate ${name} the fault <= ${pct(max)}`,

@@ -29,7 +29,12 @@ async function timedGet(timeoutMs = 3000): Promise<{ ms: number; status: number 
 }
 
 async function toxics(): Promise<{ name: string; type: string; stream: string; toxicity: number }[]> {
-  return (await fetch(`${toxiproxy.url}/proxies/svc/toxics`)).json();
+  return (await (await fetch(`${toxiproxy.url}/proxies/svc/toxics`)).json()) as {
+    name: string;
+    type: string;
+    stream: string;
+    toxicity: number;
+  }[];
 }
 
 before(async () => {
