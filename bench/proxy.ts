@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, connect, createServer } from "node:net";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -246,6 +246,12 @@ async function memory(server: ServerProcess, cpu: number | undefined, httpPort: 
   return { open, idle, held };
 }
 
+/** user + system CPU time of a process, in ms (clock ticks are 10 ms on Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fixed = (n: number, d = 2): string => n.toFixed(d);
 
@@ -276,7 +282,10 @@ async function main(): Promise<void> {
   };
   log(
     `proxy benchmark: ${connections} connections, ${seconds} s per measurement, ${rounds} round(s), ` +
-      (pin ? "proxy on CPU 0, HTTP server and autocannon on CPU 1" : "no CPU pinning"),
+      (pin ? "proxy on CPU 0, HTTP server and autocannon on CPU 1" : "no CPU pinning") +
+      `; load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}`,
   );
 
   const build = buildServer();
@@ -290,11 +299,20 @@ async function main(): Promise<void> {
     const bulkProxy = await proxyOn(tp, "bulk", ports.bulk);
     const direct: Numbers[] = [];
     const proxied: Numbers[] = [];
+    // CPU time per request is robust to other processes on the machine, unlike requests/s.
+    const cpu = { server: 0, serverRequests: 0, proxy: 0, proxyRequests: 0 };
     for (let i = 0; i < rounds; i++) {
+      let t0 = cpuMs(upstream.proc.pid!);
       direct.push(await run(otherCpu, "load", `http://127.0.0.1:${ports.http}/`, seconds, connections));
+      cpu.server += cpuMs(upstream.proc.pid!) - t0;
+      cpu.serverRequests += direct[i].total;
+      t0 = cpuMs(tp.proc.pid!);
       proxied.push(await run(otherCpu, "load", `http://127.0.0.1:${httpProxy}/`, seconds, connections));
+      cpu.proxy += cpuMs(tp.proc.pid!) - t0;
+      cpu.proxyRequests += proxied[i].total;
+      const ratio = (100 * proxied[i].rps) / direct[i].rps;
       log(
-        `  round ${i + 1}: direct ${fixed(direct[i].rps, 0)} req/s, proxied ${fixed(proxied[i].rps, 0)} req/s`,
+        `  round ${i + 1}: direct ${fixed(direct[i].rps, 0)} req/s, proxied ${fixed(proxied[i].rps, 0)} req/s (${fixed(ratio, 1)}%)`,
       );
     }
     const probeDirect = await run(otherCpu, "probe", ports.http, 2000);
@@ -333,6 +351,11 @@ async function main(): Promise<void> {
       direct: d,
       proxied: p,
       throughputRatio: p.rps / d.rps,
+      roundRatios: proxied.map((x, i) => x.rps / direct[i].rps),
+      cpuMicrosPerRequest: {
+        httpServer: (1000 * cpu.server) / cpu.serverRequests,
+        proxy: (1000 * cpu.proxy) / cpu.proxyRequests,
+      },
       p50AddedUnderLoadMs: p.p50 - d.p50,
       sequential: {
         directP50: probeDirect.p50,
@@ -363,6 +386,13 @@ async function main(): Promise<void> {
       fixed(p.rps, 0),
       `${fixed(100 * results.throughputRatio, 1)}%`,
       ">= 38%",
+    );
+    row(
+      "CPU per request (µs): HTTP server / proxy",
+      fixed(results.cpuMicrosPerRequest.httpServer, 1),
+      fixed(results.cpuMicrosPerRequest.proxy, 1),
+      `${fixed((100 * results.cpuMicrosPerRequest.proxy) / results.cpuMicrosPerRequest.httpServer, 0)}%`,
+      "",
     );
     row("p50 under load (ms)", fixed(d.p50), fixed(p.p50), `${fixed(results.p50AddedUnderLoadMs)} ms`, "");
     row("p99 under load (ms)", fixed(d.p99), fixed(p.p99), `${fixed(p.p99 - d.p99)} ms`, "");
@@ -395,7 +425,11 @@ async function main(): Promise<void> {
       "< 80 MB",
     );
     row("same, under tsx (MB)", "", `${fixed(memTsx.idle, 1)} / ${fixed(memTsx.held, 1)}`, "", "");
-    log(`\nerrors + non-2xx responses: ${results.errors}`);
+    log(
+      `\nerrors + non-2xx responses: ${results.errors}; load average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}`,
+    );
   } finally {
     for (const s of servers) await stopServer(s);
     upstream.proc.stdin!.end();
