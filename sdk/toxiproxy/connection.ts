@@ -2,6 +2,8 @@ import type { Socket } from "node:net";
 import { Link } from "./link.ts";
 import type { ToxicDefinition } from "./toxic-definition.ts";
 
+const FLUSH_GRACE_MS = 30_000;
+
 /**
  * One proxied client: an upstream link (client → server) and a downstream link (server → client). When either
  * link ends, its destination is closed fully and the other link ends too: no half-close, as upstream.
@@ -60,7 +62,13 @@ export class Connection {
   }
 
   private linkFinished(link: Link): void {
-    link.dest.destroySoon();
+    const dest = link.dest;
+    dest.destroySoon();
+    // destroySoon waits for the peer to take what is still buffered; a peer that never reads must not pin it.
+    if (!dest.destroyed) {
+      const timer = setTimeout(() => dest.destroy(), FLUSH_GRACE_MS).unref();
+      dest.once("close", () => clearTimeout(timer));
+    }
     (link === this.up ? this.down : this.up).sourceEnded();
   }
 
