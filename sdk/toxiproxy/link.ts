@@ -119,7 +119,6 @@ export class Link {
     const last = this.stages.at(-1);
     if (last) last.next = stage;
     this.stages.push(stage);
-    if (this.inputEnded && last === undefined) stage.end();
   }
 
   /** Held data is flushed, then the new settings apply to what follows (deviation: upstream re-times it). */
