@@ -1,9 +1,11 @@
 // Load-engine benchmark: side by side in one run, against one local HTTP server in its own process.
-//   npx tsx bench/load.ts            (about 2 minutes; add --quick for a shorter, noisier run)
+//   npx tsx bench/load.ts            (about 2.5 minutes; --quick for a shorter, noisier run; --no-pin to
+//                                    leave CPU placement to the kernel)
 // Rows: the SDK's autocannon engine vs raw autocannon (requests/s ratio), client CPU per request against
 // wrk (skipped with a message when wrk is missing), the open-model executor's achieved rate and send-time
 // jitter at 2000 req/s, and the most virtual users with 1 s think time that keep event-loop lag < 50 ms.
-import { execFile, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { Pool } from "undici";
@@ -111,7 +113,10 @@ async function wrk(url: string): Promise<Measure | string> {
   const out = await new Promise<string>((resolve, reject) =>
     execFile(
       "bash",
-      ["-c", `TIMEFORMAT='%U %S'; time wrk -t1 -c${CONNECTIONS} -d${SECONDS}s ${url}/`],
+      [
+        "-c",
+        `TIMEFORMAT='%U %S'; time ${findExecutable("taskset") && !process.argv.includes("--no-pin") ? "taskset -c 1 " : ""}wrk -t1 -c${CONNECTIONS} -d${SECONDS}s ${url}/`,
+      ],
       { timeout: (SECONDS + 20) * 1000 },
       (err, stdout, stderr) => (err ? reject(err) : resolve(`${stdout}\n${stderr}`)),
     ),
@@ -158,14 +163,25 @@ async function maxUsers(url: string): Promise<VuRow[]> {
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  // Like bench/proxy.ts: the server gets CPU 0 and the generators CPU 1 when taskset exists, so that they
+  // do not take turns on one core (other jobs on the machine still compete).
+  const pin = findExecutable("taskset") !== undefined && !process.argv.includes("--no-pin");
+  if (pin) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+  const server = pin
+    ? spawn("taskset", ["-c", "0", process.execPath, "-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] })
+    : spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  // never leave the server behind, whatever ends this process
+  process.on("exit", () => server.kill());
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
   const port = await new Promise<string>((resolve) =>
     server.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
   );
   const url = `http://127.0.0.1:${port}`;
   try {
     console.log(
-      `# hivestorm load bench (${quick ? "quick" : "full"}): ${CONNECTIONS} connections, ${SECONDS}s runs, ${ROUNDS} rounds, server ${url} in its own process\n`,
+      `# hivestorm load bench (${quick ? "quick" : "full"}): ${CONNECTIONS} connections, ${SECONDS}s runs, ${ROUNDS} rounds, server ${url} in its own process${pin ? " on CPU 0, generators on CPU 1" : ""}; load average ${loadavg()
+        .map((x) => f(x, 2))
+        .join(" ")}\n`,
     );
     await raw(url); // warm up the server and the JIT
     const rounds: Record<string, Measure[]> = { wrk: [], raw: [], sdk: [], undici: [], open: [] };
@@ -255,6 +271,11 @@ async function main(): Promise<void> {
     }
     const best = vus.filter((v) => v.lagP99 < 50 && v.rps > v.users * 0.9).at(-1);
     console.log(`\nMost users sustained: **${best?.users ?? 0}** (target ≥ 5000)`);
+    console.log(
+      `\nload average at the end: ${loadavg()
+        .map((x) => f(x, 2))
+        .join(" ")}`,
+    );
   } finally {
     server.kill();
   }
