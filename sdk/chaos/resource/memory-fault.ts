@@ -15,6 +15,8 @@ import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
 import { enterScope, mib } from "./target-scope.ts";
 
 export const DEFAULT_MEMORY_HEADROOM = 32 * 2 ** 20;
+/** stress-ng's own processes (binary pages, the supervisor, page tables): about 4 MiB measured; twice that. */
+export const STRESS_NG_ALLOWANCE = 8 * 2 ** 20;
 
 export interface MemoryState extends BaseState {
   /** Share of the cgroup's remaining memory that the stressor holds, in percent. */
@@ -76,7 +78,7 @@ export class MemoryFault extends ResourceFault<MemoryState> {
   describe(): string {
     const amount =
       this.s.percent !== undefined ? `${this.s.percent}% of the memory left` : mib(this.s.bytes ?? 0);
-    return `memory: stress-ng holds ${amount} in the cgroup of ${this.target()} (limit: usage + ${mib(this.s.headroom)})`;
+    return `memory: stress-ng holds ${amount} in the cgroup of ${this.target()} (limit: usage + ${mib(this.s.headroom)} + ${mib(STRESS_NG_ALLOWANCE)} for stress-ng itself)`;
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {
@@ -86,12 +88,14 @@ export class MemoryFault extends ResourceFault<MemoryState> {
     const scope = await enterScope(t, {
       name: "memory",
       children: this.s.children,
-      memoryHeadroom: this.s.headroom,
+      memoryHeadroom: this.s.headroom + STRESS_NG_ALLOWANCE,
     });
     const adjFile = `/proc/${t.pid}/oom_score_adj`;
     const oldAdj = (await readFile(adjFile, "utf8").catch(() => "0")).trim();
     const oomBefore = await scope.oomKills();
-    const bytes = Math.max(4096, Math.round(this.s.bytes ?? (this.s.percent! / 100) * this.s.headroom));
+    // From 100% on the stressor also asks for its own allowance: the cgroup must go over its limit.
+    const share = this.s.bytes ?? (this.s.percent! / 100) * this.s.headroom;
+    const bytes = Math.max(4096, Math.round(share + (share >= this.s.headroom ? STRESS_NG_ALLOWANCE : 0)));
     const args = ["--vm", "1", "--vm-bytes", String(bytes), "--vm-keep", "--vm-hang", "0", "--oomable", "-q"];
     let stress: Awaited<ReturnType<typeof startStressNg>>;
     try {

@@ -61,6 +61,6 @@ export async function resolveTarget(t: ResourceTarget, ctx: ChaosContext): Promi
     kind: target.kind,
     pid,
     docker: target instanceof DockerTarget ? target : undefined,
-    description: target.describe(),
+    description: `${target.kind} ${target.id} (pid ${pid})`,
   };
 }
