@@ -22,7 +22,11 @@ export const QUEEN_FLAGS = {
   maxQueue: intFlag(512, "requests waiting for a slot; beyond that 429", 0),
   queueTimeoutMs: intFlag(5000, "longest wait for a slot; beyond that 503", 1),
   maxTokens: intFlag(4096, "largest max_tokens accepted", 1),
-  healthCheckTimeoutMs: intFlag(300, "bound of the hive check behind GET /health", 1),
+  healthCheckTimeoutMs: intFlag(
+    2000,
+    "bound of the hive check behind GET /health (which waits 300 ms at most)",
+    1,
+  ),
   logFile: stringFlag("", "JSON-lines log file; default <log-dir>/queen.jsonl, or stderr"),
   logDir: stringFlag("", "directory for the default log file", ["RBEE_LOG_DIR"]),
   bug: listFlag("bug switch, repeatable (see README)", ["RBEE_BUGS"]),

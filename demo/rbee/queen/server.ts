@@ -90,7 +90,8 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "POST" && path === "/v1/inference") return inference(req, res);
     if (req.method === "GET" && path === "/health") {
-      await checkHive();
+      // Health waits for a fresh hive check at most 300 ms, then answers with the last known result.
+      await Promise.race([checkHive(), new Promise((r) => setTimeout(r, 300))]);
       return sendJson(res, 200, {
         status: hive.reachable ? "ok" : "degraded",
         service: "queen",
@@ -129,7 +130,10 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
     };
   }
 
-  /** At most one check in flight, at most one a second, each bounded: health never hangs on the hive. */
+  /**
+   * At most one check in flight, at most one a second, each bounded by --health-check-timeout-ms (long enough
+   * for a slow link: 500 ms of added latency each way is reachable, not down).
+   */
   function checkHive(): Promise<void> {
     if (Date.now() - hive.checkedAt < 1000) return Promise.resolve();
     if (!hiveCheck) {

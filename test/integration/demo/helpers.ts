@@ -190,7 +190,7 @@ export function alive(pid: number): boolean {
   }
 }
 
-export type ChaosMode = "pass" | "reset-every-other" | "blackhole";
+export type ChaosMode = "pass" | "reset-every-other" | "blackhole" | "latency-500ms";
 
 export interface ChaosProxy {
   url: string;
@@ -201,7 +201,8 @@ export interface ChaosProxy {
 
 /**
  * A small TCP proxy in front of a real service, with the failure shapes the network scenarios use: pass
- * through, reset every other connection, or blackhole (accept, never answer).
+ * through, reset every other connection, blackhole (accept, never answer), or 500 ms each way. A mode applies
+ * to connections opened after it is set.
  */
 export async function chaosProxy(target: string): Promise<ChaosProxy> {
   const { hostname, port } = new URL(target);
@@ -234,6 +235,16 @@ export async function chaosProxy(target: string): Promise<ChaosProxy> {
     }
     const upstream = connect(Number(port), hostname);
     track(upstream);
+    if (proxy.mode === "latency-500ms") {
+      // Every chunk, both ways, and the close after it, half a second late (equal delays fire in order).
+      const delayed = (from: Socket, to: Socket) => {
+        from.on("data", (c: Buffer) => setTimeout(() => to.writable && to.write(c), 500));
+        from.on("close", () => setTimeout(() => to.destroy(), 500));
+      };
+      delayed(client, upstream);
+      delayed(upstream, client);
+      return;
+    }
     client.pipe(upstream).pipe(client);
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
