@@ -6,6 +6,7 @@
 // must be within capacity (errors < 1%, nothing shed), the second must shed (429/503) rather than fall over.
 // The demo runs with its defaults (4 workers, 20 ms a token, queen max 256 in flight + 512 queued); the load
 // generator runs in this process, on the same 2 cores, as the suite's would.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { type DemoRbee, startDemoRbee } from "../demo/rbee/start-demo.ts";
@@ -110,6 +111,27 @@ function cpuSeconds(pids: number[]): number {
     } catch {}
   }
   return ticks / 100;
+}
+
+/** A second queen on the same hive, with first attempts on a keep-alive pool: the cost of fresh connections. */
+async function keepAliveQueen(hiveUrl: string): Promise<{ url: string; pid: number; stop: () => void }> {
+  const queen = new URL("../demo/rbee/queen.ts", import.meta.url).pathname;
+  const child = spawn(
+    process.execPath,
+    ["--import", import.meta.resolve("tsx"), queen, "--port", "0", "--hive-url", hiveUrl, "--keep-alive"],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once("exit", () => reject(new Error("keep-alive queen exited")));
+  });
+  child.stdout.resume();
+  return { url, pid: child.pid as number, stop: () => child.kill("SIGKILL") };
 }
 
 async function demoPids(demo: DemoRbee): Promise<number[]> {
@@ -233,6 +255,16 @@ async function main(): Promise<void> {
     }
     for (const u of [1000, 5000]) {
       await phase(`${u} users, think 1 s, 16 tokens`, () => users(demo.queen.url, u));
+    }
+    const ka = await keepAliveQueen(demo.hive.url);
+    try {
+      const cpu0 = cpuSeconds([ka.pid]);
+      const t0 = Date.now();
+      await phase("1000 users, queen --keep-alive", () => users(ka.url, 1000));
+      const seconds = (Date.now() - t0) / 1000 - 1;
+      console.log(`  CPU % of the keep-alive queen ${f(((cpuSeconds([ka.pid]) - cpu0) / seconds) * 100)}`);
+    } finally {
+      ka.stop();
     }
     const alive = (await demoPids(demo).catch(() => [])).length;
     const health = await fetch(`${demo.queen.url}/health`).then(
