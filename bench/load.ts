@@ -1,6 +1,6 @@
 // Load-engine benchmark: side by side in one run, against one local HTTP server in its own process.
-//   npx tsx bench/load.ts            (about 2.5 minutes; --quick for a shorter, noisier run; --no-pin to
-//                                    leave CPU placement to the kernel)
+//   npx tsx bench/load.ts            (about 2.5 minutes; --quick for a shorter, noisier run; --pin to put
+//                                    the server and the generators on CPUs of their own)
 // Rows: the SDK's autocannon engine vs raw autocannon (requests/s ratio), client CPU per request against
 // wrk (skipped with a message when wrk is missing), the open-model executor's achieved rate and send-time
 // jitter at 2000 req/s, and the most virtual users with 1 s think time that keep event-loop lag < 50 ms.
@@ -115,7 +115,7 @@ async function wrk(url: string): Promise<Measure | string> {
       "bash",
       [
         "-c",
-        `TIMEFORMAT='%U %S'; time ${findExecutable("taskset") && !process.argv.includes("--no-pin") ? "taskset -c 1 " : ""}wrk -t1 -c${CONNECTIONS} -d${SECONDS}s ${url}/`,
+        `TIMEFORMAT='%U %S'; time ${findExecutable("taskset") && process.argv.includes("--pin") ? "taskset -c 1 " : ""}wrk -t1 -c${CONNECTIONS} -d${SECONDS}s ${url}/`,
       ],
       { timeout: (SECONDS + 20) * 1000 },
       (err, stdout, stderr) => (err ? reject(err) : resolve(`${stdout}\n${stderr}`)),
@@ -163,9 +163,10 @@ async function maxUsers(url: string): Promise<VuRow[]> {
 }
 
 async function main(): Promise<void> {
-  // Like bench/proxy.ts: the server gets CPU 0 and the generators CPU 1 when taskset exists, so that they
-  // do not take turns on one core (other jobs on the machine still compete).
-  const pin = findExecutable("taskset") !== undefined && !process.argv.includes("--no-pin");
+  // --pin: the server on CPU 0, the generators on CPU 1 (taskset), as bench/proxy.ts does. Off by default:
+  // on a machine shared with other jobs, a pinned generator cannot move away from a busy core and the
+  // figures got worse, not steadier.
+  const pin = findExecutable("taskset") !== undefined && process.argv.includes("--pin");
   if (pin) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
   const server = pin
     ? spawn("taskset", ["-c", "0", process.execPath, "-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] })
