@@ -204,9 +204,10 @@ async function main(): Promise<void> {
       "p99 ms",
       "TTFT p95 ms",
       "demo CPU %",
+      "demo CPU ms/ok",
       "statuses",
     ]);
-    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
     const record = (name: string, t: Tally, seconds: number, cpu: number) => {
       row([
         name,
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
         f(pct(t.latencies, 99)),
         f(pct(t.ttft, 95)),
         f((cpu / seconds) * 100),
+        f((cpu * 1000) / Math.max(1, t.ok), 2),
         statusText(t),
       ]);
       console.log(rows.at(-1));

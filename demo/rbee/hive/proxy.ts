@@ -210,7 +210,7 @@ export class InferProxy {
           }
           sawDone ||= (tail + text).includes("event: done");
           tail = (tail + text).slice(-64);
-          if (settled || res.writableEnded) return;
+          if (settled || res.writableEnded || res.destroyed) return;
           if (!res.write(chunk)) {
             up.pause();
             res.once("drain", () => up.resume());
