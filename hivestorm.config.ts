@@ -44,7 +44,7 @@ export default defineSystem(({ demoBugs, logDir, target, root }) => {
           ).workers;
           // In containers a worker's pid is its namespace's: the container (by slot) is what faults act on.
           return target === "docker"
-            ? list.map((w) => ({ ...w, container: `${workers.name}-${w.slot}` }))
+            ? list.map((w) => ({ ...w, pid: undefined, container: `${workers.name}-${w.slot}` }))
             : list;
         },
         docker: {

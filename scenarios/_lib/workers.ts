@@ -47,7 +47,13 @@ export interface AfterHit extends WatchResult {
 export async function watchAfterHit(
   ctx: ScenarioContext,
   outcome: ProcessFaultOutcome,
-  o: { known: string[]; expectedReady: number; since?: number; deadlineMs?: number },
+  o: {
+    known: string[];
+    expectedReady: number;
+    since?: number;
+    deadlineMs?: number;
+    evictionDeadlineMs?: number;
+  },
 ): Promise<AfterHit> {
   const since = o.since ?? Math.min(...outcome.hits.map((h) => h.at));
   const w = await watchInstances({
@@ -57,6 +63,8 @@ export async function watchAfterHit(
     since,
     expectedReady: o.expectedReady,
     deadlineMs: o.deadlineMs ?? 20_000,
+    // Twice the scenarios' eviction deadline: long enough to tell "late" from "never" in the report.
+    evictionDeadlineMs: o.evictionDeadlineMs ?? 10_000,
     signal: ctx.signal,
   });
   const routed = await failuresAfterEviction(ctx, w, since);
@@ -71,6 +79,7 @@ export async function watchAfterHit(
     })),
   );
   ctx.record("evictionMs", w.allEvictedAfterMs);
+  ctx.record("evictionWatchedMs", o.evictionDeadlineMs ?? 10_000);
   ctx.record("evictedAfterMs", w.evictedAfterMs);
   ctx.record("replacementMs", w.replacedAfterMs);
   ctx.record("minReady", w.minReady);
@@ -139,7 +148,10 @@ const ms = (x: unknown) => (typeof x === "number" ? `${Math.round(x)} ms` : "nev
 export const workerChecks = {
   evictedWithin: (deadlineMs: number) => (o: { data: Record<string, unknown> }) => ({
     ok: typeof o.data.evictionMs === "number" && o.data.evictionMs <= deadlineMs,
-    observed: `${ms(o.data.evictionMs)} (${JSON.stringify(o.data.evictedAfterMs)})`,
+    observed:
+      typeof o.data.evictionMs === "number"
+        ? `${ms(o.data.evictionMs)} (${JSON.stringify(o.data.evictedAfterMs)})`
+        : `never: still listed after ${ms(o.data.evictionWatchedMs)} (${JSON.stringify(o.data.evictedAfterMs)})`,
   }),
   nothingRoutedAfterEviction: () => (o: { data: Record<string, unknown> }) => ({
     ok: typeof o.data.evictionMs === "number" && o.data.routedAfterEviction === 0,

@@ -27,7 +27,7 @@ export const scenario = defineScenario({
     ctx.record("stateAtKill", outcome.hits[0]?.state);
     ctx.record("waitedMs", outcome.trigger?.waitedMs);
     ctx.note(
-      `WC-002 killed ${outcome.hits[0]?.id} (pid ${outcome.hits[0]?.pid}) in state ${outcome.hits[0]?.state}, ` +
+      `WC-002 killed ${outcome.hits[0]?.id} (${outcome.hits[0]?.container ? `container ${outcome.hits[0].container}` : `pid ${outcome.hits[0]?.pid}`}) in state ${outcome.hits[0]?.state}, ` +
         `${outcome.trigger?.waitedMs} ms after ${setup.outcome.hits[0]?.id} was killed to make the hive start it`,
     );
     await Promise.all([

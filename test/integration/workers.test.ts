@@ -179,6 +179,26 @@ describe("worker crash scenarios (WC-001..005)", { timeout: 900_000 }, () => {
     await assertNothingLeft(run);
   });
 
+  it("--target docker with no-eviction and ignore-sigterm: WC-001 fails (never evicted), WC-004 shows the forced kill", async (t) => {
+    const d = await dockerAvailability();
+    if (!d.ok) return t.skip(`no Docker engine (${d.reason}): bash .ci/setup-docker.sh`);
+    await buildNodeImage({
+      entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
+    });
+    const bugs = ["--demo-bug", "no-eviction", "--demo-bug", "ignore-sigterm"];
+    const run = await runAll(["--quick", "--target", "docker", "--only", "WC-001,WC-004", ...bugs]);
+    assert.equal(run.code, 1, run.stdout);
+    const s = byId(journalOf(run));
+    assert.equal(s["WC-001"].verdict, "failed");
+    assert.match(check(s["WC-001"], /the hive evicts/).observed, /^never/);
+    assert.equal(s["WC-004"].verdict, "failed");
+    assert.match(
+      check(s["WC-004"], /shuts down gracefully/).observed,
+      /^forced: .*SIGKILLed, gone after \d+ ms/,
+    );
+    await assertNothingLeft(run);
+  });
+
   it("--target docker: WC-001 and WC-003 pass with the demo in containers, workers as containers", async (t) => {
     const d = await dockerAvailability();
     if (!d.ok) return t.skip(`no Docker engine (${d.reason}): bash .ci/setup-docker.sh`);

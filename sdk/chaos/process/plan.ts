@@ -21,13 +21,11 @@ export function scenarioPlanProblems(
   system: SelectableSystem,
 ): Problem[] {
   return scenarios.flatMap((s) =>
-    [s.fault ?? []]
-      .flat()
-      .flatMap((f, i) =>
-        faultPlan(f, system).problems.map((p) => ({
-          path: `${s.id}.fault[${i}].${p.path}`,
-          message: p.message,
-        })),
-      ),
+    [s.fault ?? []].flat().flatMap((f, i) =>
+      faultPlan(f, system).problems.map((p) => ({
+        path: `${s.id}.fault[${i}].${p.path}`,
+        message: p.message,
+      })),
+    ),
   );
 }

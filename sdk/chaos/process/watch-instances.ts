@@ -16,6 +16,8 @@ export interface WatchOptions {
   expectedReady: number;
   /** Give up after this long (ms) from `since`. */
   deadlineMs: number;
+  /** Stop waiting for evictions after this long (default `deadlineMs`): a dead instance still listed then is not evicted. */
+  evictionDeadlineMs?: number;
   /** The state that counts as ready; default "ready". */
   readyState?: string;
   intervalMs?: number;
@@ -67,8 +69,11 @@ export async function watchInstances(o: WatchOptions): Promise<WatchResult> {
       if (replacedAfterMs === null && readyList.length >= o.expectedReady && newIds.length >= o.dead.length)
         replacedAfterMs = now - o.since;
     }
-    const allEvicted = o.dead.every((id) => evictedAfterMs[id] !== null);
-    if ((allEvicted && replacedAfterMs !== null) || now - o.since >= o.deadlineMs || o.signal?.aborted) break;
+    const evictionsDone =
+      o.dead.every((id) => evictedAfterMs[id] !== null) ||
+      now - o.since >= (o.evictionDeadlineMs ?? o.deadlineMs);
+    if ((evictionsDone && replacedAfterMs !== null) || now - o.since >= o.deadlineMs || o.signal?.aborted)
+      break;
     await new Promise((r) => setTimeout(r, o.intervalMs ?? 100));
   }
   const times = Object.values(evictedAfterMs);

@@ -49,6 +49,24 @@ describe("watchInstances", () => {
     assert.ok(Date.now() - since < 1500);
   });
 
+  it("stops waiting for an eviction at its own deadline once capacity is back", async () => {
+    const since = Date.now();
+    const r = await watchInstances({
+      since,
+      dead: ["w1"],
+      known: ["w1", "w2"],
+      expectedReady: 2,
+      deadlineMs: 10_000,
+      evictionDeadlineMs: 400,
+      intervalMs: 20,
+      list: async () => [w("w1"), w("w2"), w("w3")],
+    });
+    assert.equal(r.allEvictedAfterMs, null);
+    assert.notEqual(r.replacedAfterMs, null);
+    const took = Date.now() - since;
+    assert.ok(took >= 380 && took < 2000, `stopped at the eviction deadline: ${took} ms`);
+  });
+
   it("a failing list is retried, not fatal", async () => {
     let n = 0;
     const r = await watchInstances({
