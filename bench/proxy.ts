@@ -70,20 +70,24 @@ async function loadRole(url: string, seconds: number, connections: number): Prom
 }
 
 /** Sequential keep-alive requests on one connection, timed in µs: the added latency without queueing. */
-async function probeRole(port: number, count: number): Promise<void> {
-  const s = connect({ port, host: "127.0.0.1", noDelay: true });
-  await once(s, "connect");
+async function probeRole(port: number, count: number, connections = 1): Promise<void> {
   const request = Buffer.from("GET / HTTP/1.1\r\nHost: bench\r\n\r\n");
   const times: number[] = [];
-  let buffered = "";
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    s.write(request);
-    while (!buffered.endsWith(BODY)) buffered += (await once(s, "data"))[0].toString();
-    buffered = "";
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  s.destroy();
+  const loop = async (n: number): Promise<void> => {
+    const s = connect({ port, host: "127.0.0.1", noDelay: true });
+    await once(s, "connect");
+    let buffered = "";
+    for (let i = 0; i < n; i++) {
+      const t0 = process.hrtime.bigint();
+      s.write(request);
+      while (!buffered.endsWith(BODY)) buffered += (await once(s, "data"))[0].toString();
+      buffered = "";
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    s.destroy();
+  };
+  await Promise.all(Array.from({ length: connections }, () => loop(Math.ceil(count / connections))));
+  count = times.length;
   times.sort((a, b) => a - b);
   report({ p50: times[Math.floor(count * 0.5)], p99: times[Math.floor(count * 0.99)] });
 }
@@ -323,6 +327,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < rounds; i++) {
       latencyRuns.push(await run(otherCpu, "load", `http://127.0.0.1:${httpProxy}/`, seconds, connections));
     }
+    // The same toxic timed in µs (autocannon reports whole ms): 10 connections × 20 sequential requests.
+    const latencyProbe = await run(otherCpu, "probe", httpProxy, 200, 10);
     const latency = latencyRuns.toSorted((a, b) => a.p50 - b.p50)[Math.floor(rounds / 2)]; // the median round
     await api(tp, "DELETE", "/proxies/http/toxics/latency_downstream");
 
@@ -372,6 +378,8 @@ async function main(): Promise<void> {
         mean: latency.mean,
         ratio: latency.p50 / 100,
         roundP50s: latencyRuns.map((x) => x.p50),
+        probeP50: latencyProbe.p50,
+        probeP50MinusBase: latencyProbe.p50 - probeProxied.p50,
       },
       bandwidthToxic: {
         settingKBps: rate,
@@ -421,6 +429,13 @@ async function main(): Promise<void> {
       "within 2%",
     );
     row(
+      "latency toxic 100 ms: p50 in µs, 10 sequential clients (ms)",
+      "",
+      fixed(latencyProbe.p50, 3),
+      `${fixed(latencyProbe.p50, 2)}% of setting; +${fixed(latencyProbe.p50 - 100 - probeProxied.p50, 3)} ms over setting + untoxic p50`,
+      "within 2%",
+    );
+    row(
       `bandwidth toxic ${rate} KB/s: rate (KB/s)`,
       "",
       fixed(measuredRate, 0),
@@ -453,7 +468,7 @@ if (role >= 0) {
   const [name, a, b, c] = process.argv.slice(role + 1);
   if (name === "serve") await serveRole();
   else if (name === "load") await loadRole(a, Number(b), Number(c));
-  else if (name === "probe") await probeRole(Number(a), Number(b));
+  else if (name === "probe") await probeRole(Number(a), Number(b), Number(c ?? 1));
   else if (name === "download") await downloadRole(Number(a), Number(b));
   else if (name === "hold") await holdRole(Number(a), Number(b));
   else throw new Error(`unknown role ${name}`);
