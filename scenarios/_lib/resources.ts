@@ -3,6 +3,7 @@
 // answered 507, health answering, a worker evicted) and checks on what they recorded. Not a scenario (files
 // under _lib are not discovered).
 import { readFile } from "node:fs/promises";
+import { get } from "node:http";
 import { prlimitMissing } from "../../sdk/chaos/resource/fd-fault.ts";
 import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
@@ -274,4 +275,34 @@ export function oomChecks(evictMs: number, replaceMs: number): Check[] {
     resourceChecks.within("the hive detects and removes the dead worker", "evictedMs", evictMs),
     resourceChecks.within("capacity comes back (the hive replaces it)", "replacedMs", replaceMs),
   ];
+}
+
+/** p95 after the recovery is within `factor` x the baseline's (plus 50 ms of slack for a fast baseline). */
+export function latencyBack(factor: number): Check {
+  return expect.custom(`latency back after the stress`, `p95 after <= ${factor}x p95 before + 50 ms`, (o) => {
+    const b = o.windows.before?.p95;
+    const a = o.windows.after?.p95;
+    if (b == null || a == null) return { ok: false, observed: "no latency in a window" };
+    return { ok: a <= factor * b + 50, observed: `${Math.round(a)} ms after vs ${Math.round(b)} ms before` };
+  });
+}
+
+/** Opens `n` new connections at once (no pooling) to GET `path`; the statuses (0: refused, reset or no answer). */
+export async function freshConnections(
+  url: string,
+  n: number,
+  path = "/health",
+  timeoutMs = 3000,
+): Promise<number[]> {
+  const one = () =>
+    new Promise<number>((resolve) => {
+      const req = get(new URL(path, url), { agent: false, timeout: timeoutMs }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", () => resolve(0));
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(0));
+    });
+  return Promise.all(Array.from({ length: n }, one));
 }

@@ -27,6 +27,8 @@ export interface VramState extends BaseState {
 interface SimulatedVram {
   budgetMb: number;
   usedMb: number;
+  /** Held by requests in flight: released when they end, so not counted as already occupied. */
+  requestsMb?: number;
 }
 
 export class VramFault extends ResourceFault<VramState> {
@@ -105,7 +107,8 @@ export class VramFault extends ResourceFault<VramState> {
           throw new PrerequisiteError(`${u} reports no simulated VRAM (GET /health has no vram.budgetMb)`, {
             hint: "the simulated VRAM fault needs the demo worker's debug endpoints; on a GPU machine use .device(i)",
           });
-        const mb = Math.max(0, Math.ceil((this.s.percent / 100) * health.vram.budgetMb) - health.vram.usedMb);
+        const held = health.vram.usedMb - (health.vram.requestsMb ?? 0);
+        const mb = Math.max(0, Math.ceil((this.s.percent / 100) * health.vram.budgetMb) - held);
         await call(u, "POST", "/v1/debug/vram", { mb });
         occupied.push(u);
         facts.push({ url: u, occupiedMb: mb, budgetMb: health.vram.budgetMb });
