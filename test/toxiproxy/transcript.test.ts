@@ -4,10 +4,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { ToxiproxyServer } from "../../sdk/toxiproxy/index.ts";
 import { toxiproxy } from "./helpers.ts";
 
-const TRANSCRIPT = "/work/shared/reference/toxiproxy-transcript.md";
+// A copy of the reference transcript (recorded from upstream at HEAD f48fd7f), kept beside the test.
+const TRANSCRIPT = fileURLToPath(new URL("./fixtures/toxiproxy-transcript.md", import.meta.url));
 const RECORDED_API_PORT = "18474";
 
 interface Entry {
