@@ -152,7 +152,7 @@ test("65,535 sequenced 2-byte messages arrive in order while a latency toxic is 
 
 test("toxicity 0.3 applies to a binomial share of 400 connections", async () => {
   r = await rig();
-  await addToxic(r.tp, "p", { type: "latency", toxicity: 0.3, attributes: { latency: 150 } });
+  await addToxic(r.tp, "p", { type: "latency", toxicity: 0.3, attributes: { latency: 300 } });
   let slow = 0;
   for (let batch = 0; batch < 8; batch++) {
     const times = await Promise.all(
@@ -165,7 +165,7 @@ test("toxicity 0.3 applies to a binomial share of 400 connections", async () => 
         return performance.now() - t0;
       }),
     );
-    slow += times.filter((ms) => ms >= 140).length;
+    slow += times.filter((ms) => ms >= 250).length; // toxic: >= 300 ms; spared: well under, even on a busy machine
   }
   // Mean 120, standard deviation 9.2: ±4.5 σ.
   assert.ok(slow >= 79 && slow <= 161, `${slow} of 400 connections got the toxic`);
