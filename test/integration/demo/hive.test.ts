@@ -190,6 +190,12 @@ describe("hive", { concurrency: true, timeout: 120_000 }, () => {
       assert.equal(ok.status, 201);
       assert.equal(json(ok).bytes, 1 << 20);
       assert.ok(existsSync(join(cacheDir, "tiny")));
+      const raw = await http("POST", `${h.url}/v1/models/raw.bin`, "x".repeat(5000), 5000, {
+        "content-type": "application/octet-stream",
+      });
+      assert.equal(raw.status, 201);
+      assert.equal(json(raw).bytes, 5000);
+      assert.equal((await http("DELETE", `${h.url}/v1/models/raw.bin`)).status, 200);
       const bad = await http("POST", `${h.url}/v1/models/..oops`, { size_mb: -2 });
       assert.equal(bad.status, 400);
       assert.equal(json<{ problems: string[] }>(bad).problems.length, 2);

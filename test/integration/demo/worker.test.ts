@@ -103,6 +103,13 @@ describe("worker", { concurrency: true, timeout: 60_000 }, () => {
     assert.equal(r.headers["retry-after"], undefined);
   });
 
+  test("--leak-mb-per-req keeps real memory for ever, request after request", async () => {
+    const w = await worker(["--leak-mb-per-req", "16", "--token-delay-ms", "1"]);
+    assert.equal((await infer(w.url, 1)).status, 200);
+    assert.equal((await infer(w.url, 1)).status, 200);
+    assert.equal(json(await http("GET", `${w.url}/health`)).heldMb, 32);
+  });
+
   test("POST /v1/debug/alloc holds real memory", async () => {
     const w = await worker();
     const r = json<{ heldMb: number; rssMb: number }>(
