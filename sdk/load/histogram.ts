@@ -5,19 +5,28 @@ import type { EncodedHistogram, LatencySummary } from "./types.ts";
 
 export type Histogram = hdr.Histogram;
 
-// 3 significant digits is k6-grade (0.1% value error); the JS build avoids the async WASM init and is fast
-// enough for one recordValue per request.
+// 3 significant digits is k6-grade (0.1% value error). The WASM build records in 0.05 µs against 0.25–0.35 µs
+// for the JS one, which is 1% of autocannon's cost per request; its memory is freed by destroy().
 const SPEC = {
   lowestDiscernibleValue: 1,
   highestTrackableValue: 60_000_000,
   numberOfSignificantValueDigits: 3,
   autoResize: true,
-  useWebAssembly: false,
+  useWebAssembly: true,
   bitBucketSize: 32,
 } as const;
 
-/** A new empty histogram in microseconds. */
+let wasmReady = false;
+
+function ensureWasm(): void {
+  if (wasmReady) return;
+  hdr.initWebAssemblySync();
+  wasmReady = true;
+}
+
+/** A new empty histogram in microseconds (destroy() it when done). */
 export function createHistogram(): Histogram {
+  ensureWasm();
   return hdr.build(SPEC);
 }
 
@@ -31,7 +40,8 @@ export function encodeHistogram(h: Histogram): EncodedHistogram {
 }
 
 export function decodeHistogram(e: EncodedHistogram): Histogram {
-  const h = hdr.decodeFromCompressedBase64(e.data, 32, false);
+  ensureWasm();
+  const h = hdr.decodeFromCompressedBase64(e.data, 32, true);
   // Decoded histograms come back with a fixed range; merging larger values into them must not throw.
   h.autoResize = true;
   return h;
