@@ -5,6 +5,8 @@
 import { Agent, type ClientRequest, type IncomingMessage, request } from "node:http";
 
 const pool = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024 });
+// The same wire behaviour as `agent: false` (a new connection, `Connection: close`), without a new Agent each.
+const fresh = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
 
 export interface HiveTimeouts {
   connectTimeoutMs: number;
@@ -37,7 +39,7 @@ export function openHiveStream(
   payload: string,
   t: HiveTimeouts,
   signal: AbortSignal,
-  fresh: boolean,
+  freshConnection: boolean,
 ): Promise<OpenResult> {
   return new Promise<OpenResult>((resolve) => {
     let settled = false;
@@ -45,7 +47,7 @@ export function openHiveStream(
     let firstTimer: NodeJS.Timeout | undefined;
     const req = request(`${hiveUrl}/v1/infer`, {
       method: "POST",
-      agent: fresh ? false : pool,
+      agent: freshConnection ? fresh : pool,
       headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
     });
     const settle = (r: OpenResult) => {
