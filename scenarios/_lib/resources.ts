@@ -306,3 +306,69 @@ export async function freshConnections(
     });
   return Promise.all(Array.from({ length: n }, one));
 }
+
+export interface BurstResult {
+  sent: number;
+  byStatus: Record<string, number>;
+  /** Answered (any HTTP status) within the timeout. */
+  answered: number;
+  maxMs: number;
+  p99Ms: number;
+}
+
+/** Sends `n` inference requests at once to `url` (bounded: `timeoutMs` each); what came back, and how fast. */
+export async function burst(
+  url: string,
+  n: number,
+  maxTokens: number,
+  timeoutMs: number,
+): Promise<BurstResult> {
+  const lat: number[] = [];
+  const byStatus: Record<string, number> = {};
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      const t = Date.now();
+      const status = await fetch(new URL("/v1/inference", url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "burst", max_tokens: maxTokens }),
+        signal: AbortSignal.timeout(timeoutMs),
+      }).then(
+        async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        },
+        () => 0,
+      );
+      if (status) lat.push(Date.now() - t);
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  return {
+    sent: n,
+    byStatus,
+    answered: lat.length,
+    maxMs: lat.at(-1) ?? 0,
+    p99Ms: lat[Math.floor(lat.length * 0.99)] ?? 0,
+  };
+}
+
+/** Every request of a burst got an HTTP answer (served, or shed with 429/503/504) within the bound: no hang. */
+export function burstAnswered(key: string, boundMs: number): Check {
+  return expect.custom(
+    "degrades gracefully: every request is answered (served or shed), none hangs",
+    `all answered within ${boundMs / 1000} s with 2xx, 429, 503 or 504`,
+    (o) => {
+      const b = o.data[key] as BurstResult | undefined;
+      if (!b) return { ok: false, observed: "no burst" };
+      const bad = Object.entries(b.byStatus).filter(([s]) => !/^(2\d\d|429|503|504)$/.test(s));
+      return {
+        ok: b.answered === b.sent && bad.length === 0,
+        observed: `${b.answered} of ${b.sent} answered (${Object.entries(b.byStatus)
+          .map(([s, c]) => `${s === "0" ? "no answer" : s}: ${c}`)
+          .join(", ")}), slowest ${b.maxMs} ms`,
+      };
+    },
+  );
+}
