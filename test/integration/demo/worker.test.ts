@@ -143,7 +143,7 @@ describe("worker", { concurrency: true, timeout: 60_000 }, () => {
     w.child.kill("SIGTERM");
     await stream.catch(() => undefined);
     await w.exited;
-    assert.ok(Date.now() - t0 < 3000, `exit took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 5000, `exit took ${Date.now() - t0} ms`);
   });
 
   test("ignore-sigterm: SIGTERM changes nothing, only SIGKILL stops it", async () => {
