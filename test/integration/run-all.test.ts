@@ -78,7 +78,14 @@ const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s
 
 describe("run-all", { timeout: 900_000 }, () => {
   it("--quick --suite chaos passes every network scenario against the demo and writes the reports", async () => {
-    const run = await runAll(["--quick", "--suite", "chaos"]);
+    // The network category; the worker and resource scenarios of the chaos suite have tests of their own.
+    const run = await runAll([
+      "--quick",
+      "--suite",
+      "chaos",
+      "--only",
+      "NF-001,NF-002,NF-003,NF-004,NF-005,NF-006",
+    ]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const j = journalOf(run);
     assert.equal(j.status, "passed");
