@@ -8,6 +8,7 @@ import { apiHandler } from "./api.ts";
 import { ProxyCollection } from "./collection.ts";
 import { parsePopulateBody } from "./requests.ts";
 import { builtinRegistry } from "./toxics/builtin.ts";
+import type { ToxicRegistry } from "./toxics/registry.ts";
 
 /** What /version reports: upstream's last release, as a release build prints it (a source build says "git"). */
 export const TOXIPROXY_VERSION = "2.12.0";
@@ -23,6 +24,8 @@ export interface ToxiproxyOptions {
   config?: string;
   /** The version string /version reports. */
   version?: string;
+  /** The toxic kinds the API accepts; default builtinRegistry() (Toxiproxy 2.12's toxics). */
+  registry?: ToxicRegistry;
 }
 
 export interface ToxiproxyServer {
@@ -55,7 +58,11 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
   const sockets = new Set<Socket>();
   const server: Server = createServer(
     { requestTimeout: 15_000, keepAliveTimeout: 60_000 },
-    apiHandler({ proxies, registry: builtinRegistry(), version: options.version ?? TOXIPROXY_VERSION }),
+    apiHandler({
+      proxies,
+      registry: options.registry ?? builtinRegistry(),
+      version: options.version ?? TOXIPROXY_VERSION,
+    }),
   );
   server.on("connection", (s: Socket) => {
     sockets.add(s);
