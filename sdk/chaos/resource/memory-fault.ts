@@ -90,8 +90,9 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       children: this.s.children,
       memoryHeadroom: this.s.headroom + STRESS_NG_ALLOWANCE,
     });
-    const adjFile = `/proc/${t.pid}/oom_score_adj`;
-    const oldAdj = (await readFile(adjFile, "utf8").catch(() => "0")).trim();
+    // Every process of the target (a container's init and its app, a service's children) becomes the OOM
+    // killer's first choice; the stressor, not yet started, keeps stress-ng's own score.
+    const adjusted = await raiseOomScores(await scope.pids());
     const oomBefore = await scope.oomKills();
     // From 100% on the stressor also asks for its own allowance: the cgroup must go over its limit.
     const share = this.s.bytes ?? (this.s.percent! / 100) * this.s.headroom;
@@ -99,10 +100,9 @@ export class MemoryFault extends ResourceFault<MemoryState> {
     const args = ["--vm", "1", "--vm-bytes", String(bytes), "--vm-keep", "--vm-hang", "0", "--oomable", "-q"];
     let stress: Awaited<ReturnType<typeof startStressNg>>;
     try {
-      await writeFile(adjFile, "1000");
       stress = await startStressNg(args, scope.dirs, { mayEnd: bytes >= this.s.headroom });
     } catch (error) {
-      await writeFile(adjFile, oldAdj).catch(() => {});
+      await restoreOomScores(adjusted);
       await scope.release();
       throw error;
     }
@@ -115,23 +115,45 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       10_000,
       50,
     );
-    const how = `stress-ng ${args.join(" ")} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${t.description} set to 1000`;
+    const how = `stress-ng ${args.join(" ")} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${adjusted.length} target process(es) set to 1000`;
     this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid });
     return {
       revert: async () => {
         const oomAfter = await scope.oomKills().catch(() => oomBefore);
         const alive = (await procStatus(t.pid)) !== "exited";
         await stress.stop();
-        if (alive) await writeFile(adjFile, oldAdj).catch(() => {});
+        await restoreOomScores(adjusted);
         await scope.release();
         this.tell("reverted", how, { oomKills: oomAfter - oomBefore, targetAlive: alive, pid: t.pid });
       },
       reap: {
         kind: "resource-stress",
         pgid: stress.pid,
-        oomAdj: { pid: t.pid, value: oldAdj },
+        oomAdj: adjusted,
         ...scope.reap,
       },
     };
   }
+}
+
+/** Sets oom_score_adj 1000 on each pid; returns the old values (pids that vanished are skipped). */
+async function raiseOomScores(pids: number[]): Promise<{ pid: number; value: string }[]> {
+  const out: { pid: number; value: string }[] = [];
+  for (const pid of pids) {
+    const file = `/proc/${pid}/oom_score_adj`;
+    const value = (await readFile(file, "utf8").catch(() => "")).trim();
+    if (value === "") continue;
+    await writeFile(file, "1000").then(
+      () => out.push({ pid, value }),
+      () => {},
+    );
+  }
+  return out;
+}
+
+/** Puts the old scores back on the processes still alive. */
+export async function restoreOomScores(saved: readonly { pid: number; value: string }[]): Promise<void> {
+  for (const { pid, value } of saved)
+    if ((await procStatus(pid)) !== "exited")
+      await writeFile(`/proc/${pid}/oom_score_adj`, value).catch(() => {});
 }

@@ -1,6 +1,6 @@
 // The reaper's half of the resource faults: reverts, from another process, what a killed run left applied,
 // from the JSON records in the ledger file. Register RESOURCE_REAPERS next to the network ones.
-import { rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { totalmem } from "node:os";
 import type { ReapRecord } from "../../core/ledger.ts";
 import { removeCgroupDirs } from "../../system/cgroup/cgroup.ts";
@@ -8,6 +8,7 @@ import { dockerClient, dockerStatus } from "../../system/targets/docker-engine.t
 import { procStatus } from "../../system/targets/proc.ts";
 import { unmountDir } from "./disk-fill-fault.ts";
 import { setNofile } from "./fd-fault.ts";
+import { restoreOomScores } from "./memory-fault.ts";
 import { groupAlive, isStressNg, killGroup } from "./stress-ng.ts";
 
 export type ResourceReaper = (record: ReapRecord) => Promise<void>;
@@ -21,9 +22,7 @@ export const RESOURCE_REAPERS: Readonly<Record<string, ResourceReaper>> = {
       killGroup(pgid, "SIGKILL");
       for (let i = 0; i < 50 && groupAlive(pgid); i++) await new Promise((res) => setTimeout(res, 100));
     }
-    const adj = r.oomAdj as { pid?: number; value?: string } | undefined;
-    if (adj?.pid && (await procStatus(adj.pid)) !== "exited")
-      await writeFile(`/proc/${adj.pid}/oom_score_adj`, String(adj.value ?? "0")).catch(() => {});
+    if (Array.isArray(r.oomAdj)) await restoreOomScores(r.oomAdj as { pid: number; value: string }[]);
     if (Array.isArray(r.cgroupDirs)) await removeCgroupDirs(r.cgroupDirs.map(String));
     if (typeof r.container === "string") {
       const memory = Number(r.Memory ?? 0);

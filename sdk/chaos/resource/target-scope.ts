@@ -39,6 +39,8 @@ export interface TargetScope {
   readonly how: string;
   memoryUsage(): Promise<number>;
   oomKills(): Promise<number>;
+  /** The pids in the scope now (the target, its moved descendants, a container's processes). */
+  pids(): Promise<number[]>;
   /** JSON for the reaper. */
   readonly reap: Record<string, unknown>;
   release(): Promise<void>;
@@ -94,6 +96,7 @@ async function processScope(t: ResolvedTarget, o: ScopeOptions): Promise<TargetS
       how: parts.join(", "),
       memoryUsage: () => cg.memoryUsage(),
       oomKills: async () => (await cg.memoryEvents()).oomKill,
+      pids: () => cg.pids(),
       reap: { cgroupDirs: [...cg.dirs] },
       release: () => cg.remove(),
     };
@@ -147,6 +150,11 @@ async function containerScope(t: ResolvedTarget, o: ScopeOptions): Promise<Targe
     how: parts.join(", "),
     memoryUsage,
     oomKills,
+    pids: async () =>
+      (await readFile(join(found.memory!, "cgroup.procs"), "utf8").catch(() => ""))
+        .split("\n")
+        .filter(Boolean)
+        .map(Number),
     reap: limit !== undefined ? { container: docker.ref, ...previous } : {},
     async release() {
       if (released || limit === undefined) return;
