@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { ValidationError } from "../core/errors.ts";
+import { PrerequisiteError, ValidationError } from "../core/errors.ts";
 import { formatAddress } from "./address.ts";
 import { apiHandler } from "./api.ts";
 import { ProxyCollection } from "./collection.ts";
@@ -75,7 +75,11 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
     });
   } catch (error) {
     proxies.closeAll();
-    throw error;
+    const where = `${options.host ?? "localhost"}:${port}`;
+    throw new PrerequisiteError(`the Toxiproxy API cannot listen on ${where}`, {
+      found: (error as Error).message,
+      hint: "pick another port (0 picks a free one) or stop whatever holds this one",
+    });
   }
   const address = server.address() as AddressInfo;
   const hostPort = formatAddress(address.address, address.port);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { ValidationError } from "../../sdk/core/errors.ts";
+import { PrerequisiteError, ValidationError } from "../../sdk/core/errors.ts";
 import { startToxiproxy } from "../../sdk/toxiproxy/index.ts";
 import { call, within } from "./helpers.ts";
 
@@ -21,6 +21,20 @@ test("the API listens on localhost by default, and reports its bound address", a
     assert.equal(v.headers.get("content-type"), "application/json;charset=utf-8");
   } finally {
     await tp.close();
+  }
+});
+
+test("an API port in use: a PrerequisiteError saying where and what to do", async () => {
+  const first = await startToxiproxy({ host: "127.0.0.1", port: 0 });
+  try {
+    await assert.rejects(
+      startToxiproxy({ host: "127.0.0.1", port: first.port }),
+      (e: Error) =>
+        e instanceof PrerequisiteError &&
+        /cannot listen on 127\.0\.0\.1:\d+[\s\S]*EADDRINUSE/.test(e.message),
+    );
+  } finally {
+    await first.close();
   }
 });
 
