@@ -109,20 +109,18 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
   if (options.signal?.aborted) onUserAbort();
   options.signal?.addEventListener("abort", onUserAbort, { once: true });
 
-  const partial = (now: number, elapsedMs: number): LoadResult =>
-    buildResult(resolved, engine, plan.describe(), recorder, startedAt, elapsedMs, now);
+  // for abortOnFail checks: thresholds read the live histogram, so the encoded one is left empty
+  const partial = (elapsedMs: number): LoadResult =>
+    buildResult(resolved, engine, plan.describe(), recorder, startedAt, elapsedMs, false);
   const ticker = setInterval(() => recorder.tick(performance.now()), 1000);
   const watchAborts = resolved.thresholds.filter((t) => t.abortOnFail);
   const watcher =
     watchAborts.length > 0
       ? setInterval(() => {
-          const now = performance.now();
-          const elapsed = now - t0;
+          const elapsed = performance.now() - t0;
           const due = watchAborts.filter((t) => elapsed >= t.delayAbortEvalMs);
           if (due.length === 0) return;
-          const failed = evaluateThresholds(due, partial(now, elapsed), recorder.histogram).find(
-            (v) => !v.ok,
-          );
+          const failed = evaluateThresholds(due, partial(elapsed), recorder.histogram).find((v) => !v.ok);
           if (failed)
             abort(`threshold ${failed.metric} ${failed.expression} failed (abortOnFail) at ${failed.value}`);
         }, THRESHOLD_EVERY_MS)
@@ -139,9 +137,8 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
     clearTimeout(deadline);
     options.signal?.removeEventListener("abort", onUserAbort);
   }
-  const now = performance.now();
-  const elapsed = recorder.finish(now);
-  const result = buildResult(resolved, engine, plan.describe(), recorder, startedAt, elapsed, now);
+  const elapsed = recorder.finish(performance.now());
+  const result = buildResult(resolved, engine, plan.describe(), recorder, startedAt, elapsed);
   result.thresholds = evaluateThresholds(resolved.thresholds, result, recorder.histogram);
   result.thresholdsFailed = result.thresholds.some((t) => !t.ok);
   if (abortReason !== undefined) {
@@ -159,7 +156,7 @@ function buildResult(
   recorder: Recorder,
   startedAt: number,
   elapsedMs: number,
-  _now: number,
+  encode = true,
 ): LoadResult {
   const totals = recorder.snapshotTotals();
   return {
@@ -176,7 +173,9 @@ function buildResult(
     throughput: elapsedMs > 0 ? totals.requests / (elapsedMs / 1000) : 0,
     droppedIterations: recorder.dropped,
     timeline: recorder.timeline.map((s) => ({ ...s })),
-    histogram: encodeHistogram(recorder.histogram),
+    histogram: encode
+      ? encodeHistogram(recorder.histogram)
+      : { unit: "us", encoding: "hdr-compressed-base64", data: "" },
     ...(plan.model === "open" ? { sendLag: summarize(recorder.lag) } : {}),
     ...(Object.keys(recorder.engineStats).length > 0 ? { engineStats: { ...recorder.engineStats } } : {}),
     thresholds: [],
