@@ -40,7 +40,7 @@ export type ErrorKind = "timeout" | "reset" | "refused" | "dns" | "closed" | "ab
 
 /** One request as it completed; handed to `onRequest` for exact before/during/after windows. */
 export interface RequestRecord {
-  /** Epoch ms when the request started; for the open model, when it was scheduled to start. */
+  /** Epoch ms when the request started; open model: when it was scheduled (or sent, if up to 0.3 ms early). */
   start: number;
   /** From start to the last byte of the response (or to the error), in ms, as a float. */
   latencyMs: number;
