@@ -1,8 +1,10 @@
 // Shared plumbing of the demo tests: start one demo service as a real process, read SSE, wait for things.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const DEMO = fileURLToPath(new URL("../../../demo/rbee/", import.meta.url));
@@ -67,6 +69,23 @@ export function startService(
       });
     });
   });
+}
+
+const temporary: string[] = [];
+process.on("exit", () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A directory removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+/** Removes `dir` when the test process exits (e.g. a demo's log directory). */
+export function removeLater(dir: string): void {
+  temporary.push(dir);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -5,7 +5,17 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { alive, http, json, logLines, type Service, sleep, startService, waitFor } from "./helpers.ts";
+import {
+  alive,
+  http,
+  json,
+  logLines,
+  type Service,
+  sleep,
+  startService,
+  tempDir,
+  waitFor,
+} from "./helpers.ts";
 
 interface Listed {
   id: string;
@@ -64,7 +74,7 @@ describe("hive", { concurrency: true, timeout: 120_000 }, () => {
     let h: Service;
     let logDir: string;
     before(async () => {
-      logDir = mkdtempSync(join(tmpdir(), "demo-hive-"));
+      logDir = tempDir("demo-hive-");
       h = await hive(["--spawn", "2", "--worker-base-port", "0", "--log-dir", logDir]);
       assert.ok(await ready(h.url, 2), "two workers ready");
     });
@@ -272,7 +282,7 @@ describe("hive", { concurrency: true, timeout: 120_000 }, () => {
     }
 
     test("survives EMFILE on accept and serves again when descriptors come back", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "demo-emfile-"));
+      const dir = tempDir("demo-emfile-");
       mkdirSync(dir, { recursive: true });
       const h = await hive(["--log-file", join(dir, "hive.jsonl")], {}, ["prlimit", "--nofile=64:64", "--"]);
       const sockets = await flood(h.url, 150);

@@ -8,6 +8,7 @@ import {
   http,
   json,
   logLines,
+  removeLater,
   type Service,
   sleep,
   sseEvents,
@@ -101,6 +102,7 @@ describe("queen", { timeout: 120_000 }, () => {
     await Promise.all([queen?.kill("SIGTERM"), buggy?.kill("SIGTERM")]);
     await proxy?.close();
     await demo?.stop();
+    if (demo) removeLater(demo.logDir);
   });
 
   test("streams tokens as SSE and ends with done", async () => {

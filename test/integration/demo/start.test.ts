@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DemoInputError } from "../../../demo/rbee/lib/flags.ts";
 import { startDemoRbee } from "../../../demo/rbee/start-demo.ts";
-import { alive, http, json, waitFor } from "./helpers.ts";
+import { alive, http, json, removeLater, tempDir, waitFor } from "./helpers.ts";
 
 const START = fileURLToPath(new URL("../../../demo/rbee/start.ts", import.meta.url));
 
@@ -33,6 +33,7 @@ describe("startDemoRbee and start.ts", { concurrency: true, timeout: 90_000 }, (
       assert.ok(demo.logFiles.filter((f) => /worker-\d+\.jsonl$/.test(f)).length === 2);
     } finally {
       await demo.stop();
+      removeLater(demo.logDir);
     }
     assert.ok(await waitFor(() => pids.every((p) => !alive(p)), 3000), "every process is gone");
   });
@@ -65,6 +66,8 @@ describe("startDemoRbee and start.ts", { concurrency: true, timeout: 90_000 }, (
         "0",
         "--load-ms",
         "100",
+        "--log-dir",
+        tempDir("demo-start-"),
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import {
@@ -12,6 +10,7 @@ import {
   sleep,
   sseEvents,
   startService,
+  tempDir,
   waitFor,
 } from "./helpers.ts";
 
@@ -121,7 +120,7 @@ describe("worker", { concurrency: true, timeout: 60_000 }, () => {
   });
 
   test("SIGTERM: stops accepting, finishes in-flight streams, exits 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "demo-worker-"));
+    const dir = tempDir("demo-worker-");
     const w = await worker(["--token-delay-ms", "20", "--log-file", join(dir, "w.jsonl")]);
     const stream = infer(w.url, 25);
     await sleep(150);
