@@ -85,6 +85,11 @@ export async function watchAfterHit(
   ctx.record("minReady", w.minReady);
   ctx.record("expectedReady", o.expectedReady);
   ctx.record("routedAfterEviction", routed);
+  ctx.note(
+    `${outcome.description}: hit ${outcome.hits.map((h) => `${h.id} (${h.container ? `container ${h.container}` : `pid ${h.pid}`}, ${h.state}, ${h.inflight} in flight)`).join(", ")}; ` +
+      `evicted after ${w.allEvictedAfterMs ?? "never (watched 10 s)"} ms; ${o.expectedReady} workers ready again after ${w.replacedAfterMs ?? "never"} ms; ` +
+      `at least ${w.minReady} ready meanwhile`,
+  );
   ctx.log(
     `evicted after ${w.allEvictedAfterMs ?? "never"} ms, capacity back after ${w.replacedAfterMs ?? "never"} ms, ` +
       `${routed} request(s) routed to a hit worker after its eviction`,
