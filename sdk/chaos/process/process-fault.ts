@@ -206,9 +206,9 @@ export class ProcessFault implements FaultSpec {
       a.type === "kill"
         ? `${a.signal} to`
         : a.type === "stop"
-          ? `graceful stop (${a.signal ?? "SIGTERM"}, ${formatDuration(parseDuration(a.grace))} grace, then SIGKILL) of`
+          ? `graceful stop (${a.signal ?? "SIGTERM"}, ${show(a.grace, parseDuration)} grace, then SIGKILL) of`
           : a.type === "pause"
-            ? `pause${a.duration === undefined ? "" : ` for ${formatDuration(scaledDuration(a.duration))}`} of`
+            ? `pause${a.duration === undefined ? "" : ` for ${show(a.duration, scaledDuration)}`} of`
             : a.type === "restart"
               ? "restart of"
               : "OOM kill (memory limit, kernel OOM killer) of";
@@ -368,4 +368,13 @@ export function choose(
   const n =
     s.percent !== undefined ? Math.max(1, Math.round((runningCount * s.percent) / 100)) : (s.count ?? 1);
   return pool.slice(0, n);
+}
+
+/** A duration for descriptions; an invalid one is shown as given (validate reports it). */
+function show(d: Duration, parse: (d: Duration) => number): string {
+  try {
+    return formatDuration(parse(d));
+  } catch {
+    return JSON.stringify(d);
+  }
 }

@@ -94,6 +94,13 @@ describe("chaos.process specs", () => {
         .sort(),
       ["headroomBytes", "percent"],
     );
+    await assert.rejects(
+      applyFault(
+        processChaos.stop("w", { grace: "forever" }),
+        createChaosContext({ ledger: new CleanupLedger() }),
+      ),
+      (e: unknown) => e instanceof ValidationError && /grace: .*found "forever"/.test(e.message),
+    );
     let resolved = 0;
     const { ctx } = ctxWith(async () => {
       resolved++;
