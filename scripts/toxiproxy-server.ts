@@ -3,6 +3,9 @@
 import { parseServerFlags, usage } from "../sdk/toxiproxy/cli-flags.ts";
 import { startToxiproxy, TOXIPROXY_VERSION } from "../sdk/toxiproxy/index.ts";
 
+// A closed stdout (a parent that stopped reading) must not turn a clean shutdown into an EPIPE crash.
+process.stdout.on("error", () => {});
+
 let flags: ReturnType<typeof parseServerFlags>;
 try {
   flags = parseServerFlags(process.argv.slice(2));
