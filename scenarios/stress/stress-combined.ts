@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // Stress "combined": CPU and memory at once. The hive and its workers share a cgroup with a quota of half a CPU
 // saturated by stress-ng, one worker is squeezed to 80% of its memory by a second stress-ng in its own memory
-// cgroup, and a burst of 1500 concurrent requests arrives. The rbee plan expects graceful degradation and full
+// cgroup, and a burst of 3000 concurrent requests arrives (more than the queen admits and queues). The rbee plan expects graceful degradation and full
 // recovery: every request answered (served or shed with 429/503/504, none left hanging), no crash, and the
 // service back to its baseline after.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
@@ -18,7 +18,7 @@ import {
   serviceTarget,
 } from "../_lib/resources.ts";
 
-const BURST = 1500;
+const BURST = 3000;
 const BOUND_MS = 15_000;
 
 export const scenario = defineScenario({

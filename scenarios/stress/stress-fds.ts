@@ -6,6 +6,7 @@
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
 import {
   alive,
+  answeredShare,
   canLimitFds,
   freshConnections,
   observer,
@@ -58,19 +59,7 @@ export const scenario = defineScenario({
     }),
     resourceChecks.noCrash(QUEEN, "queenAlive"),
     // Without descriptors it cannot reach the hive either: what it cannot serve it must answer, not drop.
-    expect.custom(
-      "requests it cannot serve are answered, not dropped",
-      ">= 85% of requests during get an HTTP answer",
-      (o) => {
-        const w = o.windows.during;
-        const none = w?.byStatus?.["0"] ?? 0;
-        const share = w?.requests ? (w.requests - none) / w.requests : 0;
-        return {
-          ok: share >= 0.85,
-          observed: `${Math.round(share * 100)}% answered (${JSON.stringify(w?.byStatus ?? {})})`,
-        };
-      },
-    ),
+    answeredShare(0.85),
     resourceChecks.within("new connections are served again after", "servedAgainMs", 5000),
     expect.recovered(),
   ],

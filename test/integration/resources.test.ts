@@ -1,0 +1,180 @@
+// RE-001..005 and the stress suite end to end, as a user runs them: run-all in a child process against the
+// demo on its own ports. They pass on the demo, the demo bugs they exist to catch fail them, and whatever
+// happens (a verdict, SIGINT, SIGTERM) nothing is left behind: no stress-ng, no cgroup, no mount, no ledger.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
+import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
+import type { RunJournal } from "../../sdk/core/journal.ts";
+
+// Ports of their own (8080 + 3500 ...): other suites run the demo on other offsets at the same time.
+const OFFSET = 3500;
+const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
+const CACHE_DIR = join(tmpdir(), `hivestorm-rbee-cache-${9201 + OFFSET}`);
+const skip = scopeMissing("process") ?? stressNgMissing() ?? false;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  reportDir: string;
+  ledger: string;
+  stressBefore: Set<number>;
+}
+
+function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
+  const reportDir = mkdtempSync(join(tmpdir(), "hs-resources-"));
+  const ledger = join(reportDir, "ledger.json");
+  const stressBefore = new Set(stressNgPids());
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/run-all.ts", "--quick", "--report-dir", reportDir, ...args],
+      {
+        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(OFFSET), HIVESTORM_LEDGER: ledger },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`run-all ${args.join(" ")} took over 4 minutes\n${stdout}\n${stderr}`));
+    }, 240_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, reportDir, ledger, stressBefore });
+    });
+  });
+}
+
+function journalOf(run: Run): RunJournal {
+  const dirs = readdirSync(run.reportDir).filter((d) => /^\d{4}-/.test(d));
+  assert.equal(dirs.length, 1, `one run directory in ${run.reportDir}`);
+  return JSON.parse(readFileSync(join(run.reportDir, dirs[0], "results.json"), "utf8"));
+}
+
+function verdicts(j: RunJournal): Record<string, string> {
+  return Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
+}
+
+function stressNgPids(): number[] {
+  return readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        return readFileSync(`/proc/${n}/comm`, "utf8").startsWith("stress-ng");
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+/** No stress-ng of this run, none of the cgroups its notes name, no mount over the cache, no ledger, no ports. */
+async function assertNothingLeft(run: Run, j?: RunJournal): Promise<void> {
+  const leaked = stressNgPids().filter((p) => !run.stressBefore.has(p));
+  assert.deepEqual(leaked, [], "no stress-ng left running");
+  const notes = (j?.scenarios ?? []).flatMap((s) => s.notes).join("\n");
+  for (const dir of notes.match(/\/sys\/fs\/cgroup\/[\w/.-]+hivestorm\/[\w.-]+/g) ?? [])
+    assert.equal(existsSync(dir), false, `cgroup ${dir} removed`);
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8");
+  assert.ok(!mounts.includes(` ${CACHE_DIR} `), `no mount left over ${CACHE_DIR}`);
+  assert.equal(existsSync(run.ledger), false, "the ledger was emptied");
+  for (const p of PORTS) assert.equal(await portOpen(p), false, `port ${p} closed after the run`);
+}
+
+describe("resource scenarios end to end", { skip }, () => {
+  it("RE-001..005 pass against the demo and leave nothing behind", async () => {
+    const run = await runAll(["--suite", "chaos", "--only", "RE-001,RE-002,RE-003,RE-004,RE-005"]);
+    const j = journalOf(run);
+    assert.deepEqual(
+      verdicts(j),
+      {
+        "RE-001": "passed",
+        "RE-002": "passed",
+        "RE-003": "passed",
+        "RE-004": "passed",
+        "RE-005": "passed",
+      },
+      run.stdout,
+    );
+    assert.equal(run.code, 0);
+    for (const s of j.scenarios) assert.ok(s.recovery?.recovered, `${s.id} measured its recovery`);
+    assert.ok(j.scenarios.find((s) => s.id === "RE-005")?.notes.some((n) => /simulated VRAM/.test(n)));
+    assert.ok(j.scenarios.find((s) => s.id === "RE-002")?.notes.some((n) => /stress-ng --vm/.test(n)));
+    await assertNothingLeft(run, j);
+  });
+
+  for (const id of ["RE-001", "stress-disk"]) {
+    it(`--demo-bug crash-on-enospc fails ${id}`, async () => {
+      const suite = id.startsWith("RE") ? "chaos" : "stress";
+      const run = await runAll(["--suite", suite, "--only", id, "--demo-bug", "crash-on-enospc"]);
+      const j = journalOf(run);
+      assert.equal(verdicts(j)[id], "failed", run.stdout);
+      const failed = j.scenarios[0].checks.filter((c) => !c.ok).map((c) => c.name);
+      assert.ok(failed.includes("hive does not crash"), failed.join(", "));
+      await assertNothingLeft(run, j);
+    });
+  }
+
+  it("--demo-bug unbounded-queue fails the combined stress: requests hang instead of being shed", async () => {
+    const run = await runAll([
+      "--suite",
+      "stress",
+      "--only",
+      "stress-combined",
+      "--demo-bug",
+      "unbounded-queue",
+    ]);
+    const j = journalOf(run);
+    assert.equal(verdicts(j)["stress-combined"], "failed", run.stdout);
+    const check = j.scenarios[0].checks.find((c) => /degrades gracefully/.test(c.name));
+    assert.equal(check?.ok, false, JSON.stringify(check));
+    await assertNothingLeft(run, j);
+  });
+
+  for (const [signal, id, when] of [
+    ["SIGTERM", "stress-combined", /applied memory/],
+    ["SIGINT", "RE-001", /applied disk/],
+  ] as const) {
+    it(`${signal} in the middle of ${id} reverts everything`, async () => {
+      let sent = false;
+      const suite = id.startsWith("RE") ? "chaos" : "stress";
+      const run = await runAll(["--suite", suite, "--only", id], (out, child) => {
+        if (!sent && when.test(out)) {
+          sent = true;
+          child.kill(signal);
+        }
+      });
+      assert.ok(sent, run.stdout);
+      assert.equal(run.code, 130, run.stdout + run.stderr);
+      const j = journalOf(run);
+      assert.equal(j.status, "interrupted");
+      await assertNothingLeft(run, j);
+    });
+  }
+});
