@@ -34,10 +34,26 @@ export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
 export { readJournal } from "./core/journal.ts";
 export { CleanupLedger } from "./core/ledger.ts";
+export {
+  decodeHistogram,
+  evaluateThresholds,
+  inferencePattern,
+  LoadPlan,
+  type LoadResult,
+  type LoadSample,
+  load,
+  mergeHistograms,
+  percentileOf,
+  RBEE_THRESHOLDS,
+  type RequestSpec,
+  spikePattern,
+  stressPattern,
+} from "./load/index.ts";
 export { parseRunAllArgs, type RunAllArgs, USAGE } from "./runner/args.ts";
 export { type Check, expect, type Observations } from "./runner/expect.ts";
 export { runAll } from "./runner/run-all.ts";
 export { runIfMain } from "./runner/run-if-main.ts";
+export { runLoadPlan } from "./runner/run-load.ts";
 export { defineScenario, type Requirement, type ScenarioDefinition } from "./runner/scenario.ts";
 export type { ScenarioContext } from "./runner/scenario-context.ts";
 export {

@@ -136,6 +136,33 @@ export function recovered(): Check {
   });
 }
 
+interface LoadLike {
+  thresholds?: { metric: string; expression: string; ok: boolean; value: number }[];
+  aborted?: boolean;
+  abortReason?: string;
+}
+
+/** Every k6-style threshold of the scenario's load run held (a failed threshold fails the scenario). */
+export function thresholdsHeld(): Check {
+  return (o) => {
+    const load = o.data.load as LoadLike | undefined;
+    const t = load?.thresholds ?? [];
+    const failed = t.filter((x) => !x.ok);
+    const show = (x: { metric: string; expression: string; value: number }) =>
+      `${x.metric} ${x.expression} (${Math.round(x.value * 1000) / 1000})`;
+    return {
+      name: "load thresholds",
+      expected: t.length ? t.map((x) => `${x.metric} ${x.expression}`).join(", ") : "thresholds evaluated",
+      observed: !load
+        ? "no load result"
+        : failed.length
+          ? `failed: ${failed.map(show).join(", ")}${load.aborted ? ` (aborted: ${load.abortReason})` : ""}`
+          : `all ${t.length} held`,
+      ok: Boolean(load) && t.length > 0 && failed.length === 0,
+    };
+  };
+}
+
 /** A check of the scenario's own: `fn` returns whether it held and what was seen. */
 export function custom(
   name: string,
@@ -152,6 +179,7 @@ export function custom(
 }
 
 export const expect = {
+  thresholdsHeld,
   successRate,
   successRateAtMost,
   latencyBelow,

@@ -118,7 +118,9 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
     },
     setLoad: (r) => {
       load = r;
+      data.load = r;
     },
+    progress: (rps, errors) => o.onTraffic?.({ rps, errors }),
   };
 
   try {

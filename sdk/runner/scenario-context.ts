@@ -39,6 +39,8 @@ export interface ScenarioContext {
   note(text: string): void;
   /** A value the scenario's checks read as observations.data[key]. */
   record(key: string, value: unknown): void;
-  /** Attaches a load engine's result to the scenario (load scenarios). */
+  /** Live progress: requests/s and errors of the last second. */
+  progress(rps: number, errors: number): void;
+  /** Attaches a load engine's result to the scenario (load scenarios); checks read it as data.load. */
   setLoad(result: unknown): void;
 }

@@ -1,0 +1,47 @@
+// Runs a load plan inside a scenario: against a service of the system, with live progress, the result attached
+// to the scenario (journal, report, charts) and handed to the checks as observations.data.load.
+import type { LoadPlan } from "../load/plan.ts";
+import type { LoadResult } from "../load/types.ts";
+import { probeHealth } from "../system/health.ts";
+import type { ScenarioContext } from "./scenario-context.ts";
+
+export interface LoadRunOptions {
+  /** The service to load; default the background traffic's service. */
+  service?: string;
+  /** Through the service's proxy (clientUrl) instead of straight to it; default false: load measures the system,
+   *  not the proxy that chaos scenarios put in front of it. */
+  viaProxy?: boolean;
+}
+
+export async function runLoadPlan(
+  ctx: ScenarioContext,
+  plan: LoadPlan,
+  o: LoadRunOptions = {},
+): Promise<LoadResult> {
+  const name = o.service ?? ctx.system.definition.traffic.service;
+  const svc = ctx.system.services[name];
+  const baseUrl = o.viaProxy ? svc.clientUrl : svc.url;
+  ctx.log(`load ${plan.describe()} on ${name} at ${baseUrl}`);
+  // Health is sampled while the load runs: "no crash, health keeps answering" is a judgement, not a hope.
+  const health: { t: number; ok: boolean; ms: number }[] = [];
+  const def = ctx.system.definition.services[name];
+  const healthUrl = new URL(def.health ?? "/health", def.url).toString();
+  const t0 = Date.now();
+  const sampler = setInterval(() => {
+    void probeHealth(healthUrl, 2000).then((r) =>
+      health.push({ t: Date.now() - t0, ok: r.ok, ms: r.latencyMs }),
+    );
+  }, 1000);
+  try {
+    const result = await plan.run({
+      baseUrl,
+      signal: ctx.signal,
+      onSample: (s) => ctx.progress(s.rps, s.errors),
+    });
+    ctx.setLoad(result);
+    return result;
+  } finally {
+    clearInterval(sampler);
+    ctx.record("health", health);
+  }
+}
