@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { program, systemCandidates } from "../../../sdk/chaos/process/system-candidates.ts";
 import { FaultError } from "../../../sdk/core/errors.ts";
+import { procCommand } from "../../../sdk/system/targets/proc.ts";
 import { exitOf, OWNER } from "./helpers.ts";
 
 let owner: ChildProcess;
@@ -19,7 +20,13 @@ before(async () => {
     });
   });
   pids = (JSON.parse(line) as { pids: number[] }).pids;
-  await new Promise((r) => setTimeout(r, 200)); // the children have exec'd node
+  // Until both children have exec'd the sleeper (before, /proc shows the owner's command line).
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const cmds = await Promise.all(pids.map((p) => procCommand(p)));
+    if (cmds.every((c) => c.includes("sleeper.mjs"))) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
 
 after(async () => {

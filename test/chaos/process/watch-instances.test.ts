@@ -19,14 +19,18 @@ describe("watchInstances", () => {
       intervalMs: 20,
       list: async () => {
         const t = at();
-        if (t < 300) return [w("w1"), w("w2"), w("w3")];
-        if (t < 600) return [w("w1"), w("w3")];
-        if (t < 900) return [w("w1"), w("w3"), w("w4", "loading")];
+        if (t < 400) return [w("w1"), w("w2"), w("w3")];
+        if (t < 1200) return [w("w1"), w("w3")];
+        if (t < 2000) return [w("w1"), w("w3"), w("w4", "loading")];
         return [w("w1"), w("w3"), w("w4")];
       },
     });
-    assert.ok(r.allEvictedAfterMs! >= 280 && r.allEvictedAfterMs! < 600, `evicted at ${r.allEvictedAfterMs}`);
-    assert.ok(r.replacedAfterMs! >= 880 && r.replacedAfterMs! < 1500, `replaced at ${r.replacedAfterMs}`);
+    // Generous bounds: the machine is shared, and a poll may come late (never early).
+    assert.ok(
+      r.allEvictedAfterMs! >= 400 && r.allEvictedAfterMs! < 1200,
+      `evicted at ${r.allEvictedAfterMs}`,
+    );
+    assert.ok(r.replacedAfterMs! >= 2000 && r.replacedAfterMs! < 4000, `replaced at ${r.replacedAfterMs}`);
     assert.deepEqual(r.newIds, ["w4"]);
     assert.equal(r.minReady, 2);
     assert.equal(r.lastSeen.w2.id, "w2");
@@ -64,7 +68,7 @@ describe("watchInstances", () => {
     assert.equal(r.allEvictedAfterMs, null);
     assert.notEqual(r.replacedAfterMs, null);
     const took = Date.now() - since;
-    assert.ok(took >= 380 && took < 2000, `stopped at the eviction deadline: ${took} ms`);
+    assert.ok(took >= 400 && took < 4000, `stopped at the eviction deadline: ${took} ms`);
   });
 
   it("a failing list is retried, not fatal", async () => {
