@@ -354,15 +354,15 @@ export async function burst(
   };
 }
 
-/** Every request of a burst got an HTTP answer (served, or shed with 429/503/504) within the bound: no hang. */
+/** Every request of a burst got an HTTP answer (served, or shed with 429/502/503/504) within the bound: no hang. */
 export function burstAnswered(key: string, boundMs: number): Check {
   return expect.custom(
     "degrades gracefully: every request is answered (served or shed), none hangs",
-    `all answered within ${boundMs / 1000} s with 2xx, 429, 503 or 504`,
+    `all answered within ${boundMs / 1000} s with 2xx, 429, 502, 503 or 504`,
     (o) => {
       const b = o.data[key] as BurstResult | undefined;
       if (!b) return { ok: false, observed: "no burst" };
-      const bad = Object.entries(b.byStatus).filter(([s]) => !/^(2\d\d|429|503|504)$/.test(s));
+      const bad = Object.entries(b.byStatus).filter(([s]) => !/^(2\d\d|429|502|503|504)$/.test(s));
       return {
         ok: b.answered === b.sent && bad.length === 0,
         observed: `${b.answered} of ${b.sent} answered (${Object.entries(b.byStatus)
