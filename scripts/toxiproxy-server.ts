@@ -36,6 +36,12 @@ try {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  // Started by hivestorm's runner: go when the runner goes, even if it was SIGKILLed (its end of stdin closes).
+  if (process.env.HIVESTORM_EXIT_WITH_PARENT === "1") {
+    process.stdin.on("end", () => stop("parent gone"));
+    process.stdin.on("error", () => stop("parent gone"));
+    process.stdin.resume();
+  }
 } catch (error) {
   process.stderr.write(`toxiproxy-server: ${(error as Error).message}\n`);
   process.exit(1);

@@ -19,12 +19,12 @@ import { clientUrl, resolveSystem, type SystemConfig, type SystemDefinition } fr
 import { startDockerService } from "../system/docker-services.ts";
 import { type RunningService, startService } from "../system/running-service.ts";
 import { validateSystem } from "../system/validate-system.ts";
-import { startToxiproxy } from "../toxiproxy/server.ts";
 import type { RunAllArgs } from "./args.ts";
 import { type DiscoveredScenario, discoverScenarios } from "./discover.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { faultDurationMs, runScenario } from "./run-scenario.ts";
 import type { SystemHandle } from "./scenario-context.ts";
+import { startToxiproxyProcess } from "./toxiproxy-process.ts";
 
 export interface RunAllResult {
   exitCode: number;
@@ -121,7 +121,7 @@ export async function runAll(
     let toxiproxyUrl = process.env.TOXIPROXY_URL;
     if (toxiproxyUrl) journal.environment.toxiproxy = { url: toxiproxyUrl, embedded: false };
     else {
-      const server = await startToxiproxy({ host: "127.0.0.1", port: 0 });
+      const server = await startToxiproxyProcess();
       toxiproxyUrl = server.url;
       closeToxiproxy = () => server.close();
       journal.environment.toxiproxy = { url: toxiproxyUrl, embedded: true };

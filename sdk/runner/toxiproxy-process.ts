@@ -1,0 +1,58 @@
+// The embedded Toxiproxy, started as a child process of the runner: the proxy then has an event loop of its
+// own, so that a load generator in the runner does not add its latency to every proxied byte (and the other way
+// round). Stopped with the run; it dies with the runner if the runner is killed (stdin closes).
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { HivestormError } from "../core/errors.ts";
+
+const SCRIPT = fileURLToPath(new URL("../../scripts/toxiproxy-server.ts", import.meta.url));
+
+export async function startToxiproxyProcess(): Promise<{
+  url: string;
+  pid: number | undefined;
+  close(): Promise<void>;
+}> {
+  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, "-host", "127.0.0.1", "-port", "0"], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, HIVESTORM_EXIT_WITH_PARENT: "1" },
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => fail("did not start within 30 s"), 30_000);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(
+        new HivestormError("E_TOXIPROXY", `the embedded Toxiproxy ${why}`, {
+          found: output.trim() || "no output",
+        }),
+      );
+    };
+    child.stdout.on("data", (d) => {
+      output += d;
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    child.once("exit", (code) => fail(`exited with code ${code}`));
+  });
+  child.stdout.removeAllListeners("data");
+  child.stdout.resume();
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  return {
+    url,
+    pid: child.pid,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
