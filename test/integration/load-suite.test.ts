@@ -1,0 +1,93 @@
+// The load suite end to end: run-all --quick --suite load against the demo. Each pattern's load is real (1000,
+// 5000 and 3000 users, time-scaled); the test checks what was measured and that the verdicts follow it.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { RunJournal } from "../../sdk/core/journal.ts";
+import type { LoadResult } from "../../sdk/load/types.ts";
+
+const OFFSET = 1600;
+
+function runAll(args: string[]): Promise<{ code: number | null; out: string; reportDir: string }> {
+  const reportDir = mkdtempSync(join(tmpdir(), "hs-load-"));
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
+      {
+        env: {
+          ...process.env,
+          HIVESTORM_PORT_OFFSET: String(OFFSET),
+          HIVESTORM_LEDGER: join(reportDir, "ledger.json"),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGINT");
+      reject(new Error(`load suite over 8 minutes\n${out}`));
+    }, 480_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, reportDir });
+    });
+  });
+}
+
+describe("run-all --quick --suite load", { timeout: 600_000 }, () => {
+  it("runs the three rbee patterns at full user counts, judges thresholds and degradation, reports them", async () => {
+    const run = await runAll(["--quick", "--suite", "load"]);
+    const dir = readdirSync(run.reportDir).find((d) => /^\d{4}-/.test(d));
+    assert.ok(dir, run.out);
+    const j: RunJournal = JSON.parse(readFileSync(join(run.reportDir, dir, "results.json"), "utf8"));
+    assert.deepEqual(
+      j.scenarios.map((s) => s.id),
+      ["LT-001", "LT-002", "LT-003"],
+    );
+    const peaks: Record<string, number> = { "LT-001": 1000, "LT-002": 5000, "LT-003": 3000 };
+    for (const s of j.scenarios) {
+      assert.notEqual(s.verdict, "error", `${s.id}: ${s.reason}`);
+      const load = s.load as LoadResult;
+      assert.ok(load, `${s.id} has a load result`);
+      assert.equal(load.maxUsers, peaks[s.id]);
+      assert.ok(
+        Math.max(...load.timeline.map((p) => p.users ?? 0)) >= peaks[s.id] * 0.9,
+        `${s.id} reached its peak`,
+      );
+      assert.ok(load.totals.requests > 1000, `${s.id} sent real load: ${load.totals.requests}`);
+      assert.ok(load.latency.p99 >= load.latency.p50 && load.latency.p50 > 0);
+      assert.equal(load.thresholds.length, 4, "the rbee thresholds were evaluated");
+      const health = s.checks.find((c) => c.name === "health kept answering under load");
+      assert.ok(health, `${s.id} sampled health under load`);
+    }
+    // Threshold verdicts decide LT-001 and LT-003: the verdict agrees with the measured values.
+    for (const id of ["LT-001", "LT-003"]) {
+      const s = j.scenarios.find((x) => x.id === id)!;
+      const load = s.load as LoadResult;
+      const check = s.checks.find((c) => c.name === "load thresholds")!;
+      assert.equal(check.ok, !load.thresholdsFailed);
+      if (load.thresholdsFailed) assert.equal(s.verdict, "failed");
+      for (const t of load.thresholds) {
+        const [, op, bound] = /([<>]=?)(\d+(?:\.\d+)?)/.exec(t.expression)!;
+        const holds = op === "<" ? t.value < Number(bound) : t.value > Number(bound);
+        assert.equal(t.ok, holds, `${id} ${t.metric} ${t.expression} = ${t.value}`);
+      }
+    }
+    // 5000 users are past the demo's capacity on two cores: it must degrade gracefully, not fall over.
+    const stress = j.scenarios.find((x) => x.id === "LT-002")!;
+    assert.equal(stress.verdict, "passed", `${stress.reason}\n${JSON.stringify(stress.checks, null, 1)}`);
+    const report = readFileSync(join(run.reportDir, dir, "REPORT.md"), "utf8");
+    assert.match(report, /p\(95\)<500/);
+    assert.ok(existsSync(join(run.reportDir, dir, "charts", "LT-002-load.svg")));
+  });
+});
