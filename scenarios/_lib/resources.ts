@@ -372,20 +372,3 @@ export function burstAnswered(key: string, boundMs: number): Check {
     },
   );
 }
-
-/** Requests a service cannot serve (it cannot reach what it needs) are answered with an error, not dropped. */
-export function answeredShare(min: number): Check {
-  return expect.custom(
-    "requests it cannot serve are answered, not dropped",
-    `>= ${Math.round(min * 100)}% of requests during get an HTTP answer`,
-    (o) => {
-      const w = o.windows.during;
-      const none = w?.byStatus?.["0"] ?? 0;
-      const share = w?.requests ? (w.requests - none) / w.requests : 0;
-      return {
-        ok: share >= min,
-        observed: `${Math.round(share * 100)}% answered (${JSON.stringify(w?.byStatus ?? {})})`,
-      };
-    },
-  );
-}

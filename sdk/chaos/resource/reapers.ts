@@ -17,8 +17,9 @@ export const RESOURCE_REAPERS: Readonly<Record<string, ResourceReaper>> = {
   /** stress-ng (or the VRAM hog) in a cgroup: end it, undo the target's OOM score, remove our cgroup. */
   "resource-stress": async (r) => {
     const pgid = Number(r.pgid);
-    // A recycled pid must not be killed: only a group still led by stress-ng (or a hog whose leader is gone).
-    if (Number.isSafeInteger(pgid) && pgid > 1 && ((await isStressNg(pgid)) || r.command !== undefined)) {
+    // A recycled pid must not be killed: only a group still led by stress-ng (or the VRAM hog's python3).
+    const command = typeof r.command === "string" ? r.command : "stress-ng";
+    if (Number.isSafeInteger(pgid) && pgid > 1 && (await isStressNg(pgid, command))) {
       killGroup(pgid, "SIGKILL");
       for (let i = 0; i < 50 && groupAlive(pgid); i++) await new Promise((res) => setTimeout(res, 100));
     }

@@ -106,11 +106,11 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-/** For the reaper: is `pid` still a stress-ng we started? (A recycled pid must not be killed.) */
-export async function isStressNg(pid: number): Promise<boolean> {
+/** For the reaper: is `pid` still a stress-ng (or `command`) we started? A recycled pid must not be killed. */
+export async function isStressNg(pid: number, command = "stress-ng"): Promise<boolean> {
   if ((await procStatus(pid)) === "exited") return false;
   const comm = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "");
-  return comm.startsWith("stress-ng");
+  return comm.startsWith(command);
 }
 
 function shellQuote(s: string): string {
