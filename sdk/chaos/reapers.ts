@@ -3,6 +3,7 @@
 import type { ReapRecord } from "../core/ledger.ts";
 import { dockerClient } from "../system/targets/docker-engine.ts";
 import { TARGET_REAPERS } from "../system/targets/reap.ts";
+import { RESOURCE_REAPERS } from "./resource/reapers.ts";
 import { removeToxic, setProxyEnabled } from "./toxiproxy-client.ts";
 
 export type Reaper = (record: ReapRecord) => Promise<void>;
@@ -16,6 +17,7 @@ const NETWORK_REAPERS: Record<string, Reaper> = {
 
 const REAPERS: Record<string, Reaper> = {
   ...NETWORK_REAPERS,
+  ...RESOURCE_REAPERS,
   ...Object.fromEntries(
     Object.entries(TARGET_REAPERS).map(([kind, reap]) => [kind, (r: ReapRecord) => reap(r, dockerClient)]),
   ),
