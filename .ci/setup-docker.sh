@@ -34,7 +34,8 @@ else
   if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
     rm -f /var/run/docker.pid
   fi
-  nohup dockerd --bridge=none --iptables=false --ip6tables=false >>"$LOG" 2>&1 </dev/null &
+  # setsid: its own session, so that killing the process group that ran this script does not take dockerd along.
+  setsid nohup dockerd --bridge=none --iptables=false --ip6tables=false >>"$LOG" 2>&1 </dev/null &
   for _ in $(seq 1 "$WAIT_S"); do
     engine_answers && break
     sleep 1
