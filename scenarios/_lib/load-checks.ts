@@ -49,3 +49,14 @@ export function overloadShedCleanly(minShare: number) {
     },
   );
 }
+
+/** Once the load is gone the service answers normally again within `deadlineMs` (measured, not assumed). */
+export function recoveredAfterLoad(deadlineMs: number) {
+  return expect.custom("serves normally again after the load", `within ${deadlineMs / 1000} s`, (o) => {
+    const ms = o.data.recoveredAfterMs as number | null | undefined;
+    return {
+      ok: typeof ms === "number" && ms <= deadlineMs,
+      observed: typeof ms === "number" ? `after ${ms} ms` : "not within 30 s",
+    };
+  });
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // LT-001, the rbee plan's inference load: 0 → 1000 users in 5 min, hold 10 min, down in 1 min (1 s think time).
 import { defineScenario, expect, inferencePattern, runIfMain, runLoadPlan } from "../../sdk/index.ts";
-import { healthKeptAnswering } from "../_lib/load-checks.ts";
+import { healthKeptAnswering, recoveredAfterLoad } from "../_lib/load-checks.ts";
 
 export const scenario = defineScenario({
   id: "LT-001",
@@ -13,7 +13,7 @@ export const scenario = defineScenario({
   run: async (ctx) => {
     await runLoadPlan(ctx, inferencePattern());
   },
-  expect: [expect.thresholdsHeld(), healthKeptAnswering(0.95)],
+  expect: [expect.thresholdsHeld(), healthKeptAnswering(0.95), recoveredAfterLoad(10_000)],
 });
 
 await runIfMain(import.meta, scenario);

@@ -2,7 +2,7 @@
 // LT-002, the rbee plan's stress load: 100 → 5000 users in 12 min, hold 5 min, down in 2 min. Past the system's
 // capacity on purpose: the verdict is on graceful degradation; the rbee thresholds are measured and reported.
 import { defineScenario, runIfMain, runLoadPlan, stressPattern } from "../../sdk/index.ts";
-import { healthKeptAnswering, overloadShedCleanly } from "../_lib/load-checks.ts";
+import { healthKeptAnswering, overloadShedCleanly, recoveredAfterLoad } from "../_lib/load-checks.ts";
 
 export const scenario = defineScenario({
   id: "LT-002",
@@ -18,7 +18,7 @@ export const scenario = defineScenario({
         "The rbee thresholds did not all hold at this load (see the load table): expected past capacity.",
       );
   },
-  expect: [healthKeptAnswering(0.9), overloadShedCleanly(0.95)],
+  expect: [healthKeptAnswering(0.9), overloadShedCleanly(0.95), recoveredAfterLoad(15_000)],
 });
 
 await runIfMain(import.meta, scenario);

@@ -39,9 +39,41 @@ export async function runLoadPlan(
       onSample: (s) => ctx.progress(s.rps, s.errors),
     });
     ctx.setLoad(result);
+    clearInterval(sampler);
+    ctx.record("recoveredAfterMs", await timeToServe(ctx, healthUrl, 30_000));
     return result;
   } finally {
     clearInterval(sampler);
     ctx.record("health", health);
   }
+}
+
+/** After the load: how long until health answers and one ordinary request is served again (null: not in time). */
+async function timeToServe(
+  ctx: ScenarioContext,
+  healthUrl: string,
+  deadlineMs: number,
+): Promise<number | null> {
+  const t = ctx.system.definition.traffic;
+  const def = ctx.system.definition.services[t.service];
+  const url = new URL(t.path, def.url).toString();
+  const body =
+    t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body);
+  const start = Date.now();
+  while (Date.now() - start < deadlineMs && !ctx.signal.aborted) {
+    const healthy = (await probeHealth(healthUrl, 2000)).ok;
+    const served = healthy
+      ? await fetch(url, {
+          method: t.method ?? "POST",
+          headers: { "content-type": "application/json", ...t.headers },
+          body,
+          signal: AbortSignal.timeout(5000),
+        })
+          .then(async (r) => (await r.arrayBuffer(), r.ok))
+          .catch(() => false)
+      : false;
+    if (served) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return null;
 }

@@ -70,8 +70,8 @@ describe("run-all --quick --suite load", { timeout: 600_000 }, () => {
       const health = s.checks.find((c) => c.name === "health kept answering under load");
       assert.ok(health, `${s.id} sampled health under load`);
     }
-    // Threshold verdicts decide LT-001 and LT-003: the verdict agrees with the measured values.
-    for (const id of ["LT-001", "LT-003"]) {
+    // Thresholds decide LT-001: the verdict agrees with the measured values (on a busy machine it may fail).
+    for (const id of ["LT-001"]) {
       const s = j.scenarios.find((x) => x.id === id)!;
       const load = s.load as LoadResult;
       const check = s.checks.find((c) => c.name === "load thresholds")!;
@@ -83,9 +83,13 @@ describe("run-all --quick --suite load", { timeout: 600_000 }, () => {
         assert.equal(t.ok, holds, `${id} ${t.metric} ${t.expression} = ${t.value}`);
       }
     }
-    // 5000 users are past the demo's capacity on two cores: it must degrade gracefully, not fall over.
-    const stress = j.scenarios.find((x) => x.id === "LT-002")!;
-    assert.equal(stress.verdict, "passed", `${stress.reason}\n${JSON.stringify(stress.checks, null, 1)}`);
+    // 5000 users, and spikes to 2000 and 3000, are past the demo's capacity on two cores: it must degrade
+    // gracefully (shed with 429/503, health answering) and serve normally again afterwards, not fall over.
+    for (const id of ["LT-002", "LT-003"]) {
+      const s = j.scenarios.find((x) => x.id === id)!;
+      assert.equal(s.verdict, "passed", `${id}: ${s.reason}\n${JSON.stringify(s.checks, null, 1)}`);
+      assert.ok(s.checks.some((c) => c.name === "serves normally again after the load" && c.ok));
+    }
     const report = readFileSync(join(run.reportDir, dir, "REPORT.md"), "utf8");
     assert.match(report, /p\(95\)<500/);
     assert.ok(existsSync(join(run.reportDir, dir, "charts", "LT-002-load.svg")));
