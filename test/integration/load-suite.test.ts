@@ -1,55 +1,19 @@
 // The load suite end to end: run-all --quick --suite load against the demo. Each pattern's load is real (1000,
 // 5000 and 3000 users, time-scaled); the test checks what was measured and that the verdicts follow it.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { RunJournal } from "../../sdk/core/journal.ts";
 import type { LoadResult } from "../../sdk/load/types.ts";
+import { journalOf, runAllChild } from "./run-all-child.ts";
 
 const OFFSET = 1600;
 
-function runAll(args: string[]): Promise<{ code: number | null; out: string; reportDir: string }> {
-  const reportDir = mkdtempSync(join(tmpdir(), "hs-load-"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
-      {
-        env: {
-          ...process.env,
-          HIVESTORM_PORT_OFFSET: String(OFFSET),
-          HIVESTORM_LEDGER: join(reportDir, "ledger.json"),
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      out += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGINT");
-      reject(new Error(`load suite over 8 minutes\n${out}`));
-    }, 480_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, reportDir });
-    });
-  });
-}
-
 describe("run-all --quick --suite load", { timeout: 600_000 }, () => {
   it("runs the three rbee patterns at full user counts, judges thresholds and degradation, reports them", async () => {
-    const run = await runAll(["--quick", "--suite", "load"]);
-    const dir = readdirSync(run.reportDir).find((d) => /^\d{4}-/.test(d));
-    assert.ok(dir, run.out);
-    const j: RunJournal = JSON.parse(readFileSync(join(run.reportDir, dir, "results.json"), "utf8"));
+    const run = await runAllChild(["--quick", "--suite", "load"], { offset: OFFSET, timeoutMs: 480_000 });
+    const j = journalOf(run);
+    const dir = j.runId;
     assert.deepEqual(
       j.scenarios.map((s) => s.id),
       ["LT-001", "LT-002", "LT-003"],

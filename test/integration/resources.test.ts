@@ -2,68 +2,30 @@
 // demo on its own ports. They pass on the demo, the demo bugs they exist to catch fail them, and whatever
 // happens (a verdict, SIGINT, SIGTERM) nothing is left behind: no stress-ng, no cgroup, no mount, no ledger.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
+import { type ChildRun, demoPorts, journalOf, portOpen, runAllChild } from "./run-all-child.ts";
 
 // Ports of their own (8080 + 3500 ...): other suites run the demo on other offsets at the same time.
 const OFFSET = 3500;
-const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
+const PORTS = demoPorts(OFFSET);
 const CACHE_DIR = join(tmpdir(), `hivestorm-rbee-cache-${9201 + OFFSET}`);
 const skip = scopeMissing("process") ?? stressNgMissing() ?? false;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  reportDir: string;
-  ledger: string;
+interface Run extends ChildRun {
   stressBefore: Set<number>;
 }
 
-function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
-  const reportDir = mkdtempSync(join(tmpdir(), "hs-resources-"));
-  const ledger = join(reportDir, "ledger.json");
+async function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
   const stressBefore = new Set(stressNgPids());
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/run-all.ts", "--quick", "--report-dir", reportDir, ...args],
-      {
-        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(OFFSET), HIVESTORM_LEDGER: ledger },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`run-all ${args.join(" ")} took over 4 minutes\n${stdout}\n${stderr}`));
-    }, 240_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, reportDir, ledger, stressBefore });
-    });
-  });
-}
-
-function journalOf(run: Run): RunJournal {
-  const dirs = readdirSync(run.reportDir).filter((d) => /^\d{4}-/.test(d));
-  assert.equal(dirs.length, 1, `one run directory in ${run.reportDir}`);
-  return JSON.parse(readFileSync(join(run.reportDir, dirs[0], "results.json"), "utf8"));
+  const run = await runAllChild(["--quick", ...args], { offset: OFFSET, timeoutMs: 240_000, onStdout });
+  return { ...run, stressBefore };
 }
 
 function verdicts(j: RunJournal): Record<string, string> {
@@ -81,17 +43,6 @@ function stressNgPids(): number[] {
       }
     })
     .map(Number);
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port });
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
 }
 
 /** No stress-ng of this run, none of the cgroups its notes name, no mount over the cache, no ledger, no ports. */

@@ -1,78 +1,25 @@
 // run-all end to end, as a user runs it: a child process against the demo, through the embedded Toxiproxy.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { connect } from "node:net";
-import { tmpdir } from "node:os";
+import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { RunJournal } from "../../sdk/core/journal.ts";
+import {
+  assertNothingLeft as assertClean,
+  type ChildRun,
+  demoPorts,
+  journalOf,
+  runAllChild,
+} from "./run-all-child.ts";
 
 // Ports of their own (8080 + 1500 ...), so that a demo a developer left running does not get in the way.
 const OFFSET = 1500;
-const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
+const PORTS = demoPorts(OFFSET);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  reportDir: string;
-  ledger: string;
-}
-
-function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
-  const reportDir = mkdtempSync(join(tmpdir(), "hs-runall-"));
-  const ledger = join(reportDir, "ledger.json");
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
-      {
-        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(OFFSET), HIVESTORM_LEDGER: ledger },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`run-all ${args.join(" ")} took over 5 minutes\n${stdout}\n${stderr}`));
-    }, 300_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, reportDir, ledger });
-    });
-  });
-}
-
-function journalOf(run: Run): RunJournal {
-  const dirs = readdirSync(run.reportDir).filter((d) => /^\d{4}-/.test(d));
-  assert.equal(dirs.length, 1, `one run directory in ${run.reportDir}`);
-  return JSON.parse(readFileSync(join(run.reportDir, dirs[0], "results.json"), "utf8"));
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-}
-
-async function assertNothingLeft(run: Run) {
-  for (const p of PORTS) assert.equal(await portOpen(p), false, `port ${p} closed after the run`);
-  assert.equal(existsSync(run.ledger), false, "no fault left in the ledger");
-}
+const runAll = (args: string[], onStdout?: (text: string, child: ChildProcess) => void) =>
+  runAllChild(args, { offset: OFFSET, timeoutMs: 300_000, onStdout });
+const assertNothingLeft = (run: ChildRun) => assertClean(run, PORTS);
 
 const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 

@@ -1,10 +1,7 @@
 // WC-001..005 end to end, as a user runs them: run-all in a child process against the demo, on local processes
 // and in containers; the demo's bug switches must make the scenarios they break fail.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { RunJournal, ScenarioResult } from "../../sdk/core/journal.ts";
@@ -12,72 +9,21 @@ import { cgroupSupport } from "../../sdk/system/cgroup/cgroup-support.ts";
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
 import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
 import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
+import {
+  assertNothingLeft as assertClean,
+  type ChildRun,
+  demoPorts,
+  journalOf,
+  runAllChild,
+} from "./run-all-child.ts";
 
 // Ports of their own (8080 + 2500 ...): other helpers run the suite at other offsets at the same time.
 const OFFSET = 2500;
-const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
+const PORTS = demoPorts(OFFSET);
 const ALL = "WC-001,WC-002,WC-003,WC-004,WC-005";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  reportDir: string;
-  ledger: string;
-}
-
-function runAll(args: string[]): Promise<Run> {
-  const reportDir = mkdtempSync(join(tmpdir(), "hs-workers-"));
-  const ledger = join(reportDir, "ledger.json");
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
-      {
-        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(OFFSET), HIVESTORM_LEDGER: ledger },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`run-all ${args.join(" ")} took over 4 minutes\n${stdout}\n${stderr}`));
-    }, 240_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, reportDir, ledger });
-    });
-  });
-}
-
-function journalOf(run: Run): RunJournal {
-  const dirs = readdirSync(run.reportDir).filter((d) => /^\d{4}-/.test(d));
-  assert.equal(dirs.length, 1, `one run directory in ${run.reportDir}`);
-  return JSON.parse(readFileSync(join(run.reportDir, dirs[0], "results.json"), "utf8"));
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-}
-
-async function assertNothingLeft(run: Run) {
-  for (const p of PORTS) assert.equal(await portOpen(p), false, `port ${p} closed after the run`);
-  assert.equal(existsSync(run.ledger), false, "no fault left in the ledger");
-}
+const runAll = (args: string[]) => runAllChild(args, { offset: OFFSET, timeoutMs: 240_000 });
+const assertNothingLeft = (run: ChildRun) => assertClean(run, PORTS);
 
 const byId = (j: RunJournal) =>
   Object.fromEntries(j.scenarios.map((s) => [s.id, s])) as Record<string, ScenarioResult>;
