@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // NF-003: "30% packet loss". Toxiproxy works on connections, so 30% of the queen → hive connections are cut.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { queenTotals } from "../_lib/rbee.ts";
+import { duringCountingRetries, queenRetried } from "../_lib/rbee.ts";
 
 export const scenario = defineScenario({
   id: "NF-003",
@@ -12,20 +12,8 @@ export const scenario = defineScenario({
     "With 30% of queen → hive connections cut, the queen's retries keep the success rate >= 95%, and it recovers",
   duration: "30s",
   // The fault is applied by hand so that the queen's retry counter can be read around it.
-  during: async (ctx) => {
-    const before = await queenTotals(ctx);
-    await ctx.apply(chaos.network.loss(0.3).on("hive"));
-    await ctx.hold();
-    ctx.record("retries", (await queenTotals(ctx)).retried - before.retried);
-  },
-  expect: [
-    expect.successRate("during", 0.95),
-    expect.custom("the fault bit: the queen retried", "> 0 retries", (o) => ({
-      ok: Number(o.data.retries) > 0,
-      observed: `${o.data.retries} retries`,
-    })),
-    expect.recovered(),
-  ],
+  during: duringCountingRetries(chaos.network.loss(0.3).on("hive")),
+  expect: [expect.successRate("during", 0.95), queenRetried, expect.recovered()],
 });
 
 await runIfMain(import.meta, scenario);

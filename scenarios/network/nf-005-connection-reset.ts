@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // NF-005: a quarter of the queen → hive connections are reset (TCP RST) as the request goes out.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { queenTotals } from "../_lib/rbee.ts";
+import { duringCountingRetries, queenRetried } from "../_lib/rbee.ts";
 
 export const scenario = defineScenario({
   id: "NF-005",
@@ -12,20 +12,8 @@ export const scenario = defineScenario({
     "With 25% of queen → hive connections reset, failed attempts are retried: success >= 95%, and it recovers",
   duration: "30s",
   // The fault is applied by hand so that the queen's retry counter can be read around it.
-  during: async (ctx) => {
-    const before = await queenTotals(ctx);
-    await ctx.apply(chaos.network.reset().upstream().toxicity(0.25).on("hive"));
-    await ctx.hold();
-    ctx.record("retries", (await queenTotals(ctx)).retried - before.retried);
-  },
-  expect: [
-    expect.successRate("during", 0.95),
-    expect.custom("the fault bit: the queen retried", "> 0 retries", (o) => ({
-      ok: Number(o.data.retries) > 0,
-      observed: `${o.data.retries} retries`,
-    })),
-    expect.recovered(),
-  ],
+  during: duringCountingRetries(chaos.network.reset().upstream().toxicity(0.25).on("hive")),
+  expect: [expect.successRate("during", 0.95), queenRetried, expect.recovered()],
 });
 
 await runIfMain(import.meta, scenario);
