@@ -89,7 +89,9 @@ describe("chaos.resource on a Docker container", { skip }, () => {
     const info = await target.inspect();
     assert.equal(info?.State.OOMKilled, true);
     assert.equal(info?.HostConfig.Memory, 512 * 2 ** 20, "the container's own limit is back");
-    assert.ok(Number(seen.at(-1)?.facts.oomKills) >= 1);
+    // No assertion on the kernel's oom_kill count: it lives in the container's cgroup, which Docker may remove
+    // as the container exits (read as 0 in one CI-like run). OOMKilled from inspect above is the evidence.
+    assert.ok(seen.length > 0, "the fault reported what it did");
   });
 
   it("fills the container's --tmpfs through /proc/<pid>/root, and refuses a directory that is not one", async () => {
