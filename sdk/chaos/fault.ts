@@ -1,6 +1,6 @@
 // The contract every fault type implements (DESIGN.md convention 1): a spec knows how to validate, describe and
 // apply itself; apply returns a handle that reverts it. Specs are plain immutable values until applied.
-import { type Duration, formatDuration, scaledDuration } from "../core/duration.ts";
+import { type Duration, scaledDuration } from "../core/duration.ts";
 import type { Problem } from "../core/errors.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { ReapRecord } from "../core/ledger.ts";
@@ -88,10 +88,6 @@ export async function applyFor(
     await handle.revert();
   }
   return { appliedAt: handle.appliedAt, revertedAt: handle.revertedAt ?? Date.now() };
-}
-
-export function describeFor(spec: FaultSpec, duration: Duration): string {
-  return `${spec.describe()} for ${formatDuration(scaledDuration(duration))}`;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -307,14 +307,10 @@ function printPlan(system: SystemDefinition, selected: DiscoveredScenario[], arg
 
 function collectServiceLogs(runLog: string, logDir: string): void {
   if (!existsSync(logDir)) return;
-  for (const name of readdirSorted(logDir)) {
+  for (const name of readdirSync(logDir).sort()) {
     const text = readFileSync(join(logDir, name), "utf8");
     appendFileSync(runLog, `\n===== ${name} =====\n${text}`);
   }
-}
-
-function readdirSorted(dir: string): string[] {
-  return readdirSync(dir).sort();
 }
 
 function printSummary(journal: RunJournal, root: string, runDir: string): void {

@@ -4,6 +4,7 @@ import type { LoadPlan } from "../load/plan.ts";
 import type { LoadResult } from "../load/types.ts";
 import { probeHealth } from "../system/health.ts";
 import type { ScenarioContext } from "./scenario-context.ts";
+import { sendOnce, trafficRequest } from "./traffic.ts";
 
 export interface LoadRunOptions {
   /** The service to load; default the background traffic's service. */
@@ -54,24 +55,12 @@ async function timeToServe(
   healthUrl: string,
   deadlineMs: number,
 ): Promise<number | null> {
-  const t = ctx.system.definition.traffic;
-  const def = ctx.system.definition.services[t.service];
-  const url = new URL(t.path, def.url).toString();
-  const body =
-    t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body);
+  const req = trafficRequest(ctx.system.definition, { direct: true });
   const start = Date.now();
   while (Date.now() - start < deadlineMs && !ctx.signal.aborted) {
     const healthy = (await probeHealth(healthUrl, 2000)).ok;
-    const served = healthy
-      ? await fetch(url, {
-          method: t.method ?? "POST",
-          headers: { "content-type": "application/json", ...t.headers },
-          body,
-          signal: AbortSignal.timeout(5000),
-        })
-          .then(async (r) => (await r.arrayBuffer(), r.ok))
-          .catch(() => false)
-      : false;
+    const status = healthy ? (await sendOnce(req, 5000)).status : 0;
+    const served = status >= 200 && status < 300;
     if (served) return Date.now() - start;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -5,12 +5,11 @@ import { applyFault, type FaultHandle, type FaultSpec } from "../chaos/fault.ts"
 import { type Duration, parseDuration, scaledDuration } from "../core/duration.ts";
 import type { FaultRecord, PhaseRecord, SampleColumns, ScenarioResult, Verdict } from "../core/journal.ts";
 import { describeRecoveryCriterion, timeline, timeToRecover, windowStats } from "../report/analysis.ts";
-import { clientUrl } from "../system/definition.ts";
 import { probeHealth } from "../system/health.ts";
 import type { Observations } from "./expect.ts";
 import type { ScenarioDefinition } from "./scenario.ts";
 import type { ScenarioContext, SystemHandle } from "./scenario-context.ts";
-import { type Sample, Traffic, type TrafficRequest } from "./traffic.ts";
+import { type Sample, sendOnce, Traffic, trafficRequest } from "./traffic.ts";
 
 export interface RunScenarioOptions {
   system: SystemHandle;
@@ -141,12 +140,12 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
       phase("load");
       await def.run(ctx);
       phase("");
-      return judge(def, ctx, { finish, samples: emptyColumns(), data, faults, windows: {} });
+      return judge(def, { finish, samples: emptyColumns(), data, faults, windows: {} });
     }
 
     // 3. Baseline under background traffic.
     const t = o.system.definition.traffic;
-    traffic = new Traffic(trafficRequest(o.system), {
+    traffic = new Traffic(trafficRequest(o.system.definition), {
       rate: def.trafficRate ?? t.rate ?? 20,
       timeoutMs: parseDuration(t.timeout ?? "10s"),
     });
@@ -222,7 +221,7 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
       timeToRecoverMs: ttr,
       criterion: describeRecoveryCriterion(criterion),
     };
-    return judge(def, ctx, { finish, samples, data, faults, windows, recovery });
+    return judge(def, { finish, samples, data, faults, windows, recovery });
   } catch (error) {
     if (o.signal.aborted) return finish("error", "interrupted");
     return finish("error", `${(error as Error).message.split("\n")[0]}`, {
@@ -243,7 +242,6 @@ export async function runScenario(def: ScenarioDefinition, o: RunScenarioOptions
 
 function judge(
   def: ScenarioDefinition,
-  _ctx: ScenarioContext,
   r: {
     finish: (v: Verdict, reason: string, extra?: Partial<ScenarioResult>) => ScenarioResult;
     samples: SampleColumns;
@@ -275,16 +273,6 @@ function judge(
   });
 }
 
-function trafficRequest(system: SystemHandle): TrafficRequest {
-  const t = system.definition.traffic;
-  return {
-    url: new URL(t.path, clientUrl(system.definition.services[t.service])).toString(),
-    method: t.method ?? "POST",
-    headers: { "content-type": "application/json", ...t.headers },
-    body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
-  };
-}
-
 /** Steady state: every health probe answers 2xx and one request of the background traffic succeeds. */
 async function waitHealthy(
   system: SystemHandle,
@@ -292,7 +280,7 @@ async function waitHealthy(
   signal: AbortSignal,
 ): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
-  const req = trafficRequest(system);
+  const req = trafficRequest(system.definition);
   while (!signal.aborted) {
     const bad: string[] = [];
     for (const [name, s] of Object.entries(system.definition.services)) {
@@ -300,14 +288,7 @@ async function waitHealthy(
       if (!r.ok) bad.push(`${name} ${r.error ?? `answered ${r.status}`}`);
     }
     if (bad.length === 0) {
-      const r = await fetch(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: AbortSignal.timeout(5000),
-      })
-        .then(async (res) => ({ status: res.status, text: (await res.text()).slice(0, 200) }))
-        .catch((e: Error) => ({ status: 0, text: e.message }));
+      const r = await sendOnce(req, 5000);
       if (r.status >= 200 && r.status < 400) return undefined;
       bad.push(`${req.method} ${req.url} answered ${r.status || "nothing"}: ${r.text}`);
     }

@@ -2,12 +2,43 @@
 // rate, each request timed from its scheduled start (a stall cannot hide behind a slow sender), with a hard
 // per-request timeout so that a hang is recorded as a failure instead of stopping the sampling.
 import { Agent, request } from "undici";
+import { clientUrl, type SystemDefinition } from "../system/definition.ts";
 
 export interface TrafficRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
+}
+
+/** The system's background-traffic request: through the service's proxy, or `direct` to the service. */
+export function trafficRequest(system: SystemDefinition, { direct = false } = {}): TrafficRequest {
+  const t = system.traffic;
+  const svc = system.services[t.service];
+  return {
+    url: new URL(t.path, direct ? svc.url : clientUrl(svc)).toString(),
+    method: t.method ?? "POST",
+    headers: { "content-type": "application/json", ...t.headers },
+    body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
+  };
+}
+
+/** Sends the request once: its status (0 when nothing came back in time) and the start of its body. */
+export async function sendOnce(
+  req: TrafficRequest,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  try {
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: res.status, text: (await res.text()).slice(0, 200) };
+  } catch (e) {
+    return { status: 0, text: (e as Error).message };
+  }
 }
 
 export interface Sample {
