@@ -10,12 +10,12 @@ import { describe, it } from "node:test";
 import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
-import { type ChildRun, demoPorts, journalOf, portOpen, runAllChild } from "./run-all-child.ts";
+import { type ChildRun, demoPorts, journalOf, portOpen, runAllChild, shifted } from "./run-all-child.ts";
 
 // Ports of their own (8080 + 3500 ...): other suites run the demo on other offsets at the same time.
 const OFFSET = 3500;
 const PORTS = demoPorts(OFFSET);
-const CACHE_DIR = join(tmpdir(), `hivestorm-rbee-cache-${9201 + OFFSET}`);
+const CACHE_DIR = join(tmpdir(), `hivestorm-rbee-cache-${9201 + shifted(OFFSET)}`);
 const skip = scopeMissing("process") ?? stressNgMissing() ?? false;
 
 interface Run extends ChildRun {

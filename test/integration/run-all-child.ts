@@ -33,7 +33,7 @@ export function runAllChild(args: string[], o: ChildRunOptions): Promise<ChildRu
       process.execPath,
       ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
       {
-        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(o.offset), HIVESTORM_LEDGER: ledger },
+        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(shifted(o.offset)), HIVESTORM_LEDGER: ledger },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -77,7 +77,12 @@ export function portOpen(port: number): Promise<boolean> {
 
 /** The demo's ports (queen proxy and queen, hive proxy and hive, four workers) shifted by `offset`. */
 export function demoPorts(offset: number): number[] {
-  return [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + offset);
+  return [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + shifted(offset));
+}
+
+/** HIVESTORM_TEST_PORT_SHIFT moves every integration test's ports, so that two checkouts can test at once. */
+export function shifted(offset: number): number {
+  return offset + Number(process.env.HIVESTORM_TEST_PORT_SHIFT ?? 0);
 }
 
 /** Every port closed and no fault left in the ledger. */
