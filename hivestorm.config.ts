@@ -15,8 +15,8 @@ const IMAGE = "hivestorm/node-demo:local";
 const WORKERS = 4;
 const app = (name: string, ...args: string[]) => ["node", `/app/${name}.mjs`, ...args];
 
-export default defineSystem(({ demoBugs, logDir, target, root }) => {
-  const bugs = demoBugs.flatMap((b) => ["--bug", b]);
+export default defineSystem(({ flags, logDir, target, root }) => {
+  const bugs = flags.flatMap((b) => ["--bug", b]);
   const hiveUrl = `http://127.0.0.1:${port(9201)}`;
   const cacheDir = join(tmpdir(), `hivestorm-rbee-cache-${port(9201)}`);
   const workers = { count: WORKERS, name: `hivestorm-worker-${port(9300)}` };

@@ -1,6 +1,6 @@
 // Helpers the rbee scenarios share: reading the demo's own counters, so that a check can prove a fault bit
 // (the queen retried) rather than assume it. Not a scenario (files under _lib are not discovered).
-import { expect, type FaultSpec, type ScenarioContext } from "../../sdk/index.ts";
+import { expect, observation, observed, type ScenarioContext } from "../../sdk/index.ts";
 
 export interface QueenTotals {
   requests: number;
@@ -17,18 +17,21 @@ export async function queenTotals(ctx: ScenarioContext): Promise<QueenTotals> {
   return ((await res.json()) as { totals: QueenTotals }).totals;
 }
 
-/** A fault phase that applies `fault` for the scenario's duration and records how often the queen retried. */
-export function duringCountingRetries(fault: FaultSpec) {
-  return async (ctx: ScenarioContext): Promise<void> => {
-    const before = await queenTotals(ctx);
-    await ctx.apply(fault);
-    await ctx.hold();
-    ctx.record("retries", (await queenTotals(ctx)).retried - before.retried);
-  };
-}
+const totalsBefore = observation<QueenTotals>("queenTotalsBefore");
+/** How often the queen retried while the fault was applied (read from its own counter, not assumed). */
+export const retries = observation<number>("retries");
+
+/** Hooks of a fault scenario that count the queen's retries between the apply and the revert. */
+export const countingRetries = {
+  before: async (ctx: ScenarioContext): Promise<void> => ctx.record(totalsBefore, await queenTotals(ctx)),
+  beforeRevert: async (ctx: ScenarioContext): Promise<void> => {
+    const before = ctx.recorded(totalsBefore);
+    if (before) ctx.record(retries, (await queenTotals(ctx)).retried - before.retried);
+  },
+};
 
 /** The fault bit: the queen had to retry (read from its own counter, not assumed). */
 export const queenRetried = expect.custom("the fault bit: the queen retried", "> 0 retries", (o) => ({
-  ok: Number(o.data.retries) > 0,
-  observed: `${o.data.retries} retries`,
+  ok: (observed(o, retries) ?? 0) > 0,
+  observed: `${observed(o, retries) ?? "no count of"} retries`,
 }));

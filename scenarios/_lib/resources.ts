@@ -4,22 +4,22 @@
 // under _lib are not discovered).
 import { readFile } from "node:fs/promises";
 import { get } from "node:http";
-import { prlimitMissing } from "../../sdk/chaos/resource/fd-fault.ts";
-import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
-import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import {
   type Check,
+  DockerTarget,
+  dockerAvailability,
   expect,
   type InstanceInfo,
+  ProcessTarget,
+  prlimitMissing,
+  procStatus,
   type Requirement,
   type ResourceObservation,
   type ScenarioContext,
+  scopeMissing,
+  stressNgMissing,
+  type Target,
 } from "../../sdk/index.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
-import { DockerTarget } from "../../sdk/system/targets/docker-target.ts";
-import { procStatus } from "../../sdk/system/targets/proc.ts";
-import { ProcessTarget } from "../../sdk/system/targets/process-target.ts";
-import type { Target } from "../../sdk/system/targets/target.ts";
 
 export const QUEEN = "queen";
 export const HIVE = "hive";

@@ -4,16 +4,16 @@
 import { readFile } from "node:fs/promises";
 import {
   type Candidate,
+  cgroupSupport,
+  dockerAvailability,
   type FaultHandle,
-  type ProcessFault,
+  observation,
   type ProcessFaultOutcome,
   type Requirement,
   type ScenarioContext,
   type WatchResult,
   watchInstances,
 } from "../../sdk/index.ts";
-import { cgroupSupport } from "../../sdk/system/cgroup/cgroup-support.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
 
 /** The hive: the service whose instances are the workers. */
 export const HIVE = "hive";
@@ -22,17 +22,24 @@ export async function workers(ctx: ScenarioContext) {
   return ctx.system.instances(HIVE);
 }
 
-/** Applies a process fault as part of the scenario (a fault window) and returns what it hit. */
-export async function applyObserved(
-  ctx: ScenarioContext,
-  spec: ProcessFault,
-): Promise<{ handle: FaultHandle; outcome: ProcessFaultOutcome }> {
-  let outcome: ProcessFaultOutcome | undefined;
-  const handle = await ctx.apply(spec.observe((o) => (outcome = o)));
-  if (!outcome) throw new Error(`${spec.describe()} reported nothing`);
+/** What a process fault the runner applied did (its hits), logged for the run. */
+export function outcomeOf(ctx: ScenarioContext, handle: FaultHandle): ProcessFaultOutcome {
+  const outcome = handle.details as ProcessFaultOutcome | undefined;
+  if (!outcome) throw new Error(`${handle.description} reported nothing`);
   for (const h of outcome.hits)
     ctx.log(`hit ${h.description} (${h.state}${h.inflight ? `, ${h.inflight} in flight` : ""})`);
-  return { handle, outcome };
+  return outcome;
+}
+
+/** The workers and how many were ready before the fault: recorded by `before`, read by `beside`. */
+export const workersBefore = observation<{ ids: string[]; ready: number }>("workersAtStart");
+
+export async function recordWorkersBefore(ctx: ScenarioContext): Promise<void> {
+  const list = await workers(ctx);
+  ctx.record(workersBefore, {
+    ids: list.map((w) => w.id),
+    ready: list.filter((w) => w.state === "ready").length,
+  });
 }
 
 export interface AfterHit extends WatchResult {

@@ -28,7 +28,7 @@ export const scenario = defineScenario({
   // Space that comes back is usable at once: a service that needs longer has not recovered.
   recovery: { deadline: "15s" },
   duration: "20s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const hive = ctx.system.services[HIVE];
     const pid = hive.pid;
     const handle = await ctx.apply(

@@ -26,7 +26,7 @@ export const scenario = defineScenario({
   expected: `At 95% of its memory limit a worker still answers; when it allocates past the limit the kernel OOM-kills it, the hive removes it within ${EVICT_MS / 1000} s and replaces it within ${REPLACE_MS / 1000} s, and the service keeps >= 90% success`,
   requires: [canStress],
   duration: "20s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const readyBefore = (await ctx.system.instances(HIVE)).filter((w) => w.state === "ready").length;
     const { info, target } = await readyWorker(ctx);
     const handle = await ctx.apply(

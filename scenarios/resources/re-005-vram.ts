@@ -34,7 +34,7 @@ export const scenario = defineScenario({
   expected:
     "With every worker's VRAM full, inference is refused with 503 and a Retry-After header (no crash, no hang); after the VRAM is freed the service recovers and no VRAM stays held",
   duration: "10s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const urls = (await ctx.system.instances(HIVE)).map((w) => w.url).filter((u): u is string => Boolean(u));
     ctx.record("usedBefore", await heldMb(urls));
     const handle = await ctx.apply(

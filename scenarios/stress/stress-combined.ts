@@ -30,7 +30,7 @@ export const scenario = defineScenario({
   requires: [canStress],
   duration: "20s",
   recovery: { deadline: "45s" },
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const queen = ctx.system.services[QUEEN];
     const pids = { hive: ctx.system.services[HIVE].pid, queen: queen.pid };
     const cpu = await ctx.apply(

@@ -13,7 +13,7 @@ export const scenario = defineScenario({
   expected:
     "With 1000 connections held open (500 idle, 500 slow), the queen does not crash, its health answers >= 95% of probes within 2 s, >= 95% of requests succeed, and it recovers",
   duration: "20s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const queen = ctx.system.services[QUEEN];
     const rssBefore = await rssBytes(queen.pid);
     const idle = await ctx.apply(

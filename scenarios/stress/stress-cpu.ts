@@ -15,7 +15,7 @@ export const scenario = defineScenario({
     "With the hive's CPU budget taken by stress-ng, requests queue (latency rises) but >= 90% succeed, the hive does not crash, and latency is back within 2x the baseline after",
   requires: [canStress],
   duration: "30s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const pid = ctx.system.services[HIVE].pid;
     await ctx.apply(
       chaos.resource

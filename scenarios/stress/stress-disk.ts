@@ -29,7 +29,7 @@ export const scenario = defineScenario({
   // Space that comes back is usable at once: a service that needs longer has not recovered.
   recovery: { deadline: "15s" },
   duration: "10s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const hive = ctx.system.services[HIVE];
     const handle = await ctx.apply(
       chaos.resource.disk

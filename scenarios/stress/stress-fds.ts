@@ -24,7 +24,7 @@ export const scenario = defineScenario({
     "With the queen out of descriptors under 1000 connections, new connections are rejected without a crash, no request hangs (each is answered or refused within 5 s), and new connections are served again within 5 s of the limit being restored",
   requires: [canLimitFds],
   duration: "10s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const queen = ctx.system.services[QUEEN];
     const fds = await ctx.apply(
       chaos.resource

@@ -16,7 +16,7 @@ export const scenario = defineScenario({
   expected: `Memory pressure past a worker's limit ends in a kernel OOM kill of the worker; the hive removes it within ${EVICT_MS / 1000} s and replaces it within ${REPLACE_MS / 1000} s, and the service keeps >= 90% success`,
   requires: [canStress],
   duration: "20s",
-  during: async (ctx) => {
+  steps: async (ctx) => {
     const readyBefore = (await ctx.system.instances(HIVE)).filter((w) => w.state === "ready").length;
     const { info, target } = await readyWorker(ctx);
     const handle = await ctx.apply(

@@ -2,7 +2,13 @@
 // WC-001: a worker is SIGKILLed while it streams tokens. The hive must answer the requests it was serving
 // cleanly (or retry them elsewhere), evict it, route nothing to it afterwards, and get its capacity back.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import {
+  outcomeOf,
+  recordWorkersBefore,
+  watchAfterHit,
+  workerChecks,
+  workersBefore,
+} from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
@@ -17,20 +23,16 @@ export const scenario = defineScenario({
   fault: kill,
   duration: "20s",
   minDuration: "3s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, kill);
+  before: recordWorkersBefore,
+  beside: async (ctx, [handle]) => {
+    const outcome = outcomeOf(ctx, handle);
+    const before = ctx.recorded(workersBefore)!;
     ctx.record("inflightAtKill", outcome.hits[0]?.inflight ?? 0);
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+    });
   },
   expect: [
     expect.custom(

@@ -2,7 +2,13 @@
 // WC-004: a worker is asked to stop (SIGTERM) while it serves. It should drain and exit within its grace
 // period; one that does not is SIGKILLed when the grace runs out, and the hive notices either way.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import {
+  outcomeOf,
+  recordWorkersBefore,
+  watchAfterHit,
+  workerChecks,
+  workersBefore,
+} from "../_lib/workers.ts";
 
 const GRACE_MS = 3000;
 const NOTICE_MS = 3000;
@@ -18,10 +24,10 @@ export const scenario = defineScenario({
   fault: stop,
   duration: "20s",
   minDuration: "5s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, stop);
+  before: recordWorkersBefore,
+  beside: async (ctx, [handle]) => {
+    const before = ctx.recorded(workersBefore)!;
+    const outcome = outcomeOf(ctx, handle);
     await outcome.done;
     const hit = outcome.hits[0];
     ctx.record("stop", hit?.stop ?? { error: hit?.error });
@@ -32,17 +38,13 @@ export const scenario = defineScenario({
             ? `it was still running when its ${GRACE_MS} ms grace ended and was SIGKILLed (gone after ${hit.stop.exitedAfterMs} ms)`
             : `it exited by itself after ${hit.stop.exitedAfterMs} ms`),
       );
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-        // The hive is judged from the exit on: before it the worker may rightly still be listed (draining).
-        since: hit ? hit.at + (hit.stop?.exitedAfterMs ?? 0) : undefined,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+      // The hive is judged from the exit on: before it the worker may rightly still be listed (draining).
+      since: hit ? hit.at + (hit.stop?.exitedAfterMs ?? 0) : undefined,
+    });
   },
   expect: [
     expect.custom(

@@ -2,7 +2,13 @@
 // WC-005: half of the workers crash at once. The service must go on at reduced capacity, above a stated
 // success rate, while the hive evicts and replaces them.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import {
+  outcomeOf,
+  recordWorkersBefore,
+  watchAfterHit,
+  workerChecks,
+  workersBefore,
+} from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 25_000;
@@ -17,21 +23,17 @@ export const scenario = defineScenario({
   fault: kill,
   duration: "20s",
   minDuration: "3s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, kill);
+  before: recordWorkersBefore,
+  beside: async (ctx, [handle]) => {
+    const before = ctx.recorded(workersBefore)!;
+    const outcome = outcomeOf(ctx, handle);
     ctx.record("killed", outcome.hits.length);
     ctx.record("workersBefore", outcome.population);
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+    });
   },
   expect: [
     expect.custom("the fault bit: half of the workers were killed", "half of the running workers", (o) => ({

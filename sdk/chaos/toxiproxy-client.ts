@@ -92,3 +92,12 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     );
   }
 }
+
+/** Removes every toxic of a proxy and enables it: the proxy as the testbed created it. */
+export async function resetProxy(url: string, proxy: string): Promise<void> {
+  await call(`reset proxy ${proxy} at ${url}`, async () => {
+    const p = await toxiproxyClient(url).get(proxy);
+    for (const t of p.toJson().toxics) await removeToxic(url, proxy, t.name);
+    if (!p.enabled) await p.update({ enabled: true, listen: p.listen, upstream: p.upstream });
+  });
+}

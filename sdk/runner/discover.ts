@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
 import { parseJsonScenario } from "./json-scenario.ts";
-import type { ScenarioDefinition } from "./scenario.ts";
+import { declaredFaults, type ScenarioDefinition } from "./scenario.ts";
 
 export interface DiscoveredScenario {
   file: string;
@@ -79,12 +79,18 @@ export function definitionProblems(d: ScenarioDefinition): Problem[] {
       message: `expected chaos, load or stress, found ${JSON.stringify(d.suite)}`,
     });
   if (!d.expected) problems.push({ path: "expected", message: "state the expected behaviour in words" });
-  if (!Array.isArray(d.expect) || (d.expect.length === 0 && !d.run))
+  if (!Array.isArray(d.expect) || (d.expect.length === 0 && !d.load))
     problems.push({
       path: "expect",
       message: "declare at least one check: a scenario that only ran has not passed",
     });
-  for (const [i, f] of (Array.isArray(d.fault) ? d.fault : d.fault ? [d.fault] : []).entries())
+  const shapes = [d.fault !== undefined, typeof d.steps === "function", d.load !== undefined].filter(Boolean);
+  if (shapes.length !== 1)
+    problems.push({
+      path: "fault|steps|load",
+      message: `declare exactly one of fault (the runner applies it), steps (your own) or load (a plan); found ${shapes.length}`,
+    });
+  for (const [i, f] of declaredFaults(d).entries())
     for (const p of f.validate()) problems.push({ path: `fault[${i}].${p.path}`, message: p.message });
   return problems;
 }

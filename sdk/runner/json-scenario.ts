@@ -8,7 +8,7 @@ import { network } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { type Check, expect } from "./expect.ts";
-import type { ScenarioDefinition } from "./scenario.ts";
+import type { FaultScenario } from "./scenario.ts";
 
 const TOXICS: Record<string, (a: Record<string, number>) => FaultSpec & { on(s: string): FaultSpec }> = {
   latency: (a) => network.latency(a.latency).jitter(a.jitter ?? 0),
@@ -57,7 +57,7 @@ const TOP_KEYS = new Set([
 ]);
 
 /** Parses one JSON scenario file's content; throws one ValidationError naming the file and every bad field. */
-export function parseJsonScenario(file: string, text: string): ScenarioDefinition {
+export function parseJsonScenario(file: string, text: string): FaultScenario {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -159,10 +159,10 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
   return {
     id: j.id as string,
     name: j.name as string,
-    suite: ((j.suite as string) ?? "chaos") as ScenarioDefinition["suite"],
+    suite: ((j.suite as string) ?? "chaos") as FaultScenario["suite"],
     category: (j.category as string) ?? "network",
     expected: j.expected_behavior as string,
-    fault,
+    fault: fault!,
     duration: (j.duration_seconds as number) * 1000,
     baseline: j.baseline_seconds === undefined ? undefined : (j.baseline_seconds as number) * 1000,
     recovery: { deadline: ((j.recovery_deadline_seconds as number) ?? 30) * 1000 },

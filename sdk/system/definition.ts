@@ -3,7 +3,9 @@
 import type { Duration } from "../core/duration.ts";
 
 export interface SystemOptions {
-  /** Bug switches for the demo (`--demo-bug`); a config for another system may ignore them. */
+  /** Switches given on the command line (`--demo-bug` for the bundled demo); a config may ignore them. */
+  flags: string[];
+  /** @deprecated the same list as `flags`, under the demo's name for it. */
   demoBugs: string[];
   target: "process" | "docker";
   /** Where services should write their logs; the runner collects them into run.log. */

@@ -336,6 +336,7 @@ export class ProcessFault implements FaultSpec {
         for (const u of undos) await u.revert();
         await done;
       },
+      details: outcome,
     };
   }
 

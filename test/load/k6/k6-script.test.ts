@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { inferencePattern } from "../../../scenarios/_lib/rbee-patterns.ts";
 import { load } from "../../../sdk/load/load.ts";
-import { inferencePattern } from "../../../sdk/load/patterns.ts";
 
 /** The `options` object of a generated script, parsed back. */
 interface K6Options {
