@@ -4,23 +4,14 @@
 //    "target"?, "stream"?, "toxicity"?, "category"?, "expect": {...}, "recovery_deadline_seconds"?}
 
 import type { FaultSpec } from "../chaos/fault.ts";
-import { network } from "../chaos/network/index.ts";
+import { JSON_NETWORK_FAULTS } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { type Check, expect } from "./expect.ts";
 import type { FaultScenario } from "./scenario.ts";
 
-const TOXICS: Record<string, (a: Record<string, number>) => FaultSpec & { on(s: string): FaultSpec }> = {
-  latency: (a) => network.latency(a.latency).jitter(a.jitter ?? 0),
-  bandwidth: (a) => network.bandwidth(a.rate),
-  timeout: (a) => network.timeout(a.timeout ?? 0),
-  reset_peer: (a) => network.reset(a.timeout ?? 0),
-  slicer: (a) => network.slice(a.average_size, a.size_variation ?? 0, a.delay ?? 0),
-  limit_data: (a) => network.limitData(a.bytes),
-  slow_close: (a) => network.slowClose(a.delay),
-  partition: () => network.partition(),
-  down: () => network.down(),
-};
+// The fault kinds' own registry: a toxic kind with a JSON name is a JSON scenario's "toxic" (no second table).
+const TOXICS = JSON_NETWORK_FAULTS;
 
 const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
   success_rate_during: fraction,
