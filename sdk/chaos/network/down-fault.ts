@@ -2,7 +2,7 @@
 // Toxiproxy's "down" (enabled: false), as opposed to a partition, where connections hang.
 import type { Duration } from "../../core/duration.ts";
 import type { Problem } from "../../core/errors.ts";
-import type { ChaosContext } from "../context.ts";
+import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { setProxyEnabled } from "../toxiproxy-client.ts";
 import { resolveProxy } from "./resolve-proxy.ts";
@@ -36,11 +36,11 @@ export class DownFault implements FaultSpec {
   }
 
   apply(ctx?: ChaosContext): Promise<FaultHandle> {
-    return applyFault(this, ctx);
+    return applyFault(this, ctx ?? chaosContext());
   }
 
   for(duration: Duration, ctx?: ChaosContext): Promise<{ appliedAt: number; revertedAt: number }> {
-    return applyFor(this, duration, ctx);
+    return applyFor(this, duration, ctx ?? chaosContext());
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {
