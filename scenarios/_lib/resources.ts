@@ -372,3 +372,6 @@ export function burstAnswered(key: string, boundMs: number): Check {
     },
   );
 }
+
+/** The demo worker's simulated VRAM: its health answer reports the budget, a debug endpoint holds memory. */
+export const WORKER_VRAM = { health: "/health", hold: "/v1/debug/vram" };

@@ -5,7 +5,7 @@
 // when to come back (Retry-After), nothing may crash or hang, and once the memory is free again the service must
 // serve as before with no VRAM left held.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { HIVE, observer, QUEEN } from "../_lib/resources.ts";
+import { HIVE, observer, QUEEN, WORKER_VRAM } from "../_lib/resources.ts";
 
 interface Vram {
   usedMb: number;
@@ -38,7 +38,7 @@ export const scenario = defineScenario({
     const urls = (await ctx.system.instances(HIVE)).map((w) => w.url).filter((u): u is string => Boolean(u));
     ctx.record("usedBefore", await heldMb(urls));
     const handle = await ctx.apply(
-      chaos.resource.vram({ percent: 100 }).on(urls).observe(observer(ctx, "vram")),
+      chaos.resource.vram({ percent: 100 }).on(urls).simulated(WORKER_VRAM).observe(observer(ctx, "vram")),
     );
     const hold = ctx.hold();
     const res = await fetch(new URL("/v1/inference", ctx.system.services[QUEEN].clientUrl), {

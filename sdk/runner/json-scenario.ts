@@ -92,8 +92,11 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     for (const [k, v] of Object.entries(attributes))
       if (typeof v !== "number")
         problems.push({ path: `attributes.${k}`, message: `expected a number, found ${JSON.stringify(v)}` });
-  if (j.target !== undefined)
-    need("target", typeof j.target === "string" && j.target.length > 0, "expected a service name");
+  need(
+    "target",
+    typeof j.target === "string" && j.target.length > 0,
+    `expected the name of the service whose proxy gets the fault, found ${JSON.stringify(j.target)}`,
+  );
   if (j.stream !== undefined)
     need(
       "stream",
@@ -134,7 +137,7 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
   let fault: FaultSpec | undefined;
   if (problems.length === 0) {
     let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(
-      (j.target as string) ?? "hive",
+      j.target as string,
     );
     const tf = f as ToxicFault;
     if (j.stream && typeof tf.both === "function")
