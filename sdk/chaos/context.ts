@@ -6,7 +6,7 @@ import { HivestormError } from "../core/errors.ts";
 import { CleanupLedger, DEFAULT_LEDGER_FILE } from "../core/ledger.ts";
 import { runScope } from "../core/run-scope.ts";
 import { onShutdown } from "../core/shutdown.ts";
-import type { FaultSpec } from "./fault.ts";
+import type { FaultHandle, FaultSpec } from "./fault.ts";
 
 export interface ChaosContext {
   /** Base URL of the Toxiproxy API (embedded or real). */
@@ -31,7 +31,8 @@ export interface FaultEvent {
 }
 
 export interface ChaosEvents {
-  applied: [FaultEvent];
+  /** `handle` reverts it: a scenario reverts every fault applied during it, however it was applied. */
+  applied: [FaultEvent & { handle: FaultHandle }];
   reverted: [FaultEvent & { revertedAt: number }];
 }
 

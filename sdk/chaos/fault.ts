@@ -75,8 +75,7 @@ export async function applyFault<D = unknown>(
     ctx.events.emit("reverted", { id, spec, appliedAt, revertedAt });
   });
   const ledgerId = ctx.ledger.add({ description, revert, reap: applied.reap });
-  ctx.events.emit("applied", { id, spec, appliedAt });
-  return {
+  const handle: FaultHandle<D> = {
     id,
     description,
     spec,
@@ -88,6 +87,8 @@ export async function applyFault<D = unknown>(
     revert,
     [Symbol.asyncDispose]: revert,
   };
+  ctx.events.emit("applied", { id, spec, appliedAt, handle });
+  return handle;
 }
 
 /** Applies a spec, keeps it for a (time-scaled) duration, then reverts it, whatever happens in between. */

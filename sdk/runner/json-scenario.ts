@@ -136,9 +136,7 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
 
   let fault: FaultSpec | undefined;
   if (problems.length === 0) {
-    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(
-      j.target as string,
-    );
+    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(j.target as string);
     const tf = f as ToxicFault;
     if (j.stream && typeof tf.both === "function")
       f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();

@@ -1,5 +1,6 @@
 // The state of one scenario while it runs: its phases, its faults (by handle id, from the chaos context's
 // events), its notes and observations, the faults it applied; and the one way to finish it into a result.
+import type { FaultEvent } from "../chaos/context.ts";
 import { applyFault, type FaultHandle, type FaultSpec } from "../chaos/fault.ts";
 import { type Duration, scaledDuration } from "../core/duration.ts";
 import type { FaultRecord, PhaseRecord, ScenarioResult, Verdict } from "../core/journal.ts";
@@ -39,7 +40,9 @@ export class ScenarioRun {
     readonly o: ScenarioRunOptions,
   ) {
     const bed = o.bed;
-    const onApplied = ({ id, spec, appliedAt }: { id: string; spec: FaultSpec; appliedAt: number }) => {
+    const onApplied = ({ id, spec, appliedAt, handle }: FaultEvent & { handle: FaultHandle }) => {
+      // However it was applied (ctx.apply, the runner, or chaos.*.apply() in a step), it ends with the scenario.
+      this.handles.push(handle);
       this.faults.push({
         id,
         kind: spec.kind,
@@ -73,11 +76,7 @@ export class ScenarioRun {
       },
       chaos: bed.chaos,
       signal: o.signal,
-      apply: async <D>(spec: FaultSpec) => {
-        const h = await applyFault<D>(spec, bed.chaos);
-        this.handles.push(h);
-        return h;
-      },
+      apply: <D>(spec: FaultSpec) => applyFault<D>(spec, bed.chaos),
       sleep: (d: Duration) => sleep(scaledDuration(d), o.signal),
       hold: () => sleep(faultDurationMs(def), o.signal),
       log: (m) => this.log(m),
