@@ -13,6 +13,8 @@ export interface ChaosContext {
   toxiproxyUrl?: string;
   /** Service name → name of the Toxiproxy proxy in front of it. */
   proxies: Record<string, string>;
+  /** Role → service name, from the system definition ("@backend" in a fault resolves through it). */
+  roles?: Record<string, string>;
   ledger: CleanupLedger;
   events: EventEmitter<ChaosEvents>;
   /** Resolves process/container targets by selector (a testbed sets it from its system). */

@@ -155,6 +155,10 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     category: (j.category as string) ?? "network",
     expected: j.expected_behavior as string,
     fault: fault!,
+    // A target given as a role ("@backend") needs that role mapped, with a proxy in front of its service.
+    ...((j.target as string).startsWith("@")
+      ? { roles: { [(j.target as string).slice(1)]: ["proxy" as const] } }
+      : {}),
     duration: (j.duration_seconds as number) * 1000,
     baseline: j.baseline_seconds === undefined ? undefined : (j.baseline_seconds as number) * 1000,
     recovery: { deadline: ((j.recovery_deadline_seconds as number) ?? 30) * 1000 },

@@ -4,6 +4,7 @@
 // the testbed and writes the journal with status "interrupted".
 import { mkdirSync } from "node:fs";
 import { HivestormError } from "../core/errors.ts";
+import { makeScope, within } from "../core/run-scope.ts";
 import { onShutdown, type ShutdownReason } from "../core/shutdown.ts";
 import { sleep } from "../core/sleep.ts";
 import { type Testbed, testbed } from "../testbed/testbed.ts";
@@ -27,7 +28,10 @@ export async function runAll(
 ): Promise<RunAllResult> {
   const run = await prepareRun(args, options);
   if (args.dryRun) {
-    process.stdout.write(formatPlan(run.system, run.selected, args.demoBugs));
+    const plan = within(makeScope({ timeScale: args.timeScale }), () =>
+      formatPlan(run.system, run.selected, args.demoBugs, run.skips),
+    );
+    process.stdout.write(plan);
     return { exitCode: 0 };
   }
   mkdirSync(run.logDir, { recursive: true });

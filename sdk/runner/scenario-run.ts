@@ -72,6 +72,8 @@ export class ScenarioRun {
           return bed.services;
         },
         instances: (s) => bed.instances(s),
+        service: (ref) => bed.service(ref),
+        counter: (ref, name) => bed.counter(ref, name),
         target: bed.target,
       },
       chaos: bed.chaos,

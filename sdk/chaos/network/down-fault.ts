@@ -5,7 +5,7 @@ import type { Problem } from "../../core/errors.ts";
 import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { setProxyEnabled } from "../toxiproxy-client.ts";
-import { resolveProxy } from "./resolve-proxy.ts";
+import { proxyTargetProblems, resolveProxy } from "./resolve-proxy.ts";
 
 export class DownFault implements FaultSpec {
   readonly kind = "network-down";
@@ -29,6 +29,11 @@ export class DownFault implements FaultSpec {
 
   target(): string {
     return this.#service ?? "";
+  }
+
+  /** Problems with the target on a system (dry runs): an unknown service or role, or no proxy in front. */
+  planProblems(system: Parameters<typeof proxyTargetProblems>[0]): Problem[] {
+    return proxyTargetProblems(system, this.#service);
   }
 
   toJSON(): Record<string, unknown> {

@@ -5,7 +5,7 @@ import type { Problem } from "../../core/errors.ts";
 import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { addToxic, removeToxic } from "../toxiproxy-client.ts";
-import { resolveProxy } from "./resolve-proxy.ts";
+import { proxyTargetProblems, resolveProxy } from "./resolve-proxy.ts";
 import type { ToxicKind } from "./toxic-kinds.ts";
 
 export type Stream = "upstream" | "downstream" | "both";
@@ -77,6 +77,11 @@ export class ToxicFault implements FaultSpec {
     const toxicity =
       t < 1 && this.#s.kind.id !== "network-loss" ? `, ${Math.round(t * 100)}% of connections` : "";
     return `${this.#s.kind.describe(this.#s.params)} on ${this.#s.service ?? "?"} (${streams}${toxicity})`;
+  }
+
+  /** Problems with the target on a system (dry runs): an unknown service or role, or no proxy in front. */
+  planProblems(system: Parameters<typeof proxyTargetProblems>[0]): Problem[] {
+    return proxyTargetProblems(system, this.#s.service);
   }
 
   target(): string {
