@@ -38,7 +38,8 @@ export async function prepareRun(
     ...{ demoBugs: args.demoBugs, flags: args.demoBugs, target: args.target, logDir, root },
     allowNonLoopback: args.allowNonLoopback,
   });
-  const selected = selectScenarios(o.scenarios ?? (await discoverScenarios(root)), args);
+  const sources = { extra: [...args.scenarios, ...(system.scenarios ?? [])], builtin: args.builtin };
+  const selected = selectScenarios(o.scenarios ?? (await discoverScenarios(root, sources)), args);
   const skips = new Map<string, string>();
   for (const { definition: d } of selected) {
     const unmet = roleProblems(system, d.roles ?? {}, { target: args.target });

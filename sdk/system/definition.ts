@@ -91,6 +91,8 @@ export interface SystemDefinition {
   roles?: Record<string, string>;
   /** Started in declaration order, stopped in reverse. */
   services: Record<string, ServiceDefinition>;
+  /** Scenarios of the system's own: folders, files or globs relative to the project root (added to --scenarios). */
+  scenarios?: string[];
   traffic: TrafficDefinition;
 }
 
