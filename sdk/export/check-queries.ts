@@ -109,5 +109,8 @@ function queryFor(c: { name: string; expected: string }, w: QueryWindows): Check
     };
   if (c.name === "load thresholds")
     return { ...c, note: "k6 thresholds stay k6 thresholds: each runner pod judges them on its share" };
-  return { ...c, note: "not mapped: not a built-in check whose name says what it measures (a custom check, or a custom label)" };
+  return {
+    ...c,
+    note: "not mapped: not a built-in check whose name says what it measures (a custom check, or a custom label)",
+  };
 }
