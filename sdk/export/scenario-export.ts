@@ -208,7 +208,13 @@ function exportLoad(
   const service = d.load?.service ?? o.entryService;
   const baseUrl = service ? o.baseUrlFor(service) : undefined;
   const name = objectName(d.id);
-  const yaml = d.load!.plan.toK6OperatorTestRun({
+  const plan = d.load!.plan;
+  if (!baseUrl && plan.problems({ needTarget: true }).length)
+    throw new RangeError(
+      `its load plan has no target and no in-cluster URL is known for ${service ?? "its service"}: pass --base-url`,
+    );
+  const resolved = plan.resolve(baseUrl ? { baseUrl } : {});
+  const yaml = plan.toK6OperatorTestRun({
     parallelism: o.parallelism,
     namespace: o.namespace,
     name,
@@ -226,11 +232,11 @@ function exportLoad(
         namespace: o.namespace,
         trafficRun: name,
         prometheus: Boolean(o.prometheusRw),
-        load: { plan: d.load!.plan, parallelism: o.parallelism },
+        load: { plan, resolved, parallelism: o.parallelism },
         queries: checkQueries(d.expect, {
           testid: name,
           baselineMs: 0,
-          durationMs: d.load!.plan.resolve().totalMs,
+          durationMs: resolved.totalMs,
           recoveryMs: 0,
           windowMs: 0,
         }),

@@ -4,6 +4,7 @@ import { formatDuration } from "../core/duration.ts";
 import type { K6PodShare } from "../load/k6/k6-operator.ts";
 import { k6OperatorSplit } from "../load/k6/k6-operator.ts";
 import type { LoadPlan } from "../load/plan.ts";
+import type { ResolvedPlan } from "../load/resolve-plan.ts";
 import type { ScenarioDefinition } from "../runner/scenario.ts";
 import type { CheckQuery } from "./check-queries.ts";
 import type { ScenarioWorkflow } from "./workflow.ts";
@@ -16,7 +17,7 @@ export interface ReadmeInput {
   /** The TestRun's name (its testid tag), when one was written. */
   trafficRun?: string;
   prometheus: boolean;
-  load?: { plan: LoadPlan; parallelism: number };
+  load?: { plan: LoadPlan; resolved: ResolvedPlan; parallelism: number };
   queries: CheckQuery[];
 }
 
@@ -89,7 +90,7 @@ export function scenarioReadme(r: ReadmeInput): string {
     }
     out.push("");
   }
-  if (r.load) out.push(...loadSection(r.load.plan, r.load.parallelism));
+  if (r.load) out.push(...loadSection(r.load.plan, r.load.resolved, r.load.parallelism));
   out.push(
     "## Checks as Prometheus queries",
     "",
@@ -117,8 +118,7 @@ export function scenarioReadme(r: ReadmeInput): string {
   return out.join("\n");
 }
 
-function loadSection(plan: LoadPlan, parallelism: number): string[] {
-  const resolved = plan.resolve();
+function loadSection(plan: LoadPlan, resolved: ResolvedPlan, parallelism: number): string[] {
   let pods: K6PodShare[];
   try {
     pods = k6OperatorSplit(resolved, parallelism);
