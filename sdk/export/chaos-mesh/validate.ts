@@ -4,6 +4,7 @@
 // It reads plain objects, so it checks what was written (e.g. parsed back from YAML), not what the types promise.
 import type { Problem } from "../../core/errors.ts";
 import { goDurationProblem, singleUnitProblem } from "./go-duration.ts";
+import { KNOWN_FIELDS } from "./known-fields.ts";
 import {
   API_VERSION,
   CHAOS_KINDS,
@@ -28,6 +29,7 @@ const NETEM_SUBSPECS = { delay: "delay", loss: "loss", bandwidth: "bandwidth" } 
 export function validateChaosMesh(input: unknown): Problem[] {
   const p = new Problems();
   if (!isObj(input)) return [{ path: "", message: "expected an object" }];
+  unknownFields(p, "", input, "object");
   if (input.apiVersion !== API_VERSION)
     p.add("apiVersion", `expected ${API_VERSION}, found ${JSON.stringify(input.apiVersion)}`);
   metadata(p, input.metadata);
@@ -52,12 +54,21 @@ class Problems {
   }
 }
 
+/** A problem for each field the part may not have. */
+function unknownFields(p: Problems, path: string, o: Obj, part: keyof typeof KNOWN_FIELDS): undefined {
+  const known: readonly string[] = KNOWN_FIELDS[part];
+  for (const key of Object.keys(o))
+    if (!known.includes(key) && o[key] !== undefined)
+      p.add(path ? `${path}.${key}` : key, `unknown field: ${part} has ${known.join(", ")}`);
+}
+
 function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function metadata(p: Problems, m: unknown): undefined {
   if (!isObj(m)) return p.add("metadata", "required: an object with a name");
+  unknownFields(p, "metadata", m, "metadata");
   if (typeof m.name !== "string" || m.name.length > 253 || !DNS_SUBDOMAIN.test(m.name))
     p.add(
       "metadata.name",
@@ -113,6 +124,7 @@ function percentString(p: Problems, path: string, v: unknown, required = true): 
 
 function selectorSpec(p: Problems, path: string, s: unknown): undefined {
   if (!isObj(s)) return p.add(path, "required: an object saying which pods");
+  unknownFields(p, path, s, "selector");
   if (
     s.namespaces !== undefined &&
     !(Array.isArray(s.namespaces) && s.namespaces.every((n) => dnsLabel(String(n))))
@@ -163,6 +175,7 @@ function podSelector(p: Problems, path: string, s: Obj): undefined {
 /** A chaos spec; `embedded` (inside a Workflow template) forbids `duration`, as Chaos Mesh's webhook does. */
 function chaosSpec(p: Problems, path: string, kind: ChaosKind, spec: unknown, embedded: boolean): undefined {
   if (!isObj(spec)) return p.add(path, `required: the ${kind} spec`);
+  unknownFields(p, path, spec, kind);
   podSelector(p, path, spec);
   if (spec.duration !== undefined) {
     if (embedded)
@@ -178,14 +191,18 @@ function networkSpec(p: Problems, path: string, s: Obj): undefined {
   oneOf(p, `${path}.action`, s.action, NETWORK_ACTIONS);
   oneOf(p, `${path}.direction`, s.direction, DIRECTIONS, false);
   if (s.target !== undefined) {
-    if (isObj(s.target)) podSelector(p, `${path}.target`, s.target);
-    else p.add(`${path}.target`, "expected a pod selector");
+    if (isObj(s.target)) {
+      unknownFields(p, `${path}.target`, s.target, "target");
+      podSelector(p, `${path}.target`, s.target);
+    } else p.add(`${path}.target`, "expected a pod selector");
   }
   const netem = s.action !== "partition";
   if (netem && (s.direction === "from" || s.direction === "both") && s.target === undefined)
     p.add(`${path}.direction`, `direction ${s.direction} needs a target for action ${String(s.action)}`);
   const sub = NETEM_SUBSPECS[s.action as keyof typeof NETEM_SUBSPECS];
   if (sub && !isObj(s[sub])) p.add(`${path}.${sub}`, `required for action ${String(s.action)}`);
+  for (const sub of ["delay", "loss", "bandwidth"] as const)
+    if (isObj(s[sub])) unknownFields(p, `${path}.${sub}`, s[sub] as Obj, sub);
   if (isObj(s.delay)) {
     p.check(`${path}.delay.latency`, singleUnitProblem(s.delay.latency));
     if (s.delay.jitter !== undefined) p.check(`${path}.delay.jitter`, singleUnitProblem(s.delay.jitter));
@@ -227,6 +244,7 @@ function stressSpec(p: Problems, path: string, s: Obj): undefined {
   const st = s.stressors;
   if (!isObj(st) || (st.cpu === undefined && st.memory === undefined))
     return p.add(`${path}.stressors`, "required: a cpu or memory stressor");
+  unknownFields(p, `${path}.stressors`, st, "stressors");
   for (const key of ["cpu", "memory"] as const) {
     const x = st[key];
     if (x === undefined) continue;
@@ -235,6 +253,7 @@ function stressSpec(p: Problems, path: string, s: Obj): undefined {
       p.add(at, "expected an object");
       continue;
     }
+    unknownFields(p, at, x, key);
     integer(p, `${at}.workers`, x.workers, 1, 8192);
     if (
       x.options !== undefined &&
@@ -263,6 +282,7 @@ function stressSpec(p: Problems, path: string, s: Obj): undefined {
 
 function workflow(p: Problems, path: string, spec: unknown): undefined {
   if (!isObj(spec)) return p.add(path, "required: entry and templates");
+  unknownFields(p, path, spec, "workflowSpec");
   const templates = spec.templates;
   if (!Array.isArray(templates) || templates.length === 0)
     return p.add(`${path}.templates`, "required: at least one template");
@@ -280,6 +300,7 @@ function workflow(p: Problems, path: string, spec: unknown): undefined {
 
 function template(p: Problems, path: string, t: unknown, names: Set<string>): undefined {
   if (!isObj(t)) return p.add(path, "expected an object");
+  unknownFields(p, path, t, "template");
   if (typeof t.name !== "string" || t.name.length > 253 || !DNS_SUBDOMAIN.test(t.name))
     p.add(`${path}.name`, `expected a DNS-1123 subdomain, found ${JSON.stringify(t.name)}`);
   oneOf(p, `${path}.templateType`, t.templateType, TEMPLATE_TYPES);

@@ -210,3 +210,22 @@ describe("validateChaosMesh", () => {
     ]);
   });
 });
+
+describe("validateChaosMesh on unknown fields", () => {
+  it("names a misspelt field at every level, as kubectl's strict field validation would", () => {
+    assert.deepEqual(paths({ ...network(), status: {} }), ["status"]);
+    assert.deepEqual(paths({ ...network(), metadata: { name: "x", lables: {} } }), ["metadata.lables"]);
+    assert.deepEqual(paths(network({ gracePeriodSeconds: 5 })), ["spec.gracePeriodSeconds"]);
+    assert.deepEqual(paths(network({ selector: { ...selector, labelSelector: {} } })), [
+      "spec.selector.labelSelector",
+    ]);
+    assert.deepEqual(paths(network({ delay: { latency: "1ms", jiter: "1ms" } })), ["spec.delay.jiter"]);
+    assert.deepEqual(paths(workflow([serial, { ...suspend, duration: "5s" }, fault])), [
+      "spec.templates[1].duration",
+    ]);
+    assert.match(
+      validateChaosMesh(network({ lantency: "1ms" }))[0].message,
+      /unknown field: NetworkChaos has selector, mode, value, action/,
+    );
+  });
+});
