@@ -124,6 +124,9 @@ function placement(
   o: ScenarioExportOptions,
   trafficRun: string | undefined,
 ): FaultPlacement {
+  // A kind with no counterpart is the more basic reason: surface it before any question of where it lands.
+  const anywhere = selectorOf(["any"], o);
+  mapFault(fault, { namespace: o.namespace, selector: anywhere, peer: anywhere });
   const service = serviceOf(fault);
   const peers = o.peers[service];
   // The entry service's clients are the load generator: the TestRun's runner pods (k6-operator's labels).

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { network } from "../../sdk/chaos/network/index.ts";
 import { processChaos } from "../../sdk/chaos/process/index.ts";
+import { resource } from "../../sdk/chaos/resource/index.ts";
 import { validateChaosMesh } from "../../sdk/export/chaos-mesh/validate.ts";
 import { exportScenario, type ScenarioExportOptions } from "../../sdk/export/scenario-export.ts";
 import { load } from "../../sdk/load/load.ts";
@@ -190,5 +191,17 @@ describe("exportScenario", () => {
     if (r.status !== "exported") return;
     assert.deepEqual(Object.keys(r.files).sort(), ["README.md", "workflow.yaml"]);
     assert.match(r.files["README.md"], /no TestRun/);
+  });
+});
+
+describe("exportScenario's reasons", () => {
+  it("gives the fault kind's refusal before a question of selectors", () => {
+    const r = exportScenario(
+      "x.ts",
+      scenario({ fault: resource.connections(10).on("http://127.0.0.1:8080") }),
+      OPTIONS,
+    );
+    assert.equal(r.status, "refused");
+    if (r.status === "refused") assert.match(r.reason, /resource-connections.*a connection flood is load/);
   });
 });
