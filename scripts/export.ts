@@ -61,6 +61,7 @@ for (const s of scenarios) {
     parallelism: args.parallelism,
     baseUrlFor,
     entryService: entry,
+    roles: system?.roles,
     traffic,
     prometheusRw: args.prometheusRw,
   });
@@ -91,7 +92,7 @@ async function loadSystem(file: string): Promise<SystemDefinition | undefined> {
   try {
     const mod = (await import(pathToFileURL(file).href)) as { default?: SystemConfig };
     if (!mod.default) throw new Error("it has no default export (export default defineSystem(...))");
-    return resolveSystem(mod.default, { demoBugs: [], target: "process", logDir: tmpdir(), root });
+    return resolveSystem(mod.default, { flags: [], demoBugs: [], target: "process", logDir: tmpdir(), root });
   } catch (error) {
     process.stderr.write(
       `note: could not read ${args.config} (${(error as Error).message}): fault scenarios get no background TestRun\n`,

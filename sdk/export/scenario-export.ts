@@ -1,12 +1,15 @@
 // One scenario, exported for Kubernetes: a fault scenario becomes a Chaos Mesh Workflow plus its background
 // traffic as a k6-operator TestRun; a load scenario becomes a TestRun. Custom steps are code and are refused,
 // as is a fault with no faithful counterpart; a refusal carries its reason, never a half-right manifest.
+
 import { stringify } from "yaml";
 import type { FaultSpec } from "../chaos/fault.ts";
+import type { Duration } from "../core/duration.ts";
 import { HivestormError } from "../core/errors.ts";
 import { load } from "../load/load.ts";
 import type { LoadPlan } from "../load/plan.ts";
 import type { ScenarioDefinition } from "../runner/scenario.ts";
+import { ROLES } from "../system/roles.ts";
 import type { PodSelectorSpec } from "./chaos-mesh/model.ts";
 import { ExportRefusedError } from "./chaos-mesh/refusal.ts";
 import { mapFault } from "./chaos-mesh/to-chaos-mesh.ts";
@@ -35,6 +38,8 @@ export interface ScenarioExportOptions {
   parallelism: number;
   /** The in-cluster base URL of a service, for TestRuns (undefined: no TestRun can be written for it). */
   baseUrlFor: (service: string) => string | undefined;
+  /** Role → service, from the config: a fault on "@backend" lands on the pods of the service it maps to. */
+  roles?: Record<string, string>;
   /** The service background traffic goes to, and the traffic; without them fault scenarios get no TestRun. */
   entryService?: string;
   traffic?: ExportTraffic;
@@ -47,7 +52,19 @@ export type ScenarioExport =
   | { id: string; name: string; file: string; status: "refused"; reason: string };
 
 /** The scenario shape hivestorm reads: today's fields plus `steps` and `load`, read only when present. */
-type Exportable = ScenarioDefinition & { steps?: unknown; load?: { plan: LoadPlan; service?: string } };
+/** The fields an export reads, whatever the scenario's shape. */
+type Exportable = Pick<ScenarioDefinition, "id" | "name" | "expect"> & {
+  fault?: FaultSpec | FaultSpec[];
+  steps?: unknown;
+  during?: unknown;
+  run?: unknown;
+  load?: { plan: LoadPlan; service?: string };
+  baseline?: Duration;
+  duration?: Duration;
+  minDuration?: Duration;
+  recovery?: { deadline?: Duration; window?: Duration };
+  trafficRate?: number;
+};
 
 /** Trend stats written to Prometheus, for the check queries (p50 is k6's med). */
 export const PROMETHEUS_TREND_STATS = "med,p(95),p(99),max";
@@ -98,9 +115,23 @@ function faultVerdict(f: FaultSpec, o: ScenarioExportOptions): string {
   }
 }
 
-/** The service a fault acts on: "worker", "hive" ("hive/instances" → "hive"). */
-export function serviceOf(fault: FaultSpec): string {
-  const target = fault.target().replace(/\/instances$/, "");
+/**
+ * The service a fault acts on: "worker", "hive" ("hive/instances" → "hive"); a role resolves through the config
+ * ("@backend" → "hive"), except a pool ("@workers"), whose pods carry the pool's own name ("workers").
+ */
+export function serviceOf(fault: FaultSpec, roles: Record<string, string> = {}): string {
+  let target = fault.target().replace(/\/instances$/, "");
+  if (target.startsWith("@")) {
+    const role = target.slice(1);
+    const mapped = ROLES[role]?.scope === "instances" ? role : roles[role];
+    if (!mapped)
+      throw new ExportRefusedError(
+        fault.kind,
+        `its target ${target} is a role the config does not map`,
+        `map it: roles: { ${role}: "<service>" } in the config`,
+      );
+    target = mapped;
+  }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(target))
     throw new ExportRefusedError(
       fault.kind,
@@ -127,7 +158,7 @@ function placement(
   // A kind with no counterpart is the more basic reason: surface it before any question of where it lands.
   const anywhere = selectorOf(["any"], o);
   mapFault(fault, { namespace: o.namespace, selector: anywhere, peer: anywhere });
-  const service = serviceOf(fault);
+  const service = serviceOf(fault, o.roles);
   const peers = o.peers[service];
   // The entry service's clients are the load generator: the TestRun's runner pods (k6-operator's labels).
   const peer: PodSelectorSpec | undefined = peers?.length
@@ -192,7 +223,7 @@ function exportFaults(
     });
   }
   files["README.md"] = scenarioReadme({
-    def: d,
+    def: d as unknown as ScenarioDefinition,
     file: head.file,
     namespace: o.namespace,
     workflow: wf,
@@ -208,7 +239,8 @@ function exportLoad(
   d: Exportable,
   o: ScenarioExportOptions,
 ) {
-  const service = d.load?.service ?? o.entryService;
+  const ref = d.load?.service ?? o.entryService;
+  const service = ref?.startsWith("@") ? (o.roles?.[ref.slice(1)] ?? ref) : ref;
   const baseUrl = service ? o.baseUrlFor(service) : undefined;
   const name = objectName(d.id);
   const plan = d.load!.plan;
@@ -230,7 +262,7 @@ function exportLoad(
     files: {
       "load.yaml": yaml,
       "README.md": scenarioReadme({
-        def: d,
+        def: d as unknown as ScenarioDefinition,
         file: head.file,
         namespace: o.namespace,
         trafficRun: name,

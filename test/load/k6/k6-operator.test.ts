@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
+import { inferencePattern, RBEE_THRESHOLDS } from "../../../scenarios/_lib/rbee-patterns.ts";
 import { k6OperatorSplit, k6SplitWhole } from "../../../sdk/load/k6/k6-operator.ts";
 import { load } from "../../../sdk/load/load.ts";
-import { inferencePattern, RBEE_THRESHOLDS } from "../../../sdk/load/patterns.ts";
 
 const TARGET = "http://queen.example:8080";
 
