@@ -3,6 +3,7 @@
 // and closes the testbed. On SIGINT or SIGTERM it stops the scenario in progress (its faults reverted), closes
 // the testbed and writes the journal with status "interrupted".
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { HivestormError } from "../core/errors.ts";
 import { makeScope, within } from "../core/run-scope.ts";
 import { onShutdown, type ShutdownReason } from "../core/shutdown.ts";
@@ -64,7 +65,8 @@ export async function runAll(
       ...{ handleSignals: false, ambient: false, allowNonLoopback: args.allowNonLoopback },
     });
     journal.started(bed);
-    await runSelected(bed, run.selected, { journal, progress, log, signal: controller.signal });
+    const logWindowDir = join(run.runDir, "fault-windows");
+    await runSelected(bed, run.selected, { journal, progress, log, signal: controller.signal, logWindowDir });
   })().catch((e: Error) => {
     if (!controller.signal.aborted) error = e.message;
     log(`run stopped: ${e.message}`);
