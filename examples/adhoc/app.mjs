@@ -1,6 +1,6 @@
 // A small backend for the ad-hoc example: answers GET /health, and anything else with which backend it is.
 // Plain Node, no dependency: it stands for a service of your own.
-//   node examples/adhoc/app.mjs --name app-1 --port 7701
+//   node examples/adhoc/app.mjs --name app-1 --port 7401
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 

@@ -1,5 +1,5 @@
 // A system of one's own for the ad-hoc example: two small backends (app.mjs), each behind a Toxiproxy proxy.
-// Clients use the proxies' addresses (:7700, :7710); faults act there. HIVESTORM_PORT_OFFSET shifts every port.
+// Clients use the proxies' addresses (:7400, :7410); faults act there. HIVESTORM_PORT_OFFSET shifts every port.
 import { fileURLToPath } from "node:url";
 import { defineSystem } from "../../sdk/index.ts";
 
@@ -20,7 +20,7 @@ function backend(name: string, port: number) {
 
 export default defineSystem({
   name: "two apps (examples/adhoc)",
-  services: { "app-1": backend("app-1", 7701), "app-2": backend("app-2", 7711) },
+  services: { "app-1": backend("app-1", 7401), "app-2": backend("app-2", 7411) },
   // What run-all's background traffic would send; an ad-hoc script sends its own.
   traffic: { service: "app-1", method: "GET", path: "/", rate: 20 },
 });

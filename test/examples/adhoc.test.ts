@@ -14,7 +14,7 @@ const SCRIPT = "examples/adhoc/latency.ts";
 /** HIVESTORM_PORT_OFFSET for the example: this checkout's shift (HIVESTORM_TEST_PORT_SHIFT). */
 const OFFSET = shifted(0);
 /** examples/adhoc/two-apps.config.ts: app-1's proxy and app, app-2's proxy and app. */
-const PORTS = [7700, 7701, 7710, 7711].map((p) => p + OFFSET);
+const PORTS = [7400, 7401, 7410, 7411].map((p) => p + OFFSET);
 const TRIALS = Number(process.env.HIVESTORM_TRIALS ?? 4);
 const SEED = Number(process.env.HIVESTORM_SEED ?? Date.now() % 2 ** 31);
 const TIMEOUT_MS = 120_000;
@@ -25,6 +25,8 @@ interface ExampleRun {
   stdout: string;
   stderr: string;
   ms: number;
+  /** When the testbed logged its first line (the Toxiproxy is up), ms from the start; undefined if it never did. */
+  firstLogMs?: number;
   /** Whether the ledger file existed at some moment of the run (a fault was applied). */
   ledgerSeen: boolean;
   ledger: string;
@@ -38,7 +40,9 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function runExample(o: { signal?: NodeJS.Signals; afterMs?: number } = {}): Promise<ExampleRun> {
+function runExample(
+  o: { signal?: NodeJS.Signals; afterMs?: number; twice?: boolean } = {},
+): Promise<ExampleRun> {
   const dir = mkdtempSync(join(tmpdir(), "hs-adhoc-"));
   dirs.push(dir);
   const ledger = join(dir, "ledger.json");
@@ -59,23 +63,33 @@ function runExample(o: { signal?: NodeJS.Signals; afterMs?: number } = {}): Prom
     let stdout = "";
     let stderr = "";
     let ledgerSeen = false;
+    let firstLogMs: number | undefined;
     child.stdout.on("data", (d) => {
       stdout += d;
     });
     child.stderr.on("data", (d) => {
       stderr += d;
+      firstLogMs ??= Date.now() - started;
     });
     const poll = setInterval(() => {
       ledgerSeen ||= existsSync(ledger);
     }, 20);
-    const kill = o.signal ? setTimeout(() => child.kill(o.signal), o.afterMs ?? 0) : undefined;
+    // `twice`: the impatient user's second Ctrl-C, while the first one's cleanup runs; it must not cut it short.
+    const send = () => child.exitCode === null && child.signalCode === null && child.kill(o.signal);
+    const kill = o.signal
+      ? setTimeout(() => {
+          send();
+          if (o.twice) setTimeout(send, 50);
+        }, o.afterMs ?? 0)
+      : undefined;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`${SCRIPT} took over ${TIMEOUT_MS / 1000} s\n${stdout}\n${stderr}`));
     }, TIMEOUT_MS);
     child.on("exit", (code, signal) => {
       for (const t of [poll, kill, timer]) clearTimeout(t);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, ledgerSeen, ledger, dir, tag });
+      const ms = Date.now() - started;
+      resolve({ code, signal, stdout, stderr, ms, firstLogMs, ledgerSeen, ledger, dir, tag });
     });
   });
 }
@@ -132,8 +146,16 @@ function prng(seed: number): () => number {
 
 describe(SCRIPT, { skip: process.platform !== "linux" && "reads /proc" }, () => {
   let fullRunMs = 15_000;
+  let firstLogMs = 5_000;
 
   test("runs to the end and prints a p95 that shows the 300 ms it applied", async () => {
+    const busy = [];
+    for (const p of PORTS) if (await portOpen(p)) busy.push(p);
+    assert.deepEqual(
+      busy,
+      [],
+      "the example's ports are free before it starts (HIVESTORM_TEST_PORT_SHIFT moves them)",
+    );
     const run = await runExample();
     assert.equal(run.code, 0, `exit code\n${run.stdout}\n${run.stderr}`);
     const m = /(\d+) requests, (\d+) failed, p95 (\d+(?:\.\d+)?) ms/.exec(run.stdout);
@@ -144,17 +166,23 @@ describe(SCRIPT, { skip: process.platform !== "linux" && "reads /proc" }, () => 
     assert.ok(run.ledgerSeen, "the fault was in the ledger while it was applied");
     await assertNothingLeft(run, "a run to the end");
     fullRunMs = run.ms;
+    firstLogMs = run.firstLogMs ?? firstLogMs;
   });
 
   test(`SIGINT or SIGTERM at a random moment leaves nothing behind (${TRIALS} trials, seed ${SEED})`, async (t) => {
     const random = prng(SEED);
-    t.diagnostic(`seed ${SEED} (HIVESTORM_SEED=${SEED} replays it); a full run took ${fullRunMs} ms`);
+    t.diagnostic(
+      `seed ${SEED} (HIVESTORM_SEED=${SEED} replays it); a full run took ${fullRunMs} ms, its first log line came at ${firstLogMs} ms`,
+    );
     for (let i = 0; i < TRIALS; i++) {
       const signal: NodeJS.Signals = i % 2 === 0 ? "SIGINT" : "SIGTERM";
-      // Anywhere from start-up to a little past the end of a full run.
-      const afterMs = Math.round(random() * fullRunMs * 1.1);
-      const run = await runExample({ signal, afterMs });
-      const what = `${signal} after ${afterMs} ms (trial ${i}, seed ${SEED})`;
+      const twice = i % 4 === 2;
+      // From a while before the testbed's first log line (its signal handlers are in place by then; before them
+      // nothing has started) to a little past the end of a full run.
+      const from = firstLogMs * 0.7;
+      const afterMs = Math.round(from + random() * (fullRunMs * 1.1 - from));
+      const run = await runExample({ signal, afterMs, twice });
+      const what = `${twice ? "two " : ""}${signal} after ${afterMs} ms (trial ${i}, seed ${SEED})`;
       const finished = run.code === 0;
       const interrupted =
         run.code === (signal === "SIGINT" ? 130 : 143) ||
