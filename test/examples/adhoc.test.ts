@@ -41,7 +41,7 @@ after(() => {
 });
 
 function runExample(
-  o: { signal?: NodeJS.Signals; afterMs?: number; twice?: boolean } = {},
+  o: { signal?: NodeJS.Signals; afterMs?: number; twice?: boolean; onStderrLine?: RegExp } = {},
 ): Promise<ExampleRun> {
   const dir = mkdtempSync(join(tmpdir(), "hs-adhoc-"));
   dirs.push(dir);
@@ -70,18 +70,24 @@ function runExample(
     child.stderr.on("data", (d) => {
       stderr += d;
       firstLogMs ??= Date.now() - started;
+      // A signal at a chosen moment of the testbed's own log, instead of after a delay.
+      if (o.onStderrLine?.test(stderr) && child.signalCode === null && child.exitCode === null) {
+        o.onStderrLine = undefined;
+        child.kill(o.signal);
+      }
     });
     const poll = setInterval(() => {
       ledgerSeen ||= existsSync(ledger);
     }, 20);
     // `twice`: the impatient user's second Ctrl-C, while the first one's cleanup runs; it must not cut it short.
     const send = () => child.exitCode === null && child.signalCode === null && child.kill(o.signal);
-    const kill = o.signal
-      ? setTimeout(() => {
-          send();
-          if (o.twice) setTimeout(send, 50);
-        }, o.afterMs ?? 0)
-      : undefined;
+    const kill =
+      o.signal && !o.onStderrLine
+        ? setTimeout(() => {
+            send();
+            if (o.twice) setTimeout(send, 50);
+          }, o.afterMs ?? 0)
+        : undefined;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`${SCRIPT} took over ${TIMEOUT_MS / 1000} s\n${stdout}\n${stderr}`));
@@ -167,6 +173,15 @@ describe(SCRIPT, { skip: process.platform !== "linux" && "reads /proc" }, () => 
     await assertNothingLeft(run, "a run to the end");
     fullRunMs = run.ms;
     firstLogMs = run.firstLogMs ?? firstLogMs;
+  });
+
+  test("SIGINT while the testbed starts the second app stops the first one, already running", async () => {
+    const run = await runExample({ signal: "SIGINT", onStderrLine: /starting app-2/ });
+    assert.ok(
+      run.code === 130 || run.code === 0,
+      `exit code ${run.code} (signal ${run.signal})\n${run.stderr}`,
+    );
+    await assertNothingLeft(run, 'SIGINT at "starting app-2"');
   });
 
   test(`SIGINT or SIGTERM at a random moment leaves nothing behind (${TRIALS} trials, seed ${SEED})`, async (t) => {
