@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { portOpen, shifted } from "../integration/run-all-child.ts";
+import { validate } from "../report/json-schema.ts";
 
 const SCRIPT = "examples/adhoc/latency.ts";
+const CONFIG = "examples/adhoc/two-apps.config.ts";
 /** HIVESTORM_PORT_OFFSET for the example: this checkout's shift (HIVESTORM_TEST_PORT_SHIFT). */
 const OFFSET = shifted(0);
 /** examples/adhoc/two-apps.config.ts: app-1's proxy and app, app-2's proxy and app. */
@@ -41,7 +43,14 @@ after(() => {
 });
 
 function runExample(
-  o: { signal?: NodeJS.Signals; afterMs?: number; twice?: boolean; onStderrLine?: RegExp } = {},
+  o: {
+    signal?: NodeJS.Signals;
+    afterMs?: number;
+    twice?: boolean;
+    onStderrLine?: RegExp;
+    /** Another script of the example, with its arguments. */
+    argv?: string[];
+  } = {},
 ): Promise<ExampleRun> {
   const dir = mkdtempSync(join(tmpdir(), "hs-adhoc-"));
   dirs.push(dir);
@@ -51,7 +60,7 @@ function runExample(
   return new Promise((resolve, reject) => {
     // The example's own embedded Toxiproxy, whatever the developer's shell points at.
     const { TOXIPROXY_URL: _, ...env } = process.env;
-    const child = spawn(process.execPath, ["--import", "tsx", SCRIPT], {
+    const child = spawn(process.execPath, ["--import", "tsx", ...(o.argv ?? [SCRIPT])], {
       env: {
         ...env,
         HIVESTORM_PORT_OFFSET: String(OFFSET),
@@ -173,6 +182,25 @@ describe(SCRIPT, { skip: process.platform !== "linux" && "reads /proc" }, () => 
     await assertNothingLeft(run, "a run to the end");
     fullRunMs = run.ms;
     firstLogMs = run.firstLogMs ?? firstLogMs;
+  });
+
+  test("the same as a scenario passes on the same config, and writes a valid results@2 journal", async () => {
+    const reports = mkdtempSync(join(tmpdir(), "hs-adhoc-reports-"));
+    dirs.push(reports);
+    const run = await runExample({
+      argv: ["examples/adhoc/latency-scenario.ts", "--config", CONFIG, "--quick", "--report-dir", reports],
+    });
+    const [dir] = readdirSync(reports).filter((d) => /^\d{4}-/.test(d));
+    assert.ok(dir, `a run directory in ${reports}\n${run.stdout}\n${run.stderr}`);
+    const journal = JSON.parse(readFileSync(join(reports, dir, "results.json"), "utf8"));
+    const schema = JSON.parse(readFileSync("docs/results.schema.json", "utf8"));
+    assert.deepEqual(validate(schema, journal), []);
+    const [s] = journal.scenarios;
+    // Timing-sensitive: on a loaded machine a latency bound can fail; the reason names the check and its figures.
+    assert.deepEqual([s.id, s.verdict, s.reason], ["ADHOC-001", "passed", "all 4 checks held"]);
+    assert.equal(run.code, 0, `exit code\n${run.stdout}\n${run.stderr}`);
+    assert.equal(s.faults[0].kind, "network-latency");
+    await assertNothingLeft(run, "the scenario run");
   });
 
   test("SIGINT while the testbed starts the second app stops the first one, already running", async () => {
