@@ -65,6 +65,11 @@ export async function applyFault<D = unknown>(
   if (ctx.signal?.aborted)
     throw new HivestormError("E_ABORTED", `not applying ${description}: the run is being interrupted`);
   const applied = await spec.applyRaw(ctx);
+  // Interrupted while applying: the run's cleanup may have passed already, so this fault is undone here.
+  if (ctx.signal?.aborted) {
+    await applied.revert().catch(() => {});
+    throw new HivestormError("E_ABORTED", `${description} reverted at once: the run is being interrupted`);
+  }
   const appliedAt = Date.now();
   const id = `fault-${process.pid}-${++sequence}`;
   let revertedAt: number | undefined;

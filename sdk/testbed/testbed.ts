@@ -151,7 +151,18 @@ export class Testbed implements AsyncDisposable {
     const startup = new AbortController();
     const abortStartup = () => startup.abort(new HivestormError("E_ABORTED", "start-up interrupted"));
     signal.addEventListener("abort", abortStartup, { once: true });
-    const unhook = options.handleSignals === false ? () => {} : onShutdown(async () => abortStartup());
+    // The hook waits until what was started is stopped again: the process exits as soon as the hooks return.
+    let startupSettled!: () => void;
+    const settled = new Promise<void>((r) => {
+      startupSettled = r;
+    });
+    const unhook =
+      options.handleSignals === false
+        ? () => {}
+        : onShutdown(async () => {
+            abortStartup();
+            await settled;
+          });
     let toxiproxy: TestbedToxiproxy | undefined;
     const services = new ServiceSet(system, { root, logDir, runId, target, log, signal: startup.signal });
     try {
@@ -169,6 +180,7 @@ export class Testbed implements AsyncDisposable {
     } finally {
       unhook();
       signal.removeEventListener("abort", abortStartup);
+      startupSettled();
     }
     const bed = new Testbed(
       system,
