@@ -11,7 +11,7 @@ const port = (p: number) => String(p + offset);
 const node = (file: string, ...args: string[]) => [process.execPath, "--import", "tsx", file, ...args];
 // --target docker: the same services from the image that scripts/build-images.ts builds (host network, same
 // ports); the hive's workers are containers of their own, so that killing a worker is killing a container.
-const IMAGE = "hivestorm/node-demo:local";
+const IMAGE = "hivestorm/node:local";
 const WORKERS = 4;
 const app = (name: string, ...args: string[]) => ["node", `/app/${name}.mjs`, ...args];
 

@@ -7,12 +7,19 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ValidationError } from "../sdk/core/errors.ts";
-import { EXPORT_USAGE, parseExportArgs } from "../sdk/export/export-args.ts";
-import { type ExportTraffic, exportScenario, type ScenarioExport } from "../sdk/export/scenario-export.ts";
-import { objectName } from "../sdk/export/workflow.ts";
-import { discoverScenarios } from "../sdk/runner/discover.ts";
-import { resolveSystem, type SystemConfig, type SystemDefinition } from "../sdk/system/definition.ts";
+import {
+  discoverScenarios,
+  EXPORT_USAGE,
+  type ExportTraffic,
+  exportScenario,
+  objectName,
+  parseExportArgs,
+  resolveSystem,
+  type ScenarioExport,
+  type SystemConfig,
+  type SystemDefinition,
+  ValidationError,
+} from "../sdk/index.ts";
 
 const root = resolve(import.meta.dirname, "..");
 

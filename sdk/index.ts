@@ -40,9 +40,14 @@ export { CleanupLedger } from "./core/ledger.ts";
 export { sleep } from "./core/sleep.ts";
 export {
   type ChaosMeshOptions,
+  EXPORT_USAGE,
   ExportRefusedError,
+  type ExportTraffic,
   exportScenario,
   mapFault,
+  objectName,
+  parseExportArgs,
+  type ScenarioExport,
   toChaosMesh,
   validateChaosMesh,
 } from "./export/index.ts";
@@ -58,6 +63,7 @@ export {
   type RequestSpec,
 } from "./load/index.ts";
 export { parseRunAllArgs, type RunAllArgs, USAGE } from "./runner/args.ts";
+export { type DiscoveredScenario, discoverScenarios } from "./runner/discover.ts";
 export { type Check, expect, type Observations } from "./runner/expect.ts";
 export { type ObservationKey, observation, observed } from "./runner/observation.ts";
 export { runAll } from "./runner/run-all.ts";
@@ -76,11 +82,14 @@ export { cgroupSupport } from "./system/cgroup/cgroup-support.ts";
 export {
   defineSystem,
   type InstanceInfo,
+  resolveSystem,
   type ServiceDefinition,
+  type SystemConfig,
   type SystemDefinition,
 } from "./system/definition.ts";
 export { dockerAvailability } from "./system/targets/docker-engine.ts";
 export { DockerTarget } from "./system/targets/docker-target.ts";
+export { buildNodeImage, DEFAULT_IMAGE_TAG } from "./system/targets/node-image.ts";
 export { procStatus } from "./system/targets/proc.ts";
 export { ProcessTarget } from "./system/targets/process-target.ts";
 export type { Target } from "./system/targets/target.ts";

@@ -7,7 +7,7 @@ export { CHAOS_MESH_MAPPERS } from "./chaos-mesh/registry.ts";
 export { mapFault, toChaosMesh } from "./chaos-mesh/to-chaos-mesh.ts";
 export { validateChaosMesh } from "./chaos-mesh/validate.ts";
 export { type CheckQuery, checkQueries } from "./check-queries.ts";
-export { type ExportArgs, parseExportArgs } from "./export-args.ts";
+export { EXPORT_USAGE, type ExportArgs, parseExportArgs } from "./export-args.ts";
 export {
   type ExportTraffic,
   exportScenario,

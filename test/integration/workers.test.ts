@@ -158,7 +158,7 @@ describe("worker crash scenarios (WC-001..005)", { timeout: 900_000 }, () => {
     const j = journalOf(run);
     assert.deepEqual(verdicts(j), { "WC-001": "passed", "WC-003": "passed" }, run.stdout);
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /starting hive in docker: hivestorm\/node-demo:local/);
+    assert.match(run.stdout, /starting hive in docker: hivestorm\/node:local/);
     assert.match(
       run.stdout,
       new RegExp(`WC-001: hit container worker-\\d+ \\(hivestorm-worker-${9300 + shifted(OFFSET)}-\\d\\)`),
