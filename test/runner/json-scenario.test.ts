@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { HivestormError, ValidationError } from "../../sdk/core/errors.ts";
-import { discoverScenarios } from "../../sdk/runner/discover.ts";
+import { definitionProblems, discoverScenarios } from "../../sdk/runner/discover.ts";
 import { parseJsonScenario } from "../../sdk/runner/json-scenario.ts";
 
 const valid = {
@@ -153,6 +153,15 @@ describe("JSON scenarios", () => {
     assert.throws(
       () => parseJsonScenario("s.json", JSON.stringify({ ...valid, target: [] })),
       /target: expected/,
+    );
+  });
+
+  it("a TypeScript scenario's own capture is checked at discovery, like the JSON one", () => {
+    const s = parseJsonScenario("x.json", JSON.stringify(valid));
+    assert.deepEqual(definitionProblems({ ...s, capture: { backend: "header:x-backend" } }), []);
+    assert.deepEqual(
+      definitionProblems({ ...s, capture: { backend: "body", "": "status" } }).map((p) => p.path),
+      ["capture.backend", "capture."],
     );
   });
 
