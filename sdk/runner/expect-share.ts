@@ -131,7 +131,7 @@ function split(rows: readonly Captured[]): string {
     if (rest) shown.push(`${sorted.length - SHOWN} others: ${pct(rest / rows.length)}`);
     return shown.join(", ");
   };
-  if (names.length === 0) return "nothing captured";
+  if (names.length === 0) return "nothing captured (the traffic declares no capture)";
   if (names.length === 1) return one(names[0]);
   return names.map((n) => `${n} ${one(n)}`).join("; ");
 }
