@@ -25,10 +25,7 @@ describe("load plans", () => {
       { duration: "1m", target: 0 },
     ]);
     assert.equal(p.state.model, "closed");
-    assert.match(
-      p.describe(),
-      /closed model, users 0, →1000 in 5m, hold 10m, →0 in 1m \(16m\); GET \//,
-    );
+    assert.match(p.describe(), /closed model, users 0, →1000 in 5m, hold 10m, →0 in 1m \(16m\); GET \//);
   });
   it("spike goes up, holds and comes back to where it started", () => {
     const p = load.spike(100, 2000, { rise: "10s", hold: "1m" });
