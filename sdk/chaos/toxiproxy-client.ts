@@ -97,7 +97,10 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 export async function resetProxy(url: string, proxy: string): Promise<void> {
   await call(`reset proxy ${proxy} at ${url}`, async () => {
     const p = await toxiproxyClient(url).get(proxy);
-    for (const t of p.toJson().toxics) await removeToxic(url, proxy, t.name);
+    // The client's Proxy keeps no toxics (its toJson() has none): list them from the API itself.
+    const res = await fetch(`${url.replace(/\/$/, "")}/proxies/${encodeURIComponent(proxy)}/toxics`);
+    if (!res.ok) throw new Error(`listing its toxics answered HTTP ${res.status}`);
+    for (const t of (await res.json()) as { name: string }[]) await removeToxic(url, proxy, t.name);
     if (!p.enabled) await p.update({ enabled: true, listen: p.listen, upstream: p.upstream });
   });
 }
