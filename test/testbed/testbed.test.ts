@@ -3,13 +3,17 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { chaosContext } from "../../sdk/chaos/context.ts";
 import { network } from "../../sdk/chaos/network/index.ts";
 import { addToxic } from "../../sdk/chaos/toxiproxy-client.ts";
 import { HivestormError } from "../../sdk/core/errors.ts";
+import { makeScope, runScope, within } from "../../sdk/core/run-scope.ts";
 import type { SystemDefinition } from "../../sdk/system/definition.ts";
 import { type Testbed, testbed } from "../../sdk/testbed/testbed.ts";
 import { alive, ECHO_SERVER, portBlock, portOpen, timedGet } from "./ports.ts";
 
+// The embedded Toxiproxy, whatever the environment says.
+delete process.env.TOXIPROXY_URL;
 const P = portBlock(0);
 const [PROXY, APP, SIDE, HUNG] = [P, P + 1, P + 2, P + 3];
 const dir = mkdtempSync(join(tmpdir(), "hivestorm-testbed-"));
@@ -80,6 +84,17 @@ describe("Testbed", () => {
     );
   });
 
+  it("its scope is the ambient one, and the one within() runs in", async () => {
+    assert.equal(chaosContext(), bed.chaos);
+    assert.equal(runScope(), bed.scope);
+    const inner = makeScope({ timeScale: 0.5 });
+    within(inner, () => {
+      assert.equal(runScope(), inner, "a run's own scope wins over the ambient testbed");
+      bed.within(() => assert.equal(chaosContext(), bed.chaos));
+    });
+    assert.equal(bed.timeScale, 1);
+  });
+
   it("a fault applied without a context acts on the ambient testbed: felt through the proxy, then reverted", async () => {
     assert.ok((await timedGet(`${bed.url("app")}/`)).ms < 250, "fast before the fault");
     const fault = await network.latency(300).on("app").apply();
@@ -131,7 +146,7 @@ describe("Testbed", () => {
     for (const port of [PROXY, APP, SIDE, tp])
       assert.equal(await portOpen(port), false, `port ${port} closed`);
     assert.equal(b.signal.aborted, true, "the testbed's runs are told to stop");
-    await assert.rejects(network.latency(100).on("app").apply(), "no ambient testbed left to act on");
+    await assert.rejects(network.latency(100).on("app").apply(), /no testbed/, "no ambient testbed left");
   });
 
   it("start-up aborted through the signal stops what was started and rejects promptly", async () => {
