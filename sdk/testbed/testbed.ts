@@ -149,10 +149,12 @@ export class Testbed implements AsyncDisposable {
     const startup = new AbortController();
     const abortStartup = () => startup.abort(new HivestormError("E_ABORTED", "start-up interrupted"));
     signal.addEventListener("abort", abortStartup, { once: true });
+    if (signal.aborted) abortStartup(); // aborted before we listened: its event has come and gone
     const unhook = options.handleSignals === false ? () => {} : onShutdown(async () => abortStartup());
     let toxiproxy: TestbedToxiproxy | undefined;
     const services = new ServiceSet(system, { root, logDir, runId, target, log, signal: startup.signal });
     try {
+      startup.signal.throwIfAborted();
       toxiproxy = await openToxiproxy(system, {
         url: options.toxiproxyUrl ?? process.env.TOXIPROXY_URL,
         log,
