@@ -177,4 +177,21 @@ describe("Testbed", () => {
     for (const port of [PROXY, APP, SIDE, Number(new URL(url).port)])
       assert.equal(await portOpen(port), false, `port ${port} closed`);
   });
+
+  it("a signal already aborted starts nothing and rejects at once", async () => {
+    const logs: string[] = [];
+    const t0 = Date.now();
+    let opened: Testbed | undefined;
+    const error = await open({ signal: AbortSignal.abort(), logs }).then(
+      (b) => {
+        opened = b;
+      },
+      (e: unknown) => e,
+    );
+    await opened?.close();
+    assert.equal(opened, undefined, "no testbed opened on an aborted signal");
+    assert.ok(error instanceof HivestormError && error.code === "E_ABORTED", String(error));
+    assert.ok(Date.now() - t0 < 5000);
+    assert.deepEqual(logs, [], "neither the Toxiproxy nor a service was started");
+  });
 });
