@@ -39,6 +39,14 @@ export { readJournal } from "./core/journal.ts";
 export { CleanupLedger } from "./core/ledger.ts";
 export { sleep } from "./core/sleep.ts";
 export {
+  type ChaosMeshOptions,
+  ExportRefusedError,
+  exportScenario,
+  mapFault,
+  toChaosMesh,
+  validateChaosMesh,
+} from "./export/index.ts";
+export {
   decodeHistogram,
   evaluateThresholds,
   LoadPlan,

@@ -15,11 +15,11 @@ import {
   watchInstances,
 } from "../../sdk/index.ts";
 
-/** The hive: the service whose instances are the workers. */
-export const HIVE = "hive";
+/** The pool of workers: a role, the instances of the service it maps to (the hive in the demo). */
+export const WORKERS = "@workers";
 
 export async function workers(ctx: ScenarioContext) {
-  return ctx.system.instances(HIVE);
+  return ctx.system.instances(WORKERS);
 }
 
 /** What a process fault the runner applied did (its hits), logged for the run. */
@@ -112,7 +112,7 @@ const ROUTED_MARGIN_MS = 500;
 
 /** The hive's log lines that name a hit worker in a failed attempt after it was evicted (see the margin). */
 async function failuresAfterEviction(ctx: ScenarioContext, w: WatchResult, since: number): Promise<number> {
-  const file = ctx.system.definition.services[HIVE]?.logFiles?.[0];
+  const file = ctx.system.definition.services[ctx.system.service(WORKERS).name]?.logFiles?.[0];
   if (!file) return 0;
   const text = await readFile(file, "utf8").catch(() => "");
   let n = 0;
@@ -183,3 +183,9 @@ export const workerChecks = {
     observed: `${ms(o.data.replacementMs)} until ${o.data.expectedReady} workers were ready again`,
   }),
 };
+
+/**
+ * What the worker scenarios need: a pool of instances that speaks the rbee hive's API (its JSON log names the
+ * worker of each failed attempt; its workers have a debug allocation endpoint).
+ */
+export const WORKER_ROLES = { workers: ["instances", "api:rbee-hive"] } as const;

@@ -9,9 +9,10 @@ export const scenario = defineScenario({
   name: "Inference load (0 → 1000 users)",
   suite: "load",
   category: "load",
+  roles: { gateway: [] },
   expected:
     "1000 users with 1 s think time are served within the thresholds: errors < 1%, p95 < 500 ms, p99 < 1000 ms, checks > 99%",
-  load: { plan: inferencePattern() },
+  load: { plan: inferencePattern(), service: "@gateway" },
   expect: [expect.thresholdsHeld(), healthKeptAnswering(0.95), recoveredAfterLoad(10_000)],
 });
 

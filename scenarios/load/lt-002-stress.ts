@@ -15,10 +15,12 @@ export const scenario = defineScenario({
   name: "Stress load (100 → 5000 users)",
   suite: "load",
   category: "load",
+  roles: { gateway: [] },
   expected:
     "Past capacity the system degrades gracefully: health keeps answering, overload is shed with 429/503 (>= 95% of failures), nothing crashes; the rbee thresholds are reported, not expected to hold at 5000 users",
   load: {
     plan: stressPattern(),
+    service: "@gateway",
     after: async (ctx) => {
       if (thresholdsFailed(ctx))
         ctx.note(

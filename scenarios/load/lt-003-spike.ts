@@ -16,10 +16,12 @@ export const scenario = defineScenario({
   name: "Spike load (100 → 2000 → 100 → 3000 users)",
   suite: "load",
   category: "load",
+  roles: { gateway: [] },
   expected:
     "Through two sudden spikes the service stays up: health keeps answering, overload is shed with 429/503 (>= 95% of failures), and it serves normally again within 10 s of the end; the rbee thresholds are reported, not expected to hold at the peaks",
   load: {
     plan: spikePattern(),
+    service: "@gateway",
     after: async (ctx) => {
       if (thresholdsFailed(ctx))
         ctx.note(

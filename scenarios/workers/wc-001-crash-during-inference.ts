@@ -5,6 +5,7 @@ import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
 import {
   outcomeOf,
   recordWorkersBefore,
+  WORKER_ROLES,
   watchAfterHit,
   workerChecks,
   workersBefore,
@@ -12,13 +13,14 @@ import {
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
-const kill = chaos.process.kill("worker", { signal: "SIGKILL" }).count(1).when("inference");
+const kill = chaos.process.kill("@workers", { signal: "SIGKILL" }).count(1).when("inference");
 
 export const scenario = defineScenario({
   id: "WC-001",
   name: "Worker crash during inference (SIGKILL mid-stream)",
   suite: "chaos",
   category: "workers",
+  roles: WORKER_ROLES,
   expected: `A worker killed mid-stream costs at most a few requests, each answered 502/503/504 (or retried), never a hang; the hive evicts it within ${EVICT_MS / 1000} s, routes nothing to it afterwards, and has all its workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
   duration: "20s",

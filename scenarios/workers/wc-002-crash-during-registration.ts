@@ -5,6 +5,7 @@ import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
 import {
   outcomeOf,
   recordWorkersBefore,
+  WORKER_ROLES,
   watchAfterHit,
   workerChecks,
   workersBefore,
@@ -12,14 +13,15 @@ import {
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 25_000;
-const first = chaos.process.kill("worker").count(1);
-const kill = chaos.process.kill("worker").count(1).when("registration", { listed: true, timeout: "15s" });
+const first = chaos.process.kill("@workers").count(1);
+const kill = chaos.process.kill("@workers").count(1).when("registration", { listed: true, timeout: "15s" });
 
 export const scenario = defineScenario({
   id: "WC-002",
   name: "Worker crash during registration (killed while loading)",
   suite: "chaos",
   category: "workers",
+  roles: WORKER_ROLES,
   expected: `A worker killed between registration and ready is never routed to, its registration is evicted within ${EVICT_MS / 1000} s, the service keeps >= 95% success meanwhile, and all workers are ready again within ${REPLACE_MS / 1000} s`,
   fault: [first, kill],
   duration: "20s",

@@ -7,6 +7,7 @@ import {
   canOom,
   outcomeOf,
   recordWorkersBefore,
+  WORKER_ROLES,
   watchAfterHit,
   workerChecks,
   workersBefore,
@@ -16,7 +17,7 @@ const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
 const MiB = 1024 * 1024;
 const oom = chaos.process
-  .oom("worker", { headroomBytes: 32 * MiB, timeout: "20s" })
+  .oom("@workers", { headroomBytes: 32 * MiB, timeout: "20s" })
   .count(1)
   .provoke(allocate(256));
 
@@ -25,6 +26,7 @@ export const scenario = defineScenario({
   name: "Worker OOM kill (kernel OOM killer under a memory limit)",
   suite: "chaos",
   category: "workers",
+  roles: WORKER_ROLES,
   expected: `A worker killed by the kernel OOM killer is evicted by the hive within ${EVICT_MS / 1000} s and replaced within ${REPLACE_MS / 1000} s; the service keeps >= 90% success meanwhile`,
   requires: [canOom],
   fault: oom,

@@ -5,6 +5,7 @@ import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
 import {
   outcomeOf,
   recordWorkersBefore,
+  WORKER_ROLES,
   watchAfterHit,
   workerChecks,
   workersBefore,
@@ -13,13 +14,14 @@ import {
 const GRACE_MS = 3000;
 const NOTICE_MS = 3000;
 const REPLACE_MS = 20_000;
-const stop = chaos.process.stop("worker", { grace: GRACE_MS }).count(1).when("inference");
+const stop = chaos.process.stop("@workers", { grace: GRACE_MS }).count(1).when("inference");
 
 export const scenario = defineScenario({
   id: "WC-004",
   name: "Worker graceful-shutdown timeout (SIGTERM, grace, SIGKILL)",
   suite: "chaos",
   category: "workers",
+  roles: WORKER_ROLES,
   expected: `On SIGTERM a worker drains and exits within its ${GRACE_MS / 1000} s grace; if it does not it is SIGKILLed when the grace ends (not later), and either way the hive stops listing it within ${NOTICE_MS / 1000} s of its exit; the service keeps >= 95% success`,
   fault: stop,
   duration: "20s",

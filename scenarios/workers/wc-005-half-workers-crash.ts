@@ -5,6 +5,7 @@ import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
 import {
   outcomeOf,
   recordWorkersBefore,
+  WORKER_ROLES,
   watchAfterHit,
   workerChecks,
   workersBefore,
@@ -12,13 +13,14 @@ import {
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 25_000;
-const kill = chaos.process.kill("worker", { signal: "SIGKILL" }).percent(50);
+const kill = chaos.process.kill("@workers", { signal: "SIGKILL" }).percent(50);
 
 export const scenario = defineScenario({
   id: "WC-005",
   name: "Half of the workers crash at once",
   suite: "chaos",
   category: "workers",
+  roles: WORKER_ROLES,
   expected: `With half of the workers SIGKILLed at once the service continues at reduced capacity with >= 90% success, every failure a clean 502/503/504; the hive evicts the dead within ${EVICT_MS / 1000} s and has all workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
   duration: "20s",

@@ -6,13 +6,15 @@ import { HivestormError } from "../core/errors.ts";
 import { CleanupLedger, DEFAULT_LEDGER_FILE } from "../core/ledger.ts";
 import { runScope } from "../core/run-scope.ts";
 import { onShutdown } from "../core/shutdown.ts";
-import type { FaultSpec } from "./fault.ts";
+import type { FaultHandle, FaultSpec } from "./fault.ts";
 
 export interface ChaosContext {
   /** Base URL of the Toxiproxy API (embedded or real). */
   toxiproxyUrl?: string;
   /** Service name → name of the Toxiproxy proxy in front of it. */
   proxies: Record<string, string>;
+  /** Role → service name, from the system definition ("@backend" in a fault resolves through it). */
+  roles?: Record<string, string>;
   ledger: CleanupLedger;
   events: EventEmitter<ChaosEvents>;
   /** Resolves process/container targets by selector (a testbed sets it from its system). */
@@ -31,7 +33,8 @@ export interface FaultEvent {
 }
 
 export interface ChaosEvents {
-  applied: [FaultEvent];
+  /** `handle` reverts it: a scenario reverts every fault applied during it, however it was applied. */
+  applied: [FaultEvent & { handle: FaultHandle }];
   reverted: [FaultEvent & { revertedAt: number }];
 }
 

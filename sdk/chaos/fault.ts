@@ -65,6 +65,11 @@ export async function applyFault<D = unknown>(
   if (ctx.signal?.aborted)
     throw new HivestormError("E_ABORTED", `not applying ${description}: the run is being interrupted`);
   const applied = await spec.applyRaw(ctx);
+  // Interrupted while applying: the run's cleanup may have passed already, so this fault is undone here.
+  if (ctx.signal?.aborted) {
+    await applied.revert().catch(() => {});
+    throw new HivestormError("E_ABORTED", `${description} reverted at once: the run is being interrupted`);
+  }
   const appliedAt = Date.now();
   const id = `fault-${process.pid}-${++sequence}`;
   let revertedAt: number | undefined;
@@ -75,8 +80,7 @@ export async function applyFault<D = unknown>(
     ctx.events.emit("reverted", { id, spec, appliedAt, revertedAt });
   });
   const ledgerId = ctx.ledger.add({ description, revert, reap: applied.reap });
-  ctx.events.emit("applied", { id, spec, appliedAt });
-  return {
+  const handle: FaultHandle<D> = {
     id,
     description,
     spec,
@@ -88,6 +92,8 @@ export async function applyFault<D = unknown>(
     revert,
     [Symbol.asyncDispose]: revert,
   };
+  ctx.events.emit("applied", { id, spec, appliedAt, handle });
+  return handle;
 }
 
 /** Applies a spec, keeps it for a (time-scaled) duration, then reverts it, whatever happens in between. */

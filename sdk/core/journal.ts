@@ -90,6 +90,8 @@ export interface ScenarioResult {
   notes: string[];
   /** Every value the scenario recorded (ctx.record), as its checks read them: the evidence behind the verdict. */
   observations?: Record<string, unknown>;
+  /** What the services logged during the fault window (a file of the run folder), when they logged anything. */
+  logWindow?: { file: string; lines: number };
   /** Services found down after this scenario and started again (or not) before the next one. */
   restorations?: RestorationRecord[];
 }

@@ -1,8 +1,9 @@
 // Finds scenario files under scenarios/ (TypeScript files exporting `scenario`, and JSON files in the rbee plan's
 // format) and loads them. The runner never imports a scenario by name: adding a file adds a scenario.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { glob } from "zx";
 import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
 import { parseJsonScenario } from "./json-scenario.ts";
 import { declaredFaults, type ScenarioDefinition } from "./scenario.ts";
@@ -26,14 +27,43 @@ export function scenarioFiles(dir: string): string[] {
   return out;
 }
 
+/** Where scenarios come from: the built-in folder (unless left out) and folders or globs of one's own. */
+export interface ScenarioSources {
+  /** Folders or globs ("checks/*.ts"), relative to the root. */
+  extra?: string[];
+  /** Include the built-in suite under scenarios/ (default true). */
+  builtin?: boolean;
+}
+
+/** The scenario files of every source, each once, in a stable order. */
+export async function sourceFiles(root: string, o: ScenarioSources = {}): Promise<string[]> {
+  const files: string[] = o.builtin === false ? [] : scenarioFiles(join(root, "scenarios"));
+  const problems: Problem[] = [];
+  for (const src of o.extra ?? []) {
+    const abs = isAbsolute(src) ? src : join(root, src);
+    if (/[*?[{]/.test(src)) {
+      const hits = (await glob(src, { cwd: root, absolute: true }))
+        .filter((f) => /\.(ts|json)$/.test(f))
+        .sort();
+      if (hits.length === 0) problems.push({ path: src, message: "matches no .ts or .json file" });
+      files.push(...hits);
+    } else if (existsSync(abs) && statSync(abs).isDirectory()) files.push(...scenarioFiles(abs));
+    else if (existsSync(abs)) files.push(abs);
+    else problems.push({ path: src, message: "no such file or folder" });
+  }
+  if (problems.length)
+    throw new ValidationError("--scenarios", problems, "give folders, files or globs of scenario files");
+  return [...new Set(files)];
+}
+
 /** Loads every scenario; all invalid files are reported together and nothing runs. */
 export async function discoverScenarios(
   root: string,
-  dir = join(root, "scenarios"),
+  sources: ScenarioSources = {},
 ): Promise<DiscoveredScenario[]> {
   const found: DiscoveredScenario[] = [];
   const errors: string[] = [];
-  for (const path of scenarioFiles(dir)) {
+  for (const path of await sourceFiles(root, sources)) {
     const file = relative(root, path);
     try {
       if (path.endsWith(".json"))

@@ -10,6 +10,7 @@ export function formatPlan(
   system: SystemDefinition,
   selected: DiscoveredScenario[],
   flags: string[],
+  skips: ReadonlyMap<string, string> = new Map(),
 ): string {
   const out: string[] = [`Plan (dry run: nothing is started or applied), time scale ${getTimeScale()}`, ""];
   out.push(`System ${system.name}:`);
@@ -19,10 +20,23 @@ export function formatPlan(
     );
   out.push(`Toxiproxy: ${process.env.TOXIPROXY_URL ?? "embedded, started on 127.0.0.1"}`);
   if (flags.length) out.push(`System flags: ${flags.join(", ")}`);
-  out.push("", `${selected.length} scenario(s):`);
+  if (system.roles && Object.keys(system.roles).length)
+    out.push(
+      `Roles: ${Object.entries(system.roles)
+        .map(([r, s]) => `${r} → ${s}`)
+        .join(", ")}`,
+    );
+  const would =
+    selected.length - [...skips.keys()].filter((id) => selected.some((s) => s.definition.id === id)).length;
+  out.push("", `${selected.length} scenario(s), ${would} would run:`);
   for (const { definition: d, file } of selected) {
     out.push(`  ${d.id} [${d.suite}/${d.category}] ${d.name}  (${file})`);
-    out.push(`    expected: ${d.expected}`);
+    const skip = skips.get(d.id);
+    if (skip) {
+      out.push(`    would skip: ${skip}`);
+      continue;
+    }
+    out.push("    would run", `    expected: ${d.expected}`);
     for (const f of declaredFaults(d)) {
       const target = faultPlan(f, system).text; // e.g. "worker → the instances of hive"
       out.push(

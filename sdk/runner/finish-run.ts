@@ -1,10 +1,11 @@
 // The end of a run: the services' logs gathered into run.log, the reports written from the journal, the
 // summary printed, and the exit code: 0 passed, 1 failed, 130/143 interrupted by SIGINT/SIGTERM.
-import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
 import { type RunJournal, writeJournal } from "../core/journal.ts";
 import type { ShutdownReason } from "../core/shutdown.ts";
 import { updateLatestLink, writeReports } from "../report/write-reports.ts";
+import type { SystemDefinition } from "../system/definition.ts";
 import type { RunAllArgs } from "./args.ts";
 import type { PreparedRun } from "./prepare-run.ts";
 import type { Progress } from "./progress.ts";
@@ -29,7 +30,7 @@ export function finishRun(
   journal: RunJournal,
   o: { args: RunAllArgs; progress: Progress; log: (line: string) => void; interrupted?: ShutdownReason },
 ): RunAllResult {
-  collectServiceLogs(join(run.runDir, "run.log"), run.logDir);
+  collectServiceLogs(join(run.runDir, "run.log"), run.logDir, run.system);
   journal.artifacts = ["results.json", "run.log"];
   const file = join(run.runDir, "results.json");
   try {
@@ -52,10 +53,18 @@ export function finishRun(
   return { exitCode, runDir: run.runDir, journal };
 }
 
-function collectServiceLogs(runLog: string, logDir: string): void {
-  if (!existsSync(logDir)) return;
-  for (const name of readdirSync(logDir).sort())
-    appendFileSync(runLog, `\n===== ${name} =====\n${readFileSync(join(logDir, name), "utf8")}`);
+/** Every service log into run.log: the files in the log folder and the logFiles a service declares elsewhere. */
+function collectServiceLogs(runLog: string, logDir: string, system: SystemDefinition): void {
+  const inDir = existsSync(logDir)
+    ? readdirSync(logDir)
+        .sort()
+        .map((name) => join(logDir, name))
+    : [];
+  const declared = Object.values(system.services).flatMap((s) => s.logFiles ?? []);
+  for (const file of [...new Set([...inDir, ...declared])]) {
+    if (!existsSync(file) || !statSync(file).isFile()) continue;
+    appendFileSync(runLog, `\n===== ${basename(file)} =====\n${readFileSync(file, "utf8")}`);
+  }
 }
 
 /** Failures and errors first, with their reasons; then skips; then where the reports are. */

@@ -5,14 +5,18 @@ import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { scenarioPlanProblems } from "../chaos/process/plan.ts";
 import { checkTimeScale } from "../core/duration.ts";
-import { HivestormError, ValidationError } from "../core/errors.ts";
+import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
 import type { SystemDefinition } from "../system/definition.ts";
+import { roleProblems, serviceOf } from "../system/roles.ts";
 import { loadSystem } from "../testbed/load-system.ts";
 import type { RunAllArgs } from "./args.ts";
 import { type DiscoveredScenario, discoverScenarios } from "./discover.ts";
+import type { ScenarioDefinition } from "./scenario.ts";
 import { selectScenarios } from "./select.ts";
 
 export interface PreparedRun {
+  /** Scenarios this system cannot run (unmapped roles, unmet needs), by id, with the reason. */
+  skips: Map<string, string>;
   root: string;
   runId: string;
   runDir: string;
@@ -34,15 +38,35 @@ export async function prepareRun(
     ...{ demoBugs: args.demoBugs, flags: args.demoBugs, target: args.target, logDir, root },
     allowNonLoopback: args.allowNonLoopback,
   });
-  const selected = selectScenarios(o.scenarios ?? (await discoverScenarios(root)), args);
-  // A fault whose selector names nothing in this system is refused before anything starts.
-  const problems = scenarioPlanProblems(
-    selected.map((s) => s.definition),
-    system,
-  );
-  if (problems.length) throw new ValidationError("scenario faults", problems);
+  const sources = { extra: [...args.scenarios, ...(system.scenarios ?? [])], builtin: args.builtin };
+  const selected = selectScenarios(o.scenarios ?? (await discoverScenarios(root, sources)), args);
+  const skips = new Map<string, string>();
+  for (const { definition: d } of selected) {
+    const unmet = roleProblems(system, d.roles ?? {}, { target: args.target });
+    if (unmet.length) skips.set(d.id, unmet.join("; "));
+  }
+  // Of the scenarios that will run, a fault or load whose target names nothing here is refused before anything
+  // starts (a skipped scenario's targets are its unmapped roles: its skip says so).
+  const runnable = selected.map((s) => s.definition).filter((d) => !skips.has(d.id));
+  const problems = [...scenarioPlanProblems(runnable, system), ...loadTargetProblems(runnable, system)];
+  if (problems.length) throw new ValidationError("scenario targets", problems);
   if (!args.dryRun) assertWritable(resolve(root, args.reportDir));
-  return { root, runId, runDir, logDir, system, selected };
+  return { root, runId, runDir, logDir, system, selected, skips };
+}
+
+/** A load scenario's service must be one of the system's (or a mapped role). */
+function loadTargetProblems(defs: ScenarioDefinition[], system: SystemDefinition): Problem[] {
+  const out: Problem[] = [];
+  for (const d of defs) {
+    if (!d.load?.service) continue;
+    const name = serviceOf(system, d.load.service);
+    if (!name || !system.services[name])
+      out.push({
+        path: `${d.id}.load.service`,
+        message: `${JSON.stringify(d.load.service)} names no service; this system has: ${Object.keys(system.services).join(", ")}`,
+      });
+  }
+  return out;
 }
 
 /** The report folder (or the nearest existing parent) must be writable: found now, not after an hour's run. */

@@ -3,7 +3,9 @@
 // and closes the testbed. On SIGINT or SIGTERM it stops the scenario in progress (its faults reverted), closes
 // the testbed and writes the journal with status "interrupted".
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { HivestormError } from "../core/errors.ts";
+import { makeScope, within } from "../core/run-scope.ts";
 import { onShutdown, type ShutdownReason } from "../core/shutdown.ts";
 import { sleep } from "../core/sleep.ts";
 import { type Testbed, testbed } from "../testbed/testbed.ts";
@@ -27,7 +29,10 @@ export async function runAll(
 ): Promise<RunAllResult> {
   const run = await prepareRun(args, options);
   if (args.dryRun) {
-    process.stdout.write(formatPlan(run.system, run.selected, args.demoBugs));
+    const plan = within(makeScope({ timeScale: args.timeScale }), () =>
+      formatPlan(run.system, run.selected, args.demoBugs, run.skips),
+    );
+    process.stdout.write(plan);
     return { exitCode: 0 };
   }
   mkdirSync(run.logDir, { recursive: true });
@@ -60,7 +65,8 @@ export async function runAll(
       ...{ handleSignals: false, ambient: false, allowNonLoopback: args.allowNonLoopback },
     });
     journal.started(bed);
-    await runSelected(bed, run.selected, { journal, progress, log, signal: controller.signal });
+    const logWindowDir = join(run.runDir, "fault-windows");
+    await runSelected(bed, run.selected, { journal, progress, log, signal: controller.signal, logWindowDir });
   })().catch((e: Error) => {
     if (!controller.signal.aborted) error = e.message;
     log(`run stopped: ${e.message}`);

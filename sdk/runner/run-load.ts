@@ -1,6 +1,5 @@
 // Runs a load plan inside a scenario: against a service of the system, with live progress, the result attached
 // to the scenario (journal, report, charts) and handed to the checks as observations.data.load.
-import { HivestormError } from "../core/errors.ts";
 import { sleep } from "../core/sleep.ts";
 import type { LoadPlan } from "../load/plan.ts";
 import type { LoadResult } from "../load/types.ts";
@@ -9,7 +8,7 @@ import type { ScenarioContext } from "./scenario-context.ts";
 import { sendOnce, trafficRequest } from "./traffic.ts";
 
 export interface LoadRunOptions {
-  /** The service to load; default the background traffic's service. */
+  /** The service (or role, "@gateway") to load; default the background traffic's service. */
   service?: string;
   /** Through the service's proxy (clientUrl) instead of straight to it; default false: load measures the system,
    *  not the proxy that chaos scenarios put in front of it. */
@@ -22,12 +21,8 @@ export async function runLoadPlan(
   o: LoadRunOptions = {},
 ): Promise<LoadResult> {
   const t = ctx.system.definition.traffic;
-  const name = o.service ?? t.service;
-  const svc = ctx.system.services[name];
-  if (!svc)
-    throw new HivestormError("E_NO_SERVICE", `no service "${name}" to load`, {
-      expected: `one of ${Object.keys(ctx.system.services).join(", ")}`,
-    });
+  const svc = ctx.system.service(o.service ?? t.service);
+  const name = svc.name;
   // A plan that states no request sends the system's own traffic request: what its users send.
   if (plan.usesDefaultRequest)
     plan = plan.request({

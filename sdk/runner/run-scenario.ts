@@ -39,8 +39,10 @@ export async function runScenario(def: ScenarioDefinition, o: ScenarioRunOptions
     if (baseline.problem) return run.finish("error", baseline.problem, withSamples(samplesNow()));
     run.phase("fault");
     const stepsStart = Date.now();
+    const logs = run.markLogs();
     await runFaultWindow(run);
     const window = await revertFaults(run, { start: stepsStart, end: Date.now() });
+    run.saveLogWindow(logs);
     if (o.signal.aborted) return interrupted();
     run.phase("recovery");
     const { traffic } = baseline;

@@ -9,7 +9,13 @@ import { runScenario } from "./run-scenario.ts";
 export async function runSelected(
   bed: Testbed,
   selected: DiscoveredScenario[],
-  o: { journal: RunJournalWriter; progress: Progress; log: (line: string) => void; signal: AbortSignal },
+  o: {
+    journal: RunJournalWriter;
+    progress: Progress;
+    log: (line: string) => void;
+    signal: AbortSignal;
+    logWindowDir?: string;
+  },
 ): Promise<void> {
   o.progress.plan(
     selected.map((s) => ({ id: s.definition.id, name: s.definition.name, suite: s.definition.suite })),
@@ -20,7 +26,7 @@ export async function runSelected(
     o.log(`${def.id} ${def.name}: ${def.expected}`);
     const result = await bed.within(() =>
       runScenario(def, {
-        ...{ bed, file, signal: o.signal, log: o.log },
+        ...{ bed, file, signal: o.signal, log: o.log, logWindowDir: o.logWindowDir },
         onPhase: (p) => o.progress.phase(def.id, p),
         onTraffic: ({ rps, errors }) => o.progress.traffic(def.id, rps, errors),
       }),

@@ -12,8 +12,12 @@ export type { ServiceHandle };
 export interface SystemHandle {
   definition: SystemDefinition;
   services: Record<string, ServiceHandle>;
-  /** Instances behind a service (e.g. a hive's workers), as the definition lists them. */
+  /** Instances behind a service or role ("@workers"), as the definition lists them. */
   instances(service: string): Promise<InstanceInfo[]>;
+  /** A service by name or role ("@gateway"); a clear error when it names nothing. */
+  service(ref: string): ServiceHandle;
+  /** A counter the service (or role) exposes, read now. */
+  counter(ref: string, name: string): Promise<number>;
   target: "process" | "docker";
 }
 

@@ -1,9 +1,14 @@
 // The state of one scenario while it runs: its phases, its faults (by handle id, from the chaos context's
 // events), its notes and observations, the faults it applied; and the one way to finish it into a result.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { FaultEvent } from "../chaos/context.ts";
 import { applyFault, type FaultHandle, type FaultSpec } from "../chaos/fault.ts";
 import { type Duration, scaledDuration } from "../core/duration.ts";
 import type { FaultRecord, PhaseRecord, ScenarioResult, Verdict } from "../core/journal.ts";
 import { sleep } from "../core/sleep.ts";
+import { type LogMarks, linesSince, markLogs, serviceLogFiles } from "../testbed/log-window.ts";
 import type { Testbed } from "../testbed/testbed.ts";
 import { keyName, toJsonValue } from "./observation.ts";
 import { faultDurationMs } from "./phases/fault-window.ts";
@@ -15,6 +20,8 @@ export interface ScenarioRunOptions {
   file: string;
   signal: AbortSignal;
   log: (message: string) => void;
+  /** Where the services' log lines of each fault window are written (none: not kept). */
+  logWindowDir?: string;
   /** Live progress: the current phase and the traffic's last second. */
   onPhase?: (phase: string) => void;
   onTraffic?: (stats: { rps: number; errors: number }) => void;
@@ -30,6 +37,8 @@ export class ScenarioRun {
   readonly handles: FaultHandle[] = [];
   readonly ctx: ScenarioContext;
   load: unknown;
+  /** The services' log lines of the fault window, relative to the run folder. */
+  logWindow: { file: string; lines: number } | undefined;
   #phase = "";
   #phaseStart = this.startedAt;
   readonly #off: () => void;
@@ -39,7 +48,9 @@ export class ScenarioRun {
     readonly o: ScenarioRunOptions,
   ) {
     const bed = o.bed;
-    const onApplied = ({ id, spec, appliedAt }: { id: string; spec: FaultSpec; appliedAt: number }) => {
+    const onApplied = ({ id, spec, appliedAt, handle }: FaultEvent & { handle: FaultHandle }) => {
+      // However it was applied (ctx.apply, the runner, or chaos.*.apply() in a step), it ends with the scenario.
+      this.handles.push(handle);
       this.faults.push({
         id,
         kind: spec.kind,
@@ -69,15 +80,13 @@ export class ScenarioRun {
           return bed.services;
         },
         instances: (s) => bed.instances(s),
+        service: (ref) => bed.service(ref),
+        counter: (ref, name) => bed.counter(ref, name),
         target: bed.target,
       },
       chaos: bed.chaos,
       signal: o.signal,
-      apply: async <D>(spec: FaultSpec) => {
-        const h = await applyFault<D>(spec, bed.chaos);
-        this.handles.push(h);
-        return h;
-      },
+      apply: <D>(spec: FaultSpec) => applyFault<D>(spec, bed.chaos),
       sleep: (d: Duration) => sleep(scaledDuration(d), o.signal),
       hold: () => sleep(faultDurationMs(def), o.signal),
       log: (m) => this.log(m),
@@ -112,6 +121,28 @@ export class ScenarioRun {
     if (name) this.o.onPhase?.(name);
   }
 
+  /** Marks the services' logs at the start of the fault window. */
+  markLogs(): LogMarks {
+    return markLogs(serviceLogFiles(this.o.bed.system, this.o.bed.logDir));
+  }
+
+  /** Writes what the services logged since `marks` to the scenario's log window file, and notes where it is. */
+  saveLogWindow(marks: LogMarks): void {
+    const dir = this.o.logWindowDir;
+    if (!dir) return;
+    const found = linesSince(serviceLogFiles(this.o.bed.system, this.o.bed.logDir), marks);
+    const count = found.reduce((n, f) => n + f.lines.length, 0);
+    if (count === 0) return;
+    mkdirSync(dir, { recursive: true });
+    const name = `${this.def.id.replace(/[^A-Za-z0-9_.-]/g, "_")}.log`;
+    writeFileSync(
+      join(dir, name),
+      found.map((f) => `===== ${f.service}: ${f.file} =====\n${f.lines.join("\n")}\n`).join("\n"),
+    );
+    this.logWindow = { file: join(basename(dir), name), lines: count };
+    this.notes.push(`The services logged ${count} line(s) during the fault window: ${this.logWindow.file}.`);
+  }
+
   /** Reverts every fault this scenario applied (idempotent), logging what could not be reverted. */
   async revertAll(): Promise<void> {
     for (const h of [...this.handles].reverse())
@@ -139,6 +170,7 @@ export class ScenarioRun {
       windows: {},
       timeline: [],
       notes: this.notes,
+      ...(this.logWindow ? { logWindow: this.logWindow } : {}),
       observations: toJsonValue(recorded) as Record<string, unknown>,
       ...(this.load === undefined ? {} : { load: this.load }),
       ...extra,

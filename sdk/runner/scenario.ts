@@ -10,6 +10,7 @@
 import type { FaultHandle, FaultSpec } from "../chaos/fault.ts";
 import type { Duration } from "../core/duration.ts";
 import type { LoadPlan } from "../load/plan.ts";
+import type { RoleNeed } from "../system/roles.ts";
 import type { Check } from "./expect.ts";
 import type { ScenarioContext } from "./scenario-context.ts";
 
@@ -30,6 +31,11 @@ interface ScenarioBase {
   category: string;
   /** The expected behaviour, in words, as a person would state it. */
   expected: string;
+  /**
+   * The roles it acts on ("@gateway", "@backend", "@workers" in its faults) and what it needs of each: a system
+   * that does not map them, or does not meet the needs, skips the scenario with the reason.
+   */
+  roles?: Readonly<Record<string, readonly RoleNeed[]>>;
   /** What must be true of this machine; a scenario whose requirement fails is skipped with the reason. */
   requires?: Requirement[];
   /** The expectations it is judged on. */

@@ -2,6 +2,7 @@
 // docker), stopped in reverse; checked between scenarios, and started again when one died or stopped
 // answering, so that a scenario that killed a service does not fail every scenario after it.
 import { parseDuration } from "../core/duration.ts";
+import { sleep } from "../core/sleep.ts";
 import type { ServiceDefinition, SystemDefinition } from "../system/definition.ts";
 import { startDockerService } from "../system/docker-services.ts";
 import { probeHealth } from "../system/health.ts";
@@ -67,11 +68,16 @@ export class ServiceSet {
     return out;
   }
 
-  /** Stops and starts one service again (and what it owns: a process group, replica containers). */
+  /**
+   * Stops and starts one service again (and what it owns: a process group, replica containers), and waits
+   * until the instances it lists (if it lists any) are all ready: a restarted pool is back when its members are.
+   */
   async restart(name: string): Promise<RunningService> {
     await this.running[name]?.stop();
     this.running[name] = undefined;
-    return this.start(name);
+    const svc = await this.start(name);
+    await this.#instancesReady(name, parseDuration(this.system.services[name].startTimeout ?? "20s"));
+    return svc;
   }
 
   /** Stops everything started, newest first; never throws (each failure is logged). */
@@ -82,6 +88,18 @@ export class ServiceSet {
       await svc.stop().catch((e) => this.o.log(`stopping ${name}: ${String(e)}`));
       this.running[name] = undefined;
     }
+  }
+
+  async #instancesReady(name: string, timeoutMs: number): Promise<void> {
+    const list = this.system.services[name].instances;
+    if (!list) return;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.o.signal.aborted) {
+      const all = await list().catch(() => []);
+      if (all.length > 0 && all.every((i) => i.state === undefined || i.state === "ready")) return;
+      await sleep(200, this.o.signal);
+    }
+    this.o.log(`${name} restarted, but not all of its instances were ready within ${timeoutMs / 1000} s`);
   }
 
   async #probe(name: string, def: ServiceDefinition): Promise<ServiceStatus> {

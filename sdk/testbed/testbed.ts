@@ -22,6 +22,7 @@ import {
   type SystemConfig,
   type SystemDefinition,
 } from "../system/definition.ts";
+import { howToMap, serviceOf } from "../system/roles.ts";
 import { DEFAULT_CONFIG, loadSystem } from "./load-system.ts";
 import { ServiceSet, type ServiceStatus } from "./services.ts";
 import { openToxiproxy, type TestbedToxiproxy } from "./toxiproxy.ts";
@@ -106,6 +107,7 @@ export class Testbed implements AsyncDisposable {
     this.chaos = createChaosContext({
       toxiproxyUrl: toxiproxy.url,
       proxies: toxiproxy.proxies,
+      roles: system.roles,
       ledger,
       signal: this.#controller.signal,
       // chaos.process: selectors resolve to the processes (or containers) started here and their instances.
@@ -150,7 +152,18 @@ export class Testbed implements AsyncDisposable {
     const abortStartup = () => startup.abort(new HivestormError("E_ABORTED", "start-up interrupted"));
     signal.addEventListener("abort", abortStartup, { once: true });
     if (signal.aborted) abortStartup(); // aborted before we listened: its event has come and gone
-    const unhook = options.handleSignals === false ? () => {} : onShutdown(async () => abortStartup());
+    // The hook waits until what was started is stopped again: the process exits as soon as the hooks return.
+    let startupSettled!: () => void;
+    const settled = new Promise<void>((r) => {
+      startupSettled = r;
+    });
+    const unhook =
+      options.handleSignals === false
+        ? () => {}
+        : onShutdown(async () => {
+            abortStartup();
+            await settled;
+          });
     let toxiproxy: TestbedToxiproxy | undefined;
     const services = new ServiceSet(system, { root, logDir, runId, target, log, signal: startup.signal });
     try {
@@ -169,6 +182,7 @@ export class Testbed implements AsyncDisposable {
     } finally {
       unhook();
       signal.removeEventListener("abort", abortStartup);
+      startupSettled();
     }
     const bed = new Testbed(
       system,
@@ -205,12 +219,12 @@ export class Testbed implements AsyncDisposable {
 
   /** The address clients use for a service: its proxy's when it has one (faults act there). */
   url(service: string): string {
-    return clientUrl(this.#definition(service));
+    return clientUrl(this.#definition(this.#resolve(service)));
   }
 
   /** The service's own address, around its proxy. */
   directUrl(service: string): string {
-    return this.#definition(service).url;
+    return this.#definition(this.#resolve(service)).url;
   }
 
   get services(): Record<string, ServiceHandle> {
@@ -222,9 +236,33 @@ export class Testbed implements AsyncDisposable {
     );
   }
 
-  /** Instances behind a service (e.g. a hive's workers), as the definition lists them. */
-  async instances(service: string): Promise<InstanceInfo[]> {
-    return (await this.system.services[service]?.instances?.()) ?? [];
+  /** Instances behind a service or role (e.g. a hive's workers, "@workers"), as the definition lists them. */
+  async instances(ref: string): Promise<InstanceInfo[]> {
+    return (await this.#definition(this.#resolve(ref)).instances?.()) ?? [];
+  }
+
+  /** A service by name or role ("@gateway"). */
+  service(ref: string): ServiceHandle {
+    const name = this.#resolve(ref);
+    this.#definition(name);
+    return this.services[name];
+  }
+
+  /** A counter a service (or role) exposes (`counters` in its definition), read now. */
+  async counter(ref: string, name: string): Promise<number> {
+    const svc = this.#resolve(ref);
+    const read = this.#definition(svc).counters?.[name];
+    if (!read)
+      throw new HivestormError("E_NO_COUNTER", `service ${svc} exposes no counter ${JSON.stringify(name)}`, {
+        hint: `declare counters: { ${name}: async () => <number> } for ${svc} in ${this.source}`,
+      });
+    return read();
+  }
+
+  #resolve(ref: string): string {
+    const name = serviceOf(this.system, ref);
+    if (name === undefined) throw new HivestormError("E_NO_ROLE", `${ref}: ${howToMap(ref.slice(1))}`);
+    return name;
   }
 
   /** Runs `fn` with this testbed as the world `chaos.*`, loads and durations act in. */

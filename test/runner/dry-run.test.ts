@@ -68,15 +68,23 @@ describe("formatPlan", () => {
 
   it("per scenario: its faults with their target on this system and scaled duration, steps, load, checks", () => {
     const text = plan();
-    assert.match(text, /^3 scenario\(s\):$/m);
+    assert.match(text, /^3 scenario\(s\), 3 would run:$/m);
     assert.match(text, /^ {2}NF-1 \[chaos\/test\] slow api {2}\(scenarios\/nf\.ts\)$/m);
     assert.match(text, /^ {4}fault: .*500.*on api.* for 10s$/m);
     assert.match(text, /^ {4}fault: .*db.* \(db → .*\) for 10s$/m);
     assert.match(text, /^ {4}checks: 2$/m);
     assert.match(
       text,
-      /ST-1.*\n.*expected: it holds\n {4}fault: scenario steps \(see the file\)\n {4}checks: 1/,
+      /ST-1.*\n {4}would run\n {4}expected: it holds\n {4}fault: scenario steps \(see the file\)\n {4}checks: 1/,
     );
-    assert.match(text, /LT-1.*\n.*\n {4}load: .* on api\n/);
+    assert.match(text, /LT-1.*\n {4}would run\n.*\n {4}load: .* on api\n/);
+  });
+
+  it("a scenario this system cannot run says why it would skip, and nothing else", () => {
+    const text = within(makeScope({}), () =>
+      formatPlan(system, selected, [], new Map([["NF-1", "no service plays @gateway"]])),
+    );
+    assert.match(text, /^3 scenario\(s\), 2 would run:$/m);
+    assert.match(text, /NF-1 .*\n {4}would skip: no service plays @gateway\n {2}ST-1/);
   });
 });

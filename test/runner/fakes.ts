@@ -2,6 +2,8 @@
 // applies and reverts, checks with a fixed outcome, and a tiny HTTP server standing in for a service.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createChaosContext } from "../../sdk/chaos/context.ts";
 import type { FaultSpec } from "../../sdk/chaos/fault.ts";
 import { CleanupLedger } from "../../sdk/core/ledger.ts";
@@ -10,7 +12,7 @@ import type { ScenarioDefinition } from "../../sdk/runner/scenario.ts";
 import { ScenarioRun } from "../../sdk/runner/scenario-run.ts";
 import type { SystemDefinition } from "../../sdk/system/definition.ts";
 import type { ServiceStatus } from "../../sdk/testbed/services.ts";
-import type { Testbed } from "../../sdk/testbed/testbed.ts";
+import type { ServiceHandle, Testbed } from "../../sdk/testbed/testbed.ts";
 
 /** A fault that pushes "apply NAME" / "revert NAME" onto `events`; `hooks` may delay or fail either step. */
 export function fakeFault(
@@ -54,16 +56,25 @@ export function fakeBed(
   } = {},
 ): Testbed {
   const chaos = createChaosContext({ ledger: new CleanupLedger() });
-  return {
+  const bed = {
     system: o.system ?? systemAt("http://127.0.0.1:9"),
+    source: "the fake system",
     chaos,
     target: "process",
+    // Nothing logs there: the fault window's log lines are empty.
+    logDir: join(tmpdir(), "hivestorm-fake-bed-no-logs"),
     down: new Map(),
-    services: {},
+    services: {} as Record<string, ServiceHandle>,
     instances: async () => [],
+    service(ref: string): ServiceHandle {
+      const s = bed.services[ref];
+      if (!s) throw new Error(`no service "${ref}" in the fake system`);
+      return s;
+    },
     health: o.health ?? (async () => []),
     ...o.extra,
-  } as unknown as Testbed;
+  };
+  return bed as unknown as Testbed;
 }
 
 export function newRun(

@@ -81,6 +81,14 @@ describe("finishRun", () => {
   const root = mkdtempSync(join(tmpdir(), "hivestorm-finish-run-"));
   after(() => rmSync(root, { recursive: true, force: true }));
   const progress = { close: () => {}, log: () => {} } as unknown as Progress;
+  // A service that logs outside the log folder: its file is collected too.
+  const declaredLog = join(root, "db.log");
+  writeFileSync(declaredLog, "db says hello\n");
+  const system = {
+    name: "s",
+    services: { db: { url: "http://127.0.0.1:1", logFiles: [declaredLog] } },
+    traffic: { service: "db", path: "/" },
+  };
 
   function finish(verdicts: Verdict[], o: { interrupted?: ShutdownReason } = {}) {
     const args = parseRunAllArgs(["--report-dir", "reports"]);
@@ -100,9 +108,13 @@ describe("finishRun", () => {
       return true;
     }) as typeof process.stdout.write;
     try {
-      const r = finishRun({ root, runId, runDir, logDir, system: {} as never, selected: [] }, w.journal, {
-        ...{ args, progress, log: (l: string) => logs.push(l), interrupted: o.interrupted },
-      });
+      const r = finishRun(
+        { root, runId, runDir, logDir, system, selected: [], skips: new Map() },
+        w.journal,
+        {
+          ...{ args, progress, log: (l: string) => logs.push(l), interrupted: o.interrupted },
+        },
+      );
       return { ...r, printed, logs, runDir };
     } finally {
       process.stdout.write = write;

@@ -58,7 +58,7 @@ describe("prepareRun", () => {
       }),
       (e: unknown) => {
         assert.ok(e instanceof ValidationError);
-        assert.equal(e.input, "scenario faults");
+        assert.equal(e.input, "scenario targets");
         assert.deepEqual(
           e.problems.map((p) => p.path),
           ["B-1.fault[0].selector"],

@@ -146,7 +146,11 @@ describe("Testbed", () => {
     for (const port of [PROXY, APP, SIDE, tp])
       assert.equal(await portOpen(port), false, `port ${port} closed`);
     assert.equal(b.signal.aborted, true, "the testbed's runs are told to stop");
-    await assert.rejects(network.latency(100).on("app").apply(), /no testbed/, "no ambient testbed left");
+    await assert.rejects(
+      async () => network.latency(100).on("app").apply(),
+      /no testbed/,
+      "no ambient testbed left",
+    );
   });
 
   it("start-up aborted through the signal stops what was started and rejects promptly", async () => {
