@@ -189,3 +189,6 @@ export const workerChecks = {
  * worker of each failed attempt; its workers have a debug allocation endpoint).
  */
 export const WORKER_ROLES = { workers: ["instances", "api:rbee-hive"] } as const;
+
+/** What every worker-crash scenario shares: its roles, and the workers read before the fault. */
+export const WORKER_POOL = { roles: WORKER_ROLES, before: recordWorkersBefore };

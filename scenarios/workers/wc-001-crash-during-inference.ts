@@ -2,14 +2,7 @@
 // WC-001: a worker is SIGKILLed while it streams tokens. The hive must answer the requests it was serving
 // cleanly (or retry them elsewhere), evict it, route nothing to it afterwards, and get its capacity back.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import {
-  outcomeOf,
-  recordWorkersBefore,
-  WORKER_ROLES,
-  watchAfterHit,
-  workerChecks,
-  workersBefore,
-} from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
@@ -20,12 +13,11 @@ export const scenario = defineScenario({
   name: "Worker crash during inference (SIGKILL mid-stream)",
   suite: "chaos",
   category: "workers",
-  roles: WORKER_ROLES,
+  ...WORKER_POOL,
   expected: `A worker killed mid-stream costs at most a few requests, each answered 502/503/504 (or retried), never a hang; the hive evicts it within ${EVICT_MS / 1000} s, routes nothing to it afterwards, and has all its workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
   duration: "20s",
   minDuration: "3s",
-  before: recordWorkersBefore,
   beside: async (ctx, [handle]) => {
     const outcome = outcomeOf(ctx, handle);
     const before = ctx.recorded(workersBefore)!;

@@ -2,14 +2,7 @@
 // WC-002: a worker dies while it registers: listed by the hive, model still loading. To get one for real, a
 // ready worker is killed first; its replacement is then killed as soon as the hive lists it as loading.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import {
-  outcomeOf,
-  recordWorkersBefore,
-  WORKER_ROLES,
-  watchAfterHit,
-  workerChecks,
-  workersBefore,
-} from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 25_000;
@@ -21,12 +14,11 @@ export const scenario = defineScenario({
   name: "Worker crash during registration (killed while loading)",
   suite: "chaos",
   category: "workers",
-  roles: WORKER_ROLES,
+  ...WORKER_POOL,
   expected: `A worker killed between registration and ready is never routed to, its registration is evicted within ${EVICT_MS / 1000} s, the service keeps >= 95% success meanwhile, and all workers are ready again within ${REPLACE_MS / 1000} s`,
   fault: [first, kill],
   duration: "20s",
   minDuration: "3s",
-  before: recordWorkersBefore,
   beside: async (ctx, [setupHandle, handle]) => {
     const before = ctx.recorded(workersBefore)!;
     // The first kill only makes the hive start a replacement: the worker that then registers is the target.

@@ -6,8 +6,7 @@ import {
   allocate,
   canOom,
   outcomeOf,
-  recordWorkersBefore,
-  WORKER_ROLES,
+  WORKER_POOL,
   watchAfterHit,
   workerChecks,
   workersBefore,
@@ -26,13 +25,12 @@ export const scenario = defineScenario({
   name: "Worker OOM kill (kernel OOM killer under a memory limit)",
   suite: "chaos",
   category: "workers",
-  roles: WORKER_ROLES,
+  ...WORKER_POOL,
   expected: `A worker killed by the kernel OOM killer is evicted by the hive within ${EVICT_MS / 1000} s and replaced within ${REPLACE_MS / 1000} s; the service keeps >= 90% success meanwhile`,
   requires: [canOom],
   fault: oom,
   duration: "20s",
   minDuration: "3s",
-  before: recordWorkersBefore,
   beside: async (ctx, [handle]) => {
     const before = ctx.recorded(workersBefore)!;
     const outcome = outcomeOf(ctx, handle);

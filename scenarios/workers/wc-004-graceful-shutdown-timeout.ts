@@ -2,14 +2,7 @@
 // WC-004: a worker is asked to stop (SIGTERM) while it serves. It should drain and exit within its grace
 // period; one that does not is SIGKILLed when the grace runs out, and the hive notices either way.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import {
-  outcomeOf,
-  recordWorkersBefore,
-  WORKER_ROLES,
-  watchAfterHit,
-  workerChecks,
-  workersBefore,
-} from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const GRACE_MS = 3000;
 const NOTICE_MS = 3000;
@@ -21,12 +14,11 @@ export const scenario = defineScenario({
   name: "Worker graceful-shutdown timeout (SIGTERM, grace, SIGKILL)",
   suite: "chaos",
   category: "workers",
-  roles: WORKER_ROLES,
+  ...WORKER_POOL,
   expected: `On SIGTERM a worker drains and exits within its ${GRACE_MS / 1000} s grace; if it does not it is SIGKILLed when the grace ends (not later), and either way the hive stops listing it within ${NOTICE_MS / 1000} s of its exit; the service keeps >= 95% success`,
   fault: stop,
   duration: "20s",
   minDuration: "5s",
-  before: recordWorkersBefore,
   beside: async (ctx, [handle]) => {
     const before = ctx.recorded(workersBefore)!;
     const outcome = outcomeOf(ctx, handle);

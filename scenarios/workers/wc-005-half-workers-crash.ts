@@ -2,14 +2,7 @@
 // WC-005: half of the workers crash at once. The service must go on at reduced capacity, above a stated
 // success rate, while the hive evicts and replaces them.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import {
-  outcomeOf,
-  recordWorkersBefore,
-  WORKER_ROLES,
-  watchAfterHit,
-  workerChecks,
-  workersBefore,
-} from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 25_000;
@@ -20,12 +13,11 @@ export const scenario = defineScenario({
   name: "Half of the workers crash at once",
   suite: "chaos",
   category: "workers",
-  roles: WORKER_ROLES,
+  ...WORKER_POOL,
   expected: `With half of the workers SIGKILLed at once the service continues at reduced capacity with >= 90% success, every failure a clean 502/503/504; the hive evicts the dead within ${EVICT_MS / 1000} s and has all workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
   duration: "20s",
   minDuration: "3s",
-  before: recordWorkersBefore,
   beside: async (ctx, [handle]) => {
     const before = ctx.recorded(workersBefore)!;
     const outcome = outcomeOf(ctx, handle);

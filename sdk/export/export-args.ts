@@ -34,7 +34,7 @@ export const EXPORT_USAGE = `Usage: npx tsx scripts/export.ts --to chaos-mesh --
   --config FILE            the system definition, for the background traffic (default hivestorm.config.ts)
 `;
 
-const KNOWN = new Set([
+const STRING_FLAGS = [
   "to",
   "out",
   "only",
@@ -45,10 +45,8 @@ const KNOWN = new Set([
   "base-url",
   "prometheus-rw",
   "config",
-  "help",
-  "h",
-  "_",
-]);
+];
+const KNOWN = new Set([...STRING_FLAGS, "help", "h", "_"]);
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY =
@@ -57,18 +55,7 @@ const LABEL_KEY =
 /** Parses and checks the flags; throws one ValidationError naming every problem. */
 export function parseExportArgs(argv: string[]): ExportArgs {
   const a = minimist(argv, {
-    string: [
-      "to",
-      "out",
-      "only",
-      "namespace",
-      "label",
-      "peer",
-      "parallelism",
-      "base-url",
-      "prometheus-rw",
-      "config",
-    ],
+    string: STRING_FLAGS,
     boolean: ["help"],
     alias: { h: "help" },
   });

@@ -1,7 +1,8 @@
 // Background traffic that samples a system's steady state while faults come and go: an open loop at a fixed
-// rate, each request timed from its scheduled start (a stall cannot hide behind a slow sender), with a hard
+// rate, paced by the load engine's pacer (sdk/load/engines/pacer.ts), each request timed from its scheduled start (a stall cannot hide behind a slow sender), with a hard
 // per-request timeout so that a hang is recorded as a failure instead of stopping the sampling.
 import { Agent, request } from "undici";
+import { everyInterval, pace } from "../load/engines/pacer.ts";
 import { clientUrl, type SystemDefinition } from "../system/definition.ts";
 
 export interface TrafficRequest {
@@ -62,7 +63,8 @@ export interface TrafficOptions {
 
 export class Traffic {
   readonly samples: Sample[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #stopped: AbortController | undefined;
+  #pacing: Promise<void> | undefined;
   #inFlight = new Set<Promise<void>>();
   readonly #pendingStarts = new Set<number>();
   readonly #agent = new Agent({ keepAliveTimeout: 2000, connections: 256 });
@@ -73,25 +75,20 @@ export class Traffic {
   ) {}
 
   start(): void {
-    const interval = 1000 / this.options.rate;
     const t0 = performance.now();
     const epoch0 = Date.now();
-    let n = 0;
-    const tick = () => {
-      // Catch up on every start that is due, so a blocked event loop shows as latency, not as fewer samples.
-      const now = performance.now();
-      while (t0 + n * interval <= now) {
-        this.#fire(epoch0 + n * interval, t0 + n * interval);
-        n++;
-      }
-      this.#timer = setTimeout(tick, Math.max(0, t0 + n * interval - performance.now()));
-    };
-    tick();
+    this.#stopped = new AbortController();
+    // The load engine's pacer: starts on schedule, a blocked event loop shows as latency, not fewer samples.
+    this.#pacing = pace(everyInterval(this.options.rate), (ms) => this.#fire(epoch0 + ms, t0 + ms), {
+      t0,
+      signal: this.#stopped.signal,
+    });
   }
 
   /** Stops sending and waits (bounded by the request timeout) for requests in flight. */
   async stop(): Promise<Sample[]> {
-    clearTimeout(this.#timer);
+    this.#stopped?.abort();
+    await this.#pacing;
     await Promise.allSettled([...this.#inFlight]);
     await this.#agent.close().catch(() => {});
     this.samples.sort((a, b) => a.start - b.start);

@@ -8,10 +8,7 @@ import { errorKind } from "../failure.ts";
 import { arrivals } from "../stages.ts";
 import { drain, type EngineContext } from "./engine.ts";
 import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
-
-// setTimeout cannot wake sooner than 1 ms; waking up this much early and firing everything due keeps the
-// send lag near the timer's resolution without spinning the CPU.
-const EARLY_MS = 0.3;
+import { pace } from "./pacer.ts";
 
 export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Promise<void> {
   const cap = plan.maxUsers;
@@ -49,27 +46,8 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
     });
   };
 
-  await new Promise<void>((resolve) => {
-    let next = due.next();
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (timer) clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      resolve();
-    };
-    const pump = () => {
-      timer = undefined;
-      const now = performance.now() - t0;
-      while (!next.done && next.value <= now + EARLY_MS) {
-        fire(next.value);
-        next = due.next();
-      }
-      if (next.done || signal.aborted) return stop();
-      timer = setTimeout(pump, Math.max(0, next.value - (performance.now() - t0) - EARLY_MS));
-    };
-    signal.addEventListener("abort", stop, { once: true });
-    pump();
-  });
+  await pace(due, fire, { t0, signal });
+
   // the last start may come before the end of the plan (e.g. a final stage at rate 0)
   const left = t0 + plan.totalMs - performance.now();
   if (left > 0 && !signal.aborted) await drain(() => false, left, signal);
