@@ -55,7 +55,7 @@ export class ServiceSet {
     );
     const svc = inDocker
       ? await startDockerService(name, def, { logDir: this.o.logDir, runId: this.o.runId, log: this.o.log })
-      : await startService(name, def, { cwd: this.o.root, logDir: this.o.logDir });
+      : await startService(name, def, { cwd: this.o.root, logDir: this.o.logDir, signal: this.o.signal });
     this.running[name] = svc;
     if (!this.#order.includes(name)) this.#order.push(name);
     return svc;

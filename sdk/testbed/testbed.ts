@@ -151,6 +151,7 @@ export class Testbed implements AsyncDisposable {
     const startup = new AbortController();
     const abortStartup = () => startup.abort(new HivestormError("E_ABORTED", "start-up interrupted"));
     signal.addEventListener("abort", abortStartup, { once: true });
+    if (signal.aborted) abortStartup(); // aborted before we listened: its event has come and gone
     // The hook waits until what was started is stopped again: the process exits as soon as the hooks return.
     let startupSettled!: () => void;
     const settled = new Promise<void>((r) => {
@@ -166,6 +167,7 @@ export class Testbed implements AsyncDisposable {
     let toxiproxy: TestbedToxiproxy | undefined;
     const services = new ServiceSet(system, { root, logDir, runId, target, log, signal: startup.signal });
     try {
+      startup.signal.throwIfAborted();
       toxiproxy = await openToxiproxy(system, {
         url: options.toxiproxyUrl ?? process.env.TOXIPROXY_URL,
         log,
