@@ -18,6 +18,18 @@ export function selectScenarios(
         message: `no such scenario; known: ${[...known].sort().join(", ")}`,
       })),
     );
+  // An id named with --only whose suite is not selected would be dropped without a word: say so instead.
+  const outside = all.filter(
+    (s) => args.only.includes(s.definition.id) && !args.suites.includes(s.definition.suite),
+  );
+  if (outside.length && outside.length < args.only.length)
+    throw new ValidationError(
+      "scenario selection",
+      outside.map((s) => ({
+        path: s.definition.id,
+        message: `is in suite ${s.definition.suite}, which --suite ${args.suites.join(",")} leaves out: add --suite ${s.definition.suite} or drop it from --only`,
+      })),
+    );
   const order = (s: DiscoveredScenario) => args.suites.indexOf(s.definition.suite);
   const selected = all
     .filter((s) => args.suites.includes(s.definition.suite))

@@ -83,6 +83,7 @@ export class Testbed implements AsyncDisposable {
   readonly chaos: ChaosContext;
   readonly #controller = new AbortController();
   #closing: Promise<void> | undefined;
+  #restoring: Promise<void> = Promise.resolve();
   readonly #cleanups: (() => void)[] = [];
   /** Services that stayed down after a restore, and the scenario that left them so. */
   readonly down = new Map<string, { after: string; why: string }>();
@@ -285,7 +286,17 @@ export class Testbed implements AsyncDisposable {
    * After a scenario: every service that died or stopped answering is started again and its proxy reset;
    * returns what was done. `after` names the scenario, so that a later failure can say who left it down.
    */
-  async restore(after: string): Promise<Restoration[]> {
+  restore(after: string): Promise<Restoration[]> {
+    const run = this.#restoreNow(after);
+    // close() waits for a restore in progress, so that nothing it starts outlives the testbed.
+    this.#restoring = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  async #restoreNow(after: string): Promise<Restoration[]> {
     const out: Restoration[] = [];
     for (const s of await this.health()) {
       if (s.ok || this.signal.aborted) continue;
@@ -306,6 +317,7 @@ export class Testbed implements AsyncDisposable {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#controller.abort(new HivestormError("E_ABORTED", "the testbed is closing"));
+      await this.#restoring;
       for (const f of await this.ledger.revertAll())
         this.log(`could not revert ${f.description}: ${String(f.error)}; run npx tsx scripts/reap.ts`);
       await this.services_.stopAll();
