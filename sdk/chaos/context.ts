@@ -19,6 +19,8 @@ export interface ChaosContext {
   events: EventEmitter<ChaosEvents>;
   /** Resolves process/container targets by selector (a testbed sets it from its system). */
   targets?: TargetResolver;
+  /** Where shell faults run their commands (the project folder). */
+  cwd?: string;
   /** Aborted when the run is interrupted: no fault is applied after that. */
   signal?: AbortSignal;
 }

@@ -1,5 +1,6 @@
 // Reverts, from another process, what a killed run left applied: one reaper per ledger record kind, registered
 // here explicitly (convention 8). Used by scripts/reap.ts on the ledger file a run mirrors to disk.
+import { $ } from "zx";
 import type { ReapRecord } from "../core/ledger.ts";
 import { dockerClient } from "../system/targets/docker-engine.ts";
 import { TARGET_REAPERS } from "../system/targets/reap.ts";
@@ -15,8 +16,21 @@ const NETWORK_REAPERS: Record<string, Reaper> = {
   "toxiproxy-enable": (r) => setProxyEnabled(String(r.url), String(r.proxy), true),
 };
 
+const SHELL_REAPERS: Record<string, Reaper> = {
+  // A revert command registered by a shell fault or ctx.$.undo.
+  shell: async (r) => {
+    const out = await $({
+      cwd: String(r.cwd ?? process.cwd()),
+      quiet: true,
+      nothrow: true,
+    })`sh -c ${String(r.cmd)}`;
+    if (out.exitCode !== 0) throw new Error(`exit ${out.exitCode}: ${out.stdall.trim().slice(-300)}`);
+  },
+};
+
 const REAPERS: Record<string, Reaper> = {
   ...NETWORK_REAPERS,
+  ...SHELL_REAPERS,
   ...RESOURCE_REAPERS,
   ...Object.fromEntries(
     Object.entries(TARGET_REAPERS).map(([kind, reap]) => [kind, (r: ReapRecord) => reap(r, dockerClient)]),

@@ -92,6 +92,14 @@ export interface ScenarioResult {
   observations?: Record<string, unknown>;
   /** What the services logged during the fault window (a file of the run folder), when they logged anything. */
   logWindow?: { file: string; lines: number };
+  /** Shell commands the scenario ran (ctx.$), in order: what ran, when, how long, how it ended. */
+  commands?: {
+    cmd: string;
+    at: number;
+    durationMs: number;
+    exitCode: number | null;
+    signal?: string | null;
+  }[];
   /** Services found down after this scenario and started again (or not) before the next one. */
   restorations?: RestorationRecord[];
 }

@@ -1,6 +1,6 @@
 // Scenarios as JSON, in the rbee plan's format plus what a judgement needs, so that adding a file adds a
 // scenario with no code change:
-//   {"id", "name", "toxic", "attributes", "duration_seconds", "expected_behavior",
+//   {"id", "name", "toxic", "attributes" (or "run" and "revert": shell commands), "duration_seconds", "expected_behavior",
 //    "target" (a service or a list: one fault per service, applied together), "stream"?, "toxicity"?,
 //    "category"?, "capture"?: {name: source} (added to the traffic's), "expect": {...},
 //    "recovery_deadline_seconds"?}
@@ -8,6 +8,7 @@
 import type { FaultSpec } from "../chaos/fault.ts";
 import { JSON_NETWORK_FAULTS } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
+import { ShellFault } from "../chaos/shell/shell-fault.ts";
 import { type CaptureSpec, captureProblems } from "../core/capture.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { type Check, expect } from "./expect.ts";
@@ -40,6 +41,8 @@ const TOP_KEYS = new Set([
   "id",
   "name",
   "toxic",
+  "run",
+  "revert",
   "attributes",
   "duration_seconds",
   "expected_behavior",
@@ -83,11 +86,30 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     typeof j.expected_behavior === "string" && j.expected_behavior.length > 0,
     "expected a non-empty description",
   );
-  need(
-    "toxic",
-    typeof j.toxic === "string" && j.toxic in TOXICS,
-    `expected one of ${Object.keys(TOXICS).join(", ")}, found ${JSON.stringify(j.toxic)}`,
-  );
+  // A fault is a toxic on proxies, or a pair of shell commands ("run" applies it, "revert" puts it back).
+  const shell = j.run !== undefined || j.revert !== undefined;
+  if (shell && j.toxic !== undefined)
+    problems.push({
+      path: "toxic",
+      message: 'give either "toxic" (a network fault) or "run"/"revert" (a shell fault), not both',
+    });
+  if (shell) {
+    need(
+      "run",
+      typeof j.run === "string" && j.run.trim() !== "",
+      "expected the command that applies the fault",
+    );
+    need(
+      "revert",
+      typeof j.revert === "string" && j.revert.trim() !== "",
+      "expected the command that reverts it: every fault is reverted",
+    );
+  } else
+    need(
+      "toxic",
+      typeof j.toxic === "string" && j.toxic in TOXICS,
+      `expected one of ${Object.keys(TOXICS).join(", ")} (or "run" and "revert" commands), found ${JSON.stringify(j.toxic)}`,
+    );
   need(
     "duration_seconds",
     typeof j.duration_seconds === "number" && j.duration_seconds > 0,
@@ -100,14 +122,15 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     for (const [k, v] of Object.entries(attributes))
       if (typeof v !== "number")
         problems.push({ path: `attributes.${k}`, message: `expected a number, found ${JSON.stringify(v)}` });
-  const targets = Array.isArray(j.target) ? j.target : [j.target];
-  need(
-    "target",
-    targets.length > 0 &&
-      targets.every((t) => typeof t === "string" && t.length > 0) &&
-      new Set(targets).size === targets.length,
-    `expected the service (or "@role") whose proxy gets the fault, or a list of distinct ones, found ${JSON.stringify(j.target)}`,
-  );
+  const targets = shell && j.target === undefined ? [] : Array.isArray(j.target) ? j.target : [j.target];
+  if (!shell)
+    need(
+      "target",
+      targets.length > 0 &&
+        targets.every((t) => typeof t === "string" && t.length > 0) &&
+        new Set(targets).size === targets.length,
+      `expected the service (or "@role") whose proxy gets the fault, or a list of distinct ones, found ${JSON.stringify(j.target)}`,
+    );
   if (j.capture !== undefined) problems.push(...captureProblems(j.capture, "capture"));
   if (j.stream !== undefined)
     need(
@@ -147,7 +170,8 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     }
 
   const faults: FaultSpec[] = [];
-  if (problems.length === 0)
+  if (problems.length === 0 && shell) faults.push(new ShellFault(j.run as string, j.revert as string));
+  if (problems.length === 0 && !shell)
     for (const target of targets as string[]) {
       let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(target);
       const tf = f as ToxicFault;

@@ -3,6 +3,7 @@ import type { ChaosContext } from "../chaos/context.ts";
 import type { FaultHandle, FaultSpec } from "../chaos/fault.ts";
 import type { Duration } from "../core/duration.ts";
 import type { InstanceInfo, SystemDefinition } from "../system/definition.ts";
+import type { RunShell } from "../testbed/shell.ts";
 import type { ServiceHandle } from "../testbed/testbed.ts";
 import type { ObservationKey } from "./observation.ts";
 import type { ScenarioDefinition } from "./scenario.ts";
@@ -27,6 +28,12 @@ export interface ScenarioContext {
   readonly chaos: ChaosContext;
   /** Aborted when the run is interrupted: steps should return soon after. */
   readonly signal: AbortSignal;
+  /**
+   * zx's `$` bound to the run: the project folder, every command's output into run.log and its line into the
+   * journal, killed with its process tree on interrupt. `ctx.$.undo\`cmd\`` registers the revert of a step: it
+   * runs at the end of the scenario, on Ctrl-C, and from the ledger after a killed run.
+   */
+  readonly $: RunShell;
   /** Applies a fault in this scenario (recorded as a fault window, reverted at the end whatever happens). */
   apply<D = unknown>(spec: FaultSpec): Promise<FaultHandle<D>>;
   /** Waits for the scenario's fault window (its duration, time-scaled, never under minDuration). */

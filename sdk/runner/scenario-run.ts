@@ -9,6 +9,7 @@ import { type Duration, scaledDuration } from "../core/duration.ts";
 import type { FaultRecord, PhaseRecord, ScenarioResult, Verdict } from "../core/journal.ts";
 import { sleep } from "../core/sleep.ts";
 import { type LogMarks, linesSince, markLogs, serviceLogFiles } from "../testbed/log-window.ts";
+import type { CommandRecord, RunShell, ShellUndo } from "../testbed/shell.ts";
 import type { Testbed } from "../testbed/testbed.ts";
 import { keyName, toJsonValue } from "./observation.ts";
 import { faultDurationMs } from "./phases/fault-window.ts";
@@ -35,6 +36,9 @@ export class ScenarioRun {
   /** What the scenario recorded (ctx.record), as checks read it. */
   readonly data: Record<string, unknown> = {};
   readonly handles: FaultHandle[] = [];
+  /** Commands run with ctx.$, and the reverts registered with ctx.$.undo. */
+  readonly commands: CommandRecord[] = [];
+  readonly undos: ShellUndo[] = [];
   readonly ctx: ScenarioContext;
   load: unknown;
   /** The services' log lines of the fault window, relative to the run folder. */
@@ -72,6 +76,11 @@ export class ScenarioRun {
       bed.chaos.events.off("applied", onApplied);
       bed.chaos.events.off("reverted", onReverted);
     };
+    let sh: RunShell | undefined;
+    const shell = () => {
+      sh ??= this.#shell(bed);
+      return sh;
+    };
     this.ctx = {
       scenario: def,
       system: {
@@ -86,6 +95,9 @@ export class ScenarioRun {
       },
       chaos: bed.chaos,
       signal: o.signal,
+      get $() {
+        return shell();
+      },
       apply: <D>(spec: FaultSpec) => applyFault<D>(spec, bed.chaos),
       sleep: (d: Duration) => sleep(scaledDuration(d), o.signal),
       hold: () => sleep(faultDurationMs(def), o.signal),
@@ -121,6 +133,17 @@ export class ScenarioRun {
     if (name) this.o.onPhase?.(name);
   }
 
+  /** The scenario's `$`: its commands into the run log and the journal, its undos reverted with its faults. */
+  #shell(bed: Testbed): RunShell {
+    const sh = bed.shell({ log: (l) => this.log(l), onCommand: (r) => this.commands.push(r) });
+    const undo: RunShell["undo"] = (pieces, ...args) => {
+      const u = sh.undo(pieces, ...args);
+      this.undos.push(u);
+      return u;
+    };
+    return Object.assign((p: TemplateStringsArray, ...a: unknown[]) => sh(p, ...a), { undo });
+  }
+
   /** Marks the services' logs at the start of the fault window. */
   markLogs(): LogMarks {
     return markLogs(serviceLogFiles(this.o.bed.system, this.o.bed.logDir));
@@ -147,6 +170,8 @@ export class ScenarioRun {
   async revertAll(): Promise<void> {
     for (const h of [...this.handles].reverse())
       await h.revert().catch((e) => this.log(`revert failed: ${String(e)}`));
+    for (const u of [...this.undos].reverse())
+      await u.revert().catch((e) => this.log(`revert failed: ${String(e)}`));
   }
 
   /** The result: the verdict and its reason, plus everything observed so far. */
@@ -171,6 +196,7 @@ export class ScenarioRun {
       timeline: [],
       notes: this.notes,
       ...(this.logWindow ? { logWindow: this.logWindow } : {}),
+      ...(this.commands.length ? { commands: this.commands } : {}),
       observations: toJsonValue(recorded) as Record<string, unknown>,
       ...(this.load === undefined ? {} : { load: this.load }),
       ...extra,

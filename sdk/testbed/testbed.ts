@@ -25,6 +25,7 @@ import {
 import { howToMap, serviceOf } from "../system/roles.ts";
 import { DEFAULT_CONFIG, loadSystem } from "./load-system.ts";
 import { ServiceSet, type ServiceStatus } from "./services.ts";
+import { boundShell, type CommandRecord, type RunShell } from "./shell.ts";
 import { openToxiproxy, type TestbedToxiproxy } from "./toxiproxy.ts";
 
 export interface TestbedOptions {
@@ -83,6 +84,7 @@ export class Testbed implements AsyncDisposable {
   readonly chaos: ChaosContext;
   readonly #controller = new AbortController();
   #closing: Promise<void> | undefined;
+  #shell: RunShell | undefined;
   #restoring: Promise<void> = Promise.resolve();
   readonly #cleanups: (() => void)[] = [];
   /** Services that stayed down after a restore, and the scenario that left them so. */
@@ -109,6 +111,7 @@ export class Testbed implements AsyncDisposable {
       toxiproxyUrl: toxiproxy.url,
       proxies: toxiproxy.proxies,
       roles: system.roles,
+      cwd: root,
       ledger,
       signal: this.#controller.signal,
       // chaos.process: selectors resolve to the processes (or containers) started here and their instances.
@@ -207,6 +210,26 @@ export class Testbed implements AsyncDisposable {
       );
     if (options.ambient !== false) bed.#cleanups.push(enterAmbient(bed.scope));
     return bed;
+  }
+
+  /**
+   * zx's `$` bound to this testbed: the project folder, the output into its log, killed on interrupt;
+   * `bed.$.undo\`cmd\`` registers a revert command in the ledger.
+   */
+  get $(): RunShell {
+    this.#shell ??= this.shell({});
+    return this.#shell;
+  }
+
+  /** A `$` bound to this testbed with its own log and command record (a scenario's ctx.$). */
+  shell(o: { log?: (line: string) => void; onCommand?: (r: CommandRecord) => void }): RunShell {
+    return boundShell({
+      cwd: this.root,
+      signal: this.signal,
+      log: o.log ?? this.log,
+      ledger: this.ledger,
+      onCommand: o.onCommand,
+    });
   }
 
   /** Aborted when the run is interrupted (a signal, or the caller's abort). */
