@@ -74,20 +74,43 @@ const PROBE = `
       out.push(report(img.getAttribute("alt") || "img " + i, "img", loaded, root));
       holder.remove();
     });
+    var layout = [];
+    document.querySelectorAll("[data-scenario]").forEach(function (el) {
+      layout.push({ id: el.getAttribute("data-scenario"), element: el.tagName.toLowerCase(),
+        className: el.className, top: Math.round(el.getBoundingClientRect().top + window.scrollY) });
+    });
     var pre = document.createElement("pre");
     pre.id = "${PROBE_ID}";
-    pre.textContent = JSON.stringify(out);
+    pre.textContent = JSON.stringify({ charts: out, layout: layout });
     document.body.appendChild(pre);
   }
   if (document.readyState === "complete") run(); else window.addEventListener("load", run);
 })();
 `;
 
+/** Where an element that names a scenario (data-scenario) was laid out: its top, in px from the page's top. */
+export interface ScenarioBox {
+  id: string;
+  element: string;
+  className: string;
+  top: number;
+}
+
+export interface PageProbe {
+  charts: ChartMarks[];
+  layout: ScenarioBox[];
+}
+
+/** The charts of a page on disk, opened as file:// in headless Chromium (see probePage). */
+export async function countDrawnMarks(file: string): Promise<ChartMarks[]> {
+  return (await probePage(file)).charts;
+}
+
 /**
  * Opens `file` (an HTML page on disk) as file:// in headless Chromium, with the probe added to a copy of it
- * beside the original (so that relative links resolve), and returns the charts it found.
+ * beside the original (so that relative links resolve): its charts and where its scenarios were laid out.
  */
-export async function countDrawnMarks(file: string): Promise<ChartMarks[]> {
+export async function probePage(file: string): Promise<PageProbe> {
   const copy = join(dirname(file), `.probe-${process.pid}-${basename(file)}`);
   const html = readFileSync(file, "utf8");
   const script = `<script>${PROBE}</script>`;
@@ -102,7 +125,7 @@ export async function countDrawnMarks(file: string): Promise<ChartMarks[]> {
     const { document } = parseHTML(dom);
     const pre = document.getElementById(PROBE_ID);
     if (!pre) throw new Error(`${file}: the probe did not run in Chromium (no #${PROBE_ID} in the page)`);
-    return JSON.parse(pre.textContent ?? "[]") as ChartMarks[];
+    return JSON.parse(pre.textContent ?? "{}") as PageProbe;
   } finally {
     rmSync(copy, { force: true });
   }
