@@ -148,7 +148,7 @@ export function renderLatencyHistogram(load: unknown, title = "latency distribut
       legend,
       options: {
         marginRight: 40,
-        x: { type: "log", label: "latency (ms, log scale)", grid: true },
+        x: { type: "log", label: "latency (ms, log scale)", grid: true, tickFormat: "~g" },
         y: { label: "requests", grid: true, zero: true },
         marks: [
           Plot.rectY(bins, { x1: "fromMs", x2: "toMs", y: "count", fill: "#4c78a8", inset: 0.5 }),

@@ -56,7 +56,13 @@ export function renderRecoveryOverview(run: RunJournal): string | undefined {
         marginLeft,
         marginRight: 20,
         width: CHART_WIDTH,
-        x: { type: "log", domain: [1, top], label: "time to recover (ms, log scale)", grid: true },
+        x: {
+          type: "log",
+          domain: [1, top],
+          label: "time to recover (ms, log scale)",
+          grid: true,
+          tickFormat: "~g",
+        },
         y: { label: null, domain: rows.map((r) => r.id), tickSize: 0 },
         marks: [
           Plot.barX(rows, {

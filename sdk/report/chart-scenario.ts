@@ -1,6 +1,8 @@
 // A scenario's chart: latency percentiles over time with the fault windows shaded, the recovery instant and
-// the deadline marked, and under it the responses by status. Buckets never straddle a fault's edge (they are
-// cut at every apply and revert), so a jump is drawn where it happened, not up to a second before the shading.
+// the deadline marked, and under it the responses by status. A request is drawn when its outcome was known (its
+// start plus its latency: a request sent just before the fault and cut by it failed during the fault), and
+// buckets never straddle a fault's edge (they are cut at every apply and revert), so a jump is drawn where it
+// happened, not up to a second before the shading.
 import * as Plot from "@observablehq/plot";
 import type { SampleColumns, ScenarioResult } from "../core/journal.ts";
 import { latencySummary } from "./analysis/percentiles.ts";
@@ -62,6 +64,9 @@ export function renderScenarioChart(scenario: ScenarioResult): string | undefine
   );
   const x = { domain: [0, endS], label: X_LABEL, grid: true };
   const markers = recoveryMarkers(scenario, endS);
+  // Headroom above the highest line: the fault labels sit there, one row per fault, never on a line.
+  const top = Math.max(1, ...latency.map((p) => p.ms ?? 0));
+  const headroom = 1 + 0.12 * Math.max(1, faults.length);
   const statusPanel = statuses.length
     ? {
         height: 150,
@@ -86,7 +91,7 @@ export function renderScenarioChart(scenario: ScenarioResult): string | undefine
       options: {
         marginRight: 40,
         x,
-        y: { label: "latency (ms)", grid: true, zero: true },
+        y: { label: "latency (ms)", grid: true, domain: [0, top * headroom], nice: true },
         color: { domain: Object.keys(SERIES_COLORS), range: Object.values(SERIES_COLORS) },
         marks: [
           ...faultMarks(faults),
@@ -143,18 +148,19 @@ export function bucketEdges(scenario: ScenarioResult, endMs: number, stepMs = 10
 }
 
 function sampleBuckets(scenario: ScenarioResult, samples: SampleColumns): Bucket[] {
+  const done = samples.t.map((t, i) => t + samples.latencyMs[i]);
   let last = 0;
-  for (const t of samples.t) if (t > last) last = t;
+  for (const t of done) if (t > last) last = t;
   const endMs = Math.max(scenarioDurationMs(scenario), last + 1);
   const edges = bucketEdges(scenario, endMs);
   const groups: number[][] = edges.slice(1).map(() => []);
-  for (let i = 0; i < samples.t.length; i++) {
+  for (let i = 0; i < done.length; i++) {
     let lo = 0;
     let hi = edges.length - 1;
-    // The last edge whose start is <= t (edges ascend).
+    // The last edge whose start is <= the request's end (edges ascend).
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (edges[mid] <= samples.t[i]) lo = mid;
+      if (edges[mid] <= done[i]) lo = mid;
       else hi = mid;
     }
     groups[lo]?.push(i);

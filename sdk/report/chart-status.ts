@@ -4,10 +4,11 @@ import type { LegendEntry } from "./svg.ts";
 export const STATUS_CLASSES = [
   { key: "2xx", color: "#54a24b" },
   { key: "429", color: "#eeca3b" },
+  { key: "502", color: "#9467bd" },
   { key: "503", color: "#f58518" },
-  { key: "504", color: "#b279a2" },
+  { key: "504", color: "#8c564b" },
   { key: "other 5xx", color: "#e45756" },
-  { key: "4xx", color: "#9d755d" },
+  { key: "4xx", color: "#bcbd22" },
   { key: "no answer (reset or timeout)", color: "#3b3b3b" },
 ] as const;
 
@@ -17,7 +18,7 @@ export type StatusClass = (typeof STATUS_CLASSES)[number]["key"];
 export function statusClass(status: number): StatusClass {
   if (status === 0) return "no answer (reset or timeout)";
   if (status < 400) return "2xx";
-  if (status === 429 || status === 503 || status === 504) return String(status) as StatusClass;
+  if ([429, 502, 503, 504].includes(status)) return String(status) as StatusClass;
   if (status >= 500) return "other 5xx";
   return "4xx";
 }

@@ -100,7 +100,7 @@ export function verdictBanner(j: RunJournal): Block {
     kind: "verdict",
     tone: statusTone(j.status),
     headline: `${verdictWord(j.status)}: ${parts.join(", ")}${why}`,
-    detail: `Run ${j.runId}, started ${fmtInstant(j.startedAt)}, ${took}; ${VERDICTS.map((v) => `${c[v]} ${v}`).join(", ")}.`,
+    detail: `Run ${j.runId}, started ${fmtInstant(j.startedAt)}, ${took}; ${VERDICTS.map((v) => `${c[v]} ${v === "error" ? "errored" : v}`).join(", ")}.`,
   };
 }
 

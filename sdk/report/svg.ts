@@ -53,6 +53,8 @@ export function stackPanels(title: string, panels: Panel[]): string {
       y += height;
     }
     const svg = Plot.plot({
+      // Room for tick labels such as "12,000" on the left.
+      marginLeft: 52,
       ...panel.options,
       document: plotDocument(),
       width: CHART_WIDTH,
@@ -77,7 +79,7 @@ export function stackPanels(title: string, panels: Panel[]): string {
 // Swatches left to right from the panel's left margin, wrapping onto another row rather than overlapping.
 function legendRows(legend: LegendEntry[], top: number): { items: string[]; height: number } {
   const items: string[] = [];
-  const left = 40;
+  const left = 52;
   let x = left;
   let row = 0;
   for (const entry of legend) {

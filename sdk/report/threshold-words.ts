@@ -44,7 +44,8 @@ function statWords(stat: string): string {
 export function thresholdValueWords(metric: string, stat: string, value: number | null): string {
   if (value === null) return "n/a";
   if (stat === "rate" || /failed|checks/.test(metric)) return fmtPct(value);
-  if (/duration|waiting|latency/.test(metric)) return fmtMs(value);
+  // Whole ms from 100 ms up: "p95 latency 2050 ms", not "2050.047 ms".
+  if (/duration|waiting|latency/.test(metric)) return value >= 100 ? `${Math.round(value)} ms` : fmtMs(value);
   return fmtNum(value, 3);
 }
 

@@ -35,7 +35,7 @@ describe("thresholdWords", () => {
   test("a held threshold reads as the value and its limit", () => {
     assert.equal(
       thresholdWords(t("http_req_duration", "p(99.9) < 1000", 294.9, true)),
-      "p99.9 latency 294.9 ms (limit < 1000 ms)",
+      "p99.9 latency 295 ms (limit < 1000 ms)",
     );
   });
 
