@@ -23,11 +23,11 @@ export function recoveryChart(run: RunJournal, document: Document): SVGSVGElemen
     const share = ms === null ? 0 : (100 * ms) / r.deadlineMs;
     const label =
       ms === null
-        ? `never (deadline ${r.deadlineMs} ms)`
-        : `${ms} ms (${share < 0.1 ? "< 0.1" : Math.round(share * 10) / 10}% of ${r.deadlineMs} ms)`;
+        ? `never (deadline ${r.deadlineMs / 1000} s)`
+        : `${ms} ms (${share < 0.1 ? "< 0.1" : Math.round(share * 10) / 10}% of ${r.deadlineMs / 1000} s)`;
     return [{ id: s.id, ms: Math.max(1, ms ?? r.deadlineMs), deadline: r.deadlineMs, state, label }];
   });
-  const top = Math.max(10, ...rows.map((r) => Math.max(r.ms, r.deadline))) * 8;
+  const top = Math.max(10, ...rows.map((r) => Math.max(r.ms, r.deadline))) * 3;
   const plot = Plot.plot({
     document,
     width: WIDTH,
@@ -40,7 +40,7 @@ export function recoveryChart(run: RunJournal, document: Document): SVGSVGElemen
       Plot.barX(rows, { x1: 1, x2: "ms", y: "id", fill: (d) => COLORS[d.state as keyof typeof COLORS] }),
       Plot.tickX(rows, { x: "deadline", y: "id", stroke: "#222", strokeWidth: 2, strokeDasharray: "3 2" }),
       Plot.text(rows, {
-        x: (d) => Math.max(d.ms, d.deadline),
+        x: "ms",
         y: "id",
         text: "label",
         textAnchor: "start",
@@ -53,9 +53,11 @@ export function recoveryChart(run: RunJournal, document: Document): SVGSVGElemen
     document,
     "Time to recover after the fault, against each scenario's deadline",
     [
-      { label: "recovered", color: COLORS.recovered },
-      { label: "recovered after the deadline", color: COLORS.late },
-      { label: "never recovered", color: COLORS.never },
+      ...[
+        { label: "recovered", color: COLORS.recovered, state: "recovered" },
+        { label: "recovered after the deadline", color: COLORS.late, state: "late" },
+        { label: "never recovered", color: COLORS.never, state: "never" },
+      ].filter((l) => rows.some((r) => r.state === l.state)),
       { label: "deadline (dashed tick)", color: "#222" },
     ],
     [plot],
@@ -67,18 +69,14 @@ export function recoveryChart(run: RunJournal, document: Document): SVGSVGElemen
  * (percentage points), so that a latency change is never read without the errors beside it.
  */
 export function p95DeltaChart(cmp: RunComparison, document: Document): SVGSVGElement {
+  // Windows whose p95 moved by 5 ms or more, or whose error rate moved at all: the table beside lists them all.
   const rows = cmp.scenarios.flatMap((s) =>
-    Object.entries(s.windows).flatMap(([window, w]) =>
-      w.p95.delta === null && w.errorRate.delta === null
-        ? []
-        : [
-            {
-              key: `${s.id} ${window}`,
-              p95: w.p95.delta,
-              errors: w.errorRate.delta === null ? null : w.errorRate.delta * 100,
-            },
-          ],
-    ),
+    Object.entries(s.windows).flatMap(([window, w]) => {
+      const p95 = w.p95.delta;
+      const errors = w.errorRate.delta === null ? null : w.errorRate.delta * 100;
+      const moved = (p95 !== null && Math.abs(p95) >= 5) || (errors !== null && errors !== 0);
+      return moved ? [{ key: `${s.id} ${window}`, p95, errors }] : [];
+    }),
   );
   const keys = rows.map((r) => r.key);
   const marginLeft = 14 + 6.5 * Math.max(6, ...keys.map((k) => k.length));
@@ -90,6 +88,9 @@ export function p95DeltaChart(cmp: RunComparison, document: Document): SVGSVGEle
       height,
       marginLeft: left,
       marginRight: 16,
+      // Fixed, so that the rows of both panels line up whatever axes each one draws.
+      marginTop: 10,
+      marginBottom: 36,
       x: { label, grid: true },
       y: { label: null, domain: keys, axis: left > 20 ? "left" : null, tickSize: 0 },
       color: { type: "threshold", domain: [0], range: ["#59a14f", "#e15759"] },
@@ -116,7 +117,7 @@ export function p95DeltaChart(cmp: RunComparison, document: Document): SVGSVGEle
   );
   return titled(
     document,
-    `What changed from ${cmp.base} to ${cmp.head}, per scenario and window`,
+    "Head − base per scenario and window (p95 moved ≥ 5 ms or errors changed)",
     [
       { label: "worse in head (slower, more errors)", color: "#e15759" },
       { label: "better in head", color: "#59a14f" },

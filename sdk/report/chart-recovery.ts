@@ -40,7 +40,7 @@ export function renderRecoveryOverview(run: RunJournal): string | undefined {
   const rows = recoveryRows(run);
   if (!rows.length) return undefined;
   const marginLeft = 14 + 7 * Math.max(...rows.map((r) => r.id.length));
-  const top = Math.max(...rows.map((r) => Math.max(r.ms, r.deadline))) * 8;
+  const top = Math.max(...rows.map((r) => Math.max(r.ms, r.deadline))) * 3;
   const states = [...new Set(rows.map((r) => r.state))];
   return stackPanels("Time to recover after the fault, against each scenario's deadline", [
     {
@@ -80,7 +80,7 @@ export function renderRecoveryOverview(run: RunJournal): string | undefined {
             strokeDasharray: "3 2",
           }),
           Plot.text(rows, {
-            x: (d: Row) => Math.max(d.ms, d.deadline),
+            x: "ms",
             y: "id",
             text: "label",
             textAnchor: "start",
