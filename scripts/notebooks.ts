@@ -2,12 +2,13 @@
 // Notebooks over a run's results.json: execute the Jupyter notebooks headless and export them, build the
 // Observable pages, check both, or serve them. Logic lives in notebooks/tooling/; this is the command line.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { chooseBase, chooseRun, describeChoice, PROJECT_ROOT } from "../notebooks/lib/run-select.ts";
 import { chartProblems, countDrawnMarks } from "../notebooks/tooling/drawn-marks.ts";
 import { checkPage, dumpDom, serveDirectory } from "../notebooks/tooling/headless.ts";
+import { indexPage } from "../notebooks/tooling/index-page.ts";
 import { executeNotebooks, NOTEBOOKS } from "../notebooks/tooling/jupyter.ts";
 import {
   buildObservable,
@@ -157,46 +158,6 @@ async function checkJupyterCharts(dir: string): Promise<string[]> {
     console.log(`chromium   ${name}.html: ${charts.length} charts, drawn marks ${marks.join(" ") || "none"}`);
   }
   return problems;
-}
-
-/** The index page of a run's folder: the report, then whichever notebooks and pages are built. */
-export function indexPage(dir: string): string {
-  const present = (sub: string, ext: string) =>
-    existsSync(join(dir, sub))
-      ? readdirSync(join(dir, sub))
-          .filter((f) => f.endsWith(ext) && !f.startsWith("."))
-          .sort()
-      : [];
-  const item = (href: string, label: string) => `<li><a href="${href}">${label}</a></li>`;
-  const reports = ["report.html", "REPORT.md", "results.json", "junit.xml"].filter((f) =>
-    existsSync(join(dir, f)),
-  );
-  const jupyter = present("notebooks", ".html");
-  const observable = present("observable", ".html");
-  const section = (title: string, items: string[], none: string) =>
-    `<h2>${title}</h2>${items.length ? `<ul>${items.join("")}</ul>` : `<p>${none}</p>`}`;
-  return [
-    '<!doctype html><html lang="en"><meta charset="utf-8"><title>hivestorm run</title>',
-    "<style>body{font:15px/1.5 Helvetica,Arial,sans-serif;margin:24px auto;max-width:760px}</style>",
-    `<h1>hivestorm run ${relative(PROJECT_ROOT, dir) || "."}</h1>`,
-    section(
-      "Report",
-      reports.map((f) => item(f, f)),
-      "No report here: <code>npx tsx scripts/report.ts RUN_DIR</code> writes it.",
-    ),
-    section(
-      "Jupyter notebooks",
-      jupyter.map((f) => item(`notebooks/${f}`, f)),
-      "Not executed yet: <code>npm run notebooks:exec -- --run RUN_DIR</code>.",
-    ),
-    section(
-      "Observable pages",
-      observable.map((f) => item(`observable/${f}`, f)),
-      "Not built yet: <code>npm run notebooks:build -- --run RUN_DIR</code>.",
-    ),
-    "</html>",
-    "",
-  ].join("\n");
 }
 
 async function serve(dir: string, port: number): Promise<void> {
