@@ -139,7 +139,12 @@ async function checkObservable(dir: string): Promise<string[]> {
       const check = checkPage(await dumpDom(`${server.url}${page}.html`));
       for (const error of check.errors) problems.push(`${page}.html: error cell: ${error}`);
       if (check.svgs === 0) problems.push(`${page}.html: no chart rendered (no <svg> in the page)`);
-      console.log(`chromium   ${page}.html: ${check.svgs} svg, ${check.errors.length} error cells`);
+      // The runtime renders the cells after the load event: measure once it has had 3 s of virtual time.
+      const charts = await countDrawnMarks(join(dir, `${page}.html`), { baseUrl: server.url, delayMs: 3000 });
+      problems.push(...chartProblems(`${page}.html`, charts));
+      console.log(
+        `chromium   ${page}.html: ${check.svgs} svg, ${check.errors.length} error cells, drawn marks ${charts.map((c) => c.marks).join(" ")}`,
+      );
     }
   } finally {
     await server.close();

@@ -84,7 +84,8 @@ const PROBE = `
     pre.textContent = JSON.stringify({ charts: out, layout: layout });
     document.body.appendChild(pre);
   }
-  if (document.readyState === "complete") run(); else window.addEventListener("load", run);
+  function later() { setTimeout(run, __DELAY__); }
+  if (document.readyState === "complete") later(); else window.addEventListener("load", later);
 })();
 `;
 
@@ -102,18 +103,26 @@ export interface PageProbe {
 }
 
 /** The charts of a page on disk, opened as file:// in headless Chromium (see probePage). */
-export async function countDrawnMarks(file: string): Promise<ChartMarks[]> {
-  return (await probePage(file)).charts;
+export async function countDrawnMarks(file: string, o: ProbeOptions = {}): Promise<ChartMarks[]> {
+  return (await probePage(file, o)).charts;
+}
+
+export interface ProbeOptions {
+  /** Serve-based pages (module scripts do not load from file://): the URL of the file's folder. */
+  baseUrl?: string;
+  /** Virtual ms to wait after the load event before measuring (a notebook runtime renders after it). */
+  delayMs?: number;
 }
 
 /**
  * Opens `file` (an HTML page on disk) as file:// in headless Chromium, with the probe added to a copy of it
  * beside the original (so that relative links resolve): its charts and where its scenarios were laid out.
  */
-export async function probePage(file: string): Promise<PageProbe> {
-  const copy = join(dirname(file), `.probe-${process.pid}-${basename(file)}`);
+export async function probePage(file: string, o: ProbeOptions = {}): Promise<PageProbe> {
+  const name = `.probe-${process.pid}-${basename(file)}`;
+  const copy = join(dirname(file), name);
   const html = readFileSync(file, "utf8");
-  const script = `<script>${PROBE}</script>`;
+  const script = `<script>${PROBE.replace("__DELAY__", String(o.delayMs ?? 0))}</script>`;
   writeFileSync(
     copy,
     html.includes("</body>")
@@ -121,7 +130,8 @@ export async function probePage(file: string): Promise<PageProbe> {
       : html + script,
   );
   try {
-    const dom = await dumpDom(pathToFileURL(copy).href, { budgetMs: 5000 });
+    const url = o.baseUrl ? new URL(name, o.baseUrl).href : pathToFileURL(copy).href;
+    const dom = await dumpDom(url, { budgetMs: 5000 + (o.delayMs ?? 0) });
     const { document } = parseHTML(dom);
     const pre = document.getElementById(PROBE_ID);
     if (!pre) throw new Error(`${file}: the probe did not run in Chromium (no #${PROBE_ID} in the page)`);

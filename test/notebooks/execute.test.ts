@@ -354,4 +354,20 @@ describe("Observable pages (Notebook Kit), opened in headless Chromium", { skip:
       assert.ok(dom.includes(`Run ${head.runId}:`), `${page}: does not show run ${head.runId}`);
     }
   });
+
+  it("draw marks in every panel of every chart", async () => {
+    const head = readJournal(SAMPLE);
+    const expected: Record<string, number> = {
+      overview: 1,
+      "fault-windows": head.scenarios.filter((s) => s.faults.length && s.samples?.t.length).length,
+      compare: 1,
+    };
+    for (const page of observablePages()) {
+      const charts = await countDrawnMarks(join(site, `${page}.html`), {
+        baseUrl: server.url,
+        delayMs: 3000,
+      });
+      assert.deepEqual(chartProblems(page, charts, expected[page]), [], `${page}: ${JSON.stringify(charts)}`);
+    }
+  });
 });
