@@ -44,6 +44,6 @@ describe("scripts/report.ts", () => {
     assert.match(none.stderr, /RUN_DIR: expected one run folder, found none/);
     const missing = await report(join(dir, "nope"));
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /nope is invalid \(1 problem\):\n  - not readable JSON: ENOENT/);
+    assert.match(missing.stderr, /nope is invalid \(1 problem\):\n {2}- not readable JSON: ENOENT/);
   });
 });
