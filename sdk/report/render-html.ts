@@ -1,18 +1,16 @@
 // The report's blocks as one self-contained HTML page (report.html): inline CSS and inline SVG charts, no
 // script, no network, so that it opens from disk (file://) in any browser.
-import type { Block, Inline, Tone } from "./document.ts";
+import type { Block, Inline } from "./document.ts";
 import { spans } from "./document.ts";
 import { REPORT_CSS } from "./html-style.ts";
 import { xmlAttr as attr, xmlText as esc } from "./xml.ts";
 
 export function renderHtml(blocks: Block[], title: string): string {
-  const [first, second, ...rest] = blocks;
-  // The title and the verdict make the banner; everything else is the page.
-  const banner =
-    first?.kind === "heading" && second?.kind === "verdict"
-      ? verdictBanner(first.text, second)
-      : `${(first ? block(first) : "") + (second ? block(second) : "")}`;
-  const body = first?.kind === "heading" && second?.kind === "verdict" ? rest : blocks.slice(2);
+  // The leading title and verdict make the banner; everything else is the page.
+  const [first, second] = blocks;
+  const hasBanner = first?.kind === "heading" && second?.kind === "verdict";
+  const banner = hasBanner ? verdictBanner(first.text, second) : "";
+  const body = hasBanner ? blocks.slice(2) : blocks;
   const links = blocks
     .filter(
       (b): b is Extract<Block, { kind: "heading" }> => b.kind === "heading" && b.level === 2 && !!b.anchor,
@@ -98,11 +96,7 @@ function inline(content: Inline): string {
       if (s.code) out = `<code>${out}</code>`;
       if (s.strong) out = `<strong>${out}</strong>`;
       if (s.href) out = `<a href="${attr(s.href)}">${out}</a>`;
-      return s.tone ? `<span class="tone-${toneClass(s.tone)}">${out}</span>` : out;
+      return s.tone ? `<span class="tone-${s.tone}">${out}</span>` : out;
     })
     .join("");
-}
-
-function toneClass(tone: Tone): string {
-  return tone;
 }
