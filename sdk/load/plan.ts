@@ -109,12 +109,17 @@ export class LoadPlan {
     return this.#with({ thinkTime: duration });
   }
 
+  /** True when the plan states no request of its own (it would send the default GET of the target). */
+  get usesDefaultRequest(): boolean {
+    return this.state.request === DEFAULT_REQUEST;
+  }
+
   /** Base URL of the system under test; the request URL is resolved against it. */
   target(url: string): LoadPlan {
     return this.#with({ target: url });
   }
 
-  /** The request each iteration sends; replaces the default inference request as a whole. */
+  /** The request each iteration sends; replaces the default (GET of the target) as a whole. */
   request(spec: RequestSpec): LoadPlan {
     return this.#with({ request: { ...spec } });
   }

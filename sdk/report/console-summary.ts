@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type { RunJournal } from "../core/journal.ts";
 import { readLoad } from "./analysis/load-view.ts";
-import { failureReasons } from "./failure-reasons.ts";
+import { failureReasons, isFailure } from "./failure-reasons.ts";
 import { fmtDuration } from "./format.ts";
 import { verdictBanner } from "./report-content.ts";
 import { thresholdsJudged } from "./threshold-words.ts";
@@ -19,9 +19,9 @@ export function formatConsoleSummary(journal: RunJournal, o: ConsoleSummaryOptio
     `hivestorm run ${journal.runId}: ${banner.kind === "verdict" ? banner.headline : ""}`,
     "",
   ];
-  const failures = journal.scenarios.filter((s) => s.verdict === "failed" || s.verdict === "error");
+  const failures = journal.scenarios.filter((s) => isFailure(s.verdict));
   for (const s of failures) {
-    out.push(`✗ ${s.verdict === "error" ? "ERROR " : "FAILED"} ${s.id}: ${s.name}`);
+    out.push(`✗ ${s.verdict.toUpperCase().padEnd(6)} ${s.id}: ${s.name}`);
     for (const reason of failureReasons(s)) out.push(`      ${reason}`);
   }
   if (failures.length) out.push("");
@@ -33,6 +33,13 @@ export function formatConsoleSummary(journal: RunJournal, o: ConsoleSummaryOptio
       `note: ${reported.map((s) => s.id).join(", ")} exceeded load thresholds that they report without judging (past capacity on purpose); they passed on their own checks.`,
       "",
     );
+  const restarts = journal.scenarios.flatMap((s) =>
+    (s.restorations ?? []).map(
+      (r) =>
+        `  - ${r.service} after ${s.id}: ${r.why}${r.ok ? "" : `; could not restart it: ${r.error ?? "no reason recorded"}`}`,
+    ),
+  );
+  if (restarts.length) out.push("services found down and restarted:", ...restarts, "");
   const skips = journal.scenarios.filter((s) => s.verdict === "skipped");
   if (skips.length) {
     out.push(`skipped (${skips.length}):`);

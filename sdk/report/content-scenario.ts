@@ -30,7 +30,7 @@ export function verdictTone(verdict: Verdict | string): Tone {
     ? "pass"
     : verdict === "failed"
       ? "fail"
-      : verdict === "error"
+      : verdict === "error" || verdict === "interrupted"
         ? "error"
         : "skip";
 }
@@ -83,10 +83,46 @@ export function scenarioSection(s: ScenarioResult, figures: ScenarioFigures = {}
       ]),
     });
   else if (!s.load) blocks.push({ kind: "paragraph", content: "No checks were recorded." });
-  blocks.push(...observations(s), ...faults(s), ...windows(s), ...recovery(s));
+  blocks.push(...observations(s), ...faults(s), ...logWindow(s), ...windows(s), ...recovery(s));
   if (figures.chart) blocks.push({ kind: "figure", figure: figures.chart });
-  blocks.push(...loadBlocks(s.load, thresholdsJudged(s), figures.load), ...notes(s));
+  blocks.push(...loadBlocks(s.load, thresholdsJudged(s), figures.load), ...restorations(s), ...notes(s));
   return { kind: "section", id: s.id, tone: verdictTone(s.verdict), blocks };
+}
+
+// What the services logged while the fault was applied, kept in a file of the run folder.
+function logWindow(s: ScenarioResult): Block[] {
+  const w = s.logWindow;
+  if (!w) return [];
+  return [
+    {
+      kind: "paragraph",
+      content: [
+        "What the services logged during the fault window: ",
+        { text: w.file, href: encodeURI(w.file) },
+        ` (${w.lines} line${w.lines === 1 ? "" : "s"}).`,
+      ],
+    },
+  ];
+}
+
+// Services found down after the scenario, and whether they were started again before the next one.
+function restorations(s: ScenarioResult): Block[] {
+  const list = s.restorations ?? [];
+  if (!list.length) return [];
+  return [
+    { kind: "heading", level: 4, text: "Services restarted after this scenario" },
+    {
+      kind: "table",
+      header: ["service", "why", "restarted"],
+      rows: list.map((r) => [
+        r.service,
+        r.why,
+        r.ok
+          ? { text: "yes", tone: "pass" }
+          : { text: `NO: ${r.error ?? "no reason recorded"}`, tone: "fail" },
+      ]),
+    },
+  ];
 }
 
 // What the scenario recorded with ctx.record (journals that have the field): retries, in-flight requests, ….

@@ -27,7 +27,7 @@ export interface Figure {
 export interface FailureItem {
   id: string;
   name: string;
-  verdict: "failed" | "error";
+  verdict: "failed" | "error" | "interrupted";
   href: string;
   reasons: string[];
 }

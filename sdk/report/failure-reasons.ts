@@ -1,12 +1,17 @@
 // Why a scenario did not pass, in plain words with units: one line per failed check (every one of them, never
 // "(and N more)"), a failed thresholds check expanded into one line per threshold. Shared by every view.
-import type { ScenarioResult } from "../core/journal.ts";
+import type { ScenarioResult, Verdict } from "../core/journal.ts";
 import { readLoad } from "./analysis/load-view.ts";
 import { THRESHOLDS_CHECK, thresholdWords } from "./threshold-words.ts";
 
-/** The reasons a failed or errored scenario gives; empty for a passed or skipped one. */
+/** Verdicts that did not pass and are not skips: what a reader must see first. */
+export function isFailure(verdict: Verdict): verdict is "failed" | "error" | "interrupted" {
+  return verdict === "failed" || verdict === "error" || verdict === "interrupted";
+}
+
+/** The reasons a failed, errored or interrupted scenario gives; empty for a passed or skipped one. */
 export function failureReasons(s: ScenarioResult): string[] {
-  if (s.verdict === "error") return [oneLine(s.reason)];
+  if (s.verdict === "error" || s.verdict === "interrupted") return [oneLine(s.reason)];
   if (s.verdict !== "failed") return [];
   const reasons = s.checks.filter((c) => !c.ok).flatMap((c) => checkReasons(s, c));
   return reasons.length ? reasons : [oneLine(s.reason)];

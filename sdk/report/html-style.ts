@@ -25,7 +25,7 @@ h4 { margin: 18px 0 6px; font-size: 15px; }
 ul.failures { list-style: none; margin: 0; padding: 0; }
 ul.failures > li { margin: 0 0 10px; padding: 10px 14px; border-left: 5px solid var(--fail);
   background: var(--fail-bg); border-radius: 4px; }
-ul.failures > li.error { border-color: var(--error); background: var(--error-bg); }
+ul.failures > li.error, ul.failures > li.interrupted { border-color: var(--error); background: var(--error-bg); }
 ul.failures .id { font-weight: 700; font-size: 17px; }
 ul.failures ul { margin: 4px 0 0; padding-left: 20px; font-size: 16px; }
 ul.skips { padding-left: 20px; color: #57606a; }

@@ -4,7 +4,7 @@
 import type { RunJournal, ScenarioResult, Verdict } from "../core/journal.ts";
 import { type ScenarioFigures, scenarioAnchor, scenarioSection, verdictTone } from "./content-scenario.ts";
 import type { Block, Figure, Inline, Tone } from "./document.ts";
-import { failureReasons, reasonLine } from "./failure-reasons.ts";
+import { failureReasons, isFailure, reasonLine } from "./failure-reasons.ts";
 import { fmtBytes, fmtDuration, fmtInstant, verdictWord } from "./format.ts";
 
 export interface ReportFigures {
@@ -14,8 +14,22 @@ export interface ReportFigures {
   overview?: Figure[];
 }
 
-const VERDICTS: readonly Verdict[] = ["passed", "failed", "error", "skipped"];
-const ORDER: Record<Verdict, number> = { failed: 0, error: 1, passed: 2, skipped: 3 };
+const VERDICTS: readonly Verdict[] = ["passed", "failed", "error", "interrupted", "skipped"];
+const ORDER: Record<Verdict, number> = { failed: 0, error: 1, interrupted: 2, passed: 3, skipped: 4 };
+const VERDICT_COUNT_WORDS: Record<Verdict, string> = {
+  passed: "passed",
+  failed: "failed",
+  error: "errored",
+  interrupted: "interrupted",
+  skipped: "skipped",
+};
+
+/** "23 passed, 2 failed, 0 errored, 0 skipped" (interrupted only when some were). */
+function countWords(c: Record<Verdict, number>): string {
+  return VERDICTS.filter((v) => v !== "interrupted" || c[v] > 0)
+    .map((v) => `${c[v]} ${VERDICT_COUNT_WORDS[v]}`)
+    .join(", ");
+}
 
 export function buildReport(journal: RunJournal, figures: ReportFigures = {}): Block[] {
   const scenarios = journal.scenarios;
@@ -23,7 +37,7 @@ export function buildReport(journal: RunJournal, figures: ReportFigures = {}): B
     { kind: "heading", level: 1, text: `hivestorm run ${journal.runId}` },
     verdictBanner(journal),
   ];
-  const failures = scenarios.filter((s) => s.verdict === "failed" || s.verdict === "error");
+  const failures = scenarios.filter((s) => isFailure(s.verdict));
   if (failures.length)
     blocks.push(
       { kind: "heading", level: 2, text: "What failed, and why", anchor: "what-failed" },
@@ -32,7 +46,7 @@ export function buildReport(journal: RunJournal, figures: ReportFigures = {}): B
         items: failures.map((s) => ({
           id: s.id,
           name: s.name,
-          verdict: s.verdict as "failed" | "error",
+          verdict: s.verdict as "failed" | "error" | "interrupted",
           href: `#${scenarioAnchor(s.id)}`,
           reasons: failureReasons(s),
         })),
@@ -89,9 +103,13 @@ export function buildReport(journal: RunJournal, figures: ReportFigures = {}): B
 export function verdictBanner(j: RunJournal): Block {
   const c = countVerdicts(j.scenarios);
   const n = j.scenarios.length;
-  const parts: string[] = [];
-  if (c.failed) parts.push(`${c.failed} of ${n} scenario${n === 1 ? "" : "s"} failed`);
-  if (c.error) parts.push(`${c.error} errored`);
+  const bad = (["failed", "error", "interrupted"] as const).filter((v) => c[v] > 0);
+  // "2 of 25 scenarios failed, 1 errored": the first count says out of how many.
+  const parts = bad.map((v, i) =>
+    i === 0
+      ? `${c[v]} of ${n} scenario${n === 1 ? "" : "s"} ${VERDICT_COUNT_WORDS[v]}`
+      : `${c[v]} ${VERDICT_COUNT_WORDS[v]}`,
+  );
   if (!parts.length) parts.push(n ? `${c.passed} of ${n} scenarios passed` : "no scenario ran");
   if (c.skipped) parts.push(`${c.skipped} skipped`);
   const why = j.statusReason ? ` (${j.statusReason})` : "";
@@ -100,7 +118,7 @@ export function verdictBanner(j: RunJournal): Block {
     kind: "verdict",
     tone: statusTone(j.status),
     headline: `${verdictWord(j.status)}: ${parts.join(", ")}${why}`,
-    detail: `Run ${j.runId}, started ${fmtInstant(j.startedAt)}, ${took}; ${VERDICTS.map((v) => `${c[v]} ${v === "error" ? "errored" : v}`).join(", ")}.`,
+    detail: `Run ${j.runId}, started ${fmtInstant(j.startedAt)}, ${took}; ${countWords(c)}.`,
   };
 }
 
@@ -134,7 +152,7 @@ function runDetails(j: RunJournal): Block[] {
         ["started", fmtInstant(j.startedAt)],
         ["ended", j.endedAt === undefined ? "still running" : fmtInstant(j.endedAt)],
         ["duration", j.endedAt === undefined ? "n/a" : fmtDuration(j.endedAt - j.startedAt)],
-        ["scenarios", `${j.scenarios.length} (${VERDICTS.map((v) => `${counts[v]} ${v}`).join(", ")})`],
+        ["scenarios", `${j.scenarios.length} (${countWords(counts)})`],
       ],
     },
     ...suitesTable(j.scenarios),
@@ -150,7 +168,7 @@ function runDetails(j: RunJournal): Block[] {
         ["dry run", yesNo(o.dryRun)],
         ["strict", yesNo(o.strict)],
         ["target", o.target],
-        ["demo bugs", o.demoBugs.join(", ") || "none"],
+        ["demo bugs", (o.systemFlags ?? o.demoBugs ?? []).join(", ") || "none"],
         ["config", o.config],
       ],
     },
@@ -176,10 +194,17 @@ function suitesTable(scenarios: ScenarioResult[]): Block[] {
   if (!suites.length) return [];
   const rows = suites.map((suite): Inline[] => {
     const c = countVerdicts(scenarios.filter((s) => s.suite === suite));
-    const verdict = c.error ? "error" : c.failed ? "failed" : c.passed ? "passed" : "skipped";
+    const verdict =
+      c.error || c.interrupted ? "error" : c.failed ? "failed" : c.passed ? "passed" : "skipped";
     return [
       suite,
-      ...[c.passed + c.failed + c.error + c.skipped, c.passed, c.failed, c.error, c.skipped].map(String),
+      ...[
+        c.passed + c.failed + c.error + c.interrupted + c.skipped,
+        c.passed,
+        c.failed,
+        c.error + c.interrupted,
+        c.skipped,
+      ].map(String),
       { text: verdictWord(verdict), tone: verdictTone(verdict) },
     ];
   });
@@ -187,7 +212,7 @@ function suitesTable(scenarios: ScenarioResult[]): Block[] {
     { kind: "heading", level: 3, text: "Suites" },
     {
       kind: "table",
-      header: ["suite", "scenarios", "passed", "failed", "error", "skipped", "verdict"],
+      header: ["suite", "scenarios", "passed", "failed", "error or interrupted", "skipped", "verdict"],
       rows,
       align: ["l", "r", "r", "r", "r", "r", "l"],
     },
@@ -200,7 +225,7 @@ function ttr(s: ScenarioResult): string {
 }
 
 export function countVerdicts(scenarios: ScenarioResult[]): Record<Verdict, number> {
-  const counts: Record<Verdict, number> = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  const counts: Record<Verdict, number> = { passed: 0, failed: 0, error: 0, interrupted: 0, skipped: 0 };
   for (const s of scenarios) counts[s.verdict]++;
   return counts;
 }

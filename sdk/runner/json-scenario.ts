@@ -4,23 +4,14 @@
 //    "target"?, "stream"?, "toxicity"?, "category"?, "expect": {...}, "recovery_deadline_seconds"?}
 
 import type { FaultSpec } from "../chaos/fault.ts";
-import { network } from "../chaos/network/index.ts";
+import { JSON_NETWORK_FAULTS } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { type Check, expect } from "./expect.ts";
-import type { ScenarioDefinition } from "./scenario.ts";
+import type { FaultScenario } from "./scenario.ts";
 
-const TOXICS: Record<string, (a: Record<string, number>) => FaultSpec & { on(s: string): FaultSpec }> = {
-  latency: (a) => network.latency(a.latency).jitter(a.jitter ?? 0),
-  bandwidth: (a) => network.bandwidth(a.rate),
-  timeout: (a) => network.timeout(a.timeout ?? 0),
-  reset_peer: (a) => network.reset(a.timeout ?? 0),
-  slicer: (a) => network.slice(a.average_size, a.size_variation ?? 0, a.delay ?? 0),
-  limit_data: (a) => network.limitData(a.bytes),
-  slow_close: (a) => network.slowClose(a.delay),
-  partition: () => network.partition(),
-  down: () => network.down(),
-};
+// The fault kinds' own registry: a toxic kind with a JSON name is a JSON scenario's "toxic" (no second table).
+const TOXICS = JSON_NETWORK_FAULTS;
 
 const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
   success_rate_during: fraction,
@@ -57,7 +48,7 @@ const TOP_KEYS = new Set([
 ]);
 
 /** Parses one JSON scenario file's content; throws one ValidationError naming the file and every bad field. */
-export function parseJsonScenario(file: string, text: string): ScenarioDefinition {
+export function parseJsonScenario(file: string, text: string): FaultScenario {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -101,8 +92,11 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
     for (const [k, v] of Object.entries(attributes))
       if (typeof v !== "number")
         problems.push({ path: `attributes.${k}`, message: `expected a number, found ${JSON.stringify(v)}` });
-  if (j.target !== undefined)
-    need("target", typeof j.target === "string" && j.target.length > 0, "expected a service name");
+  need(
+    "target",
+    typeof j.target === "string" && j.target.length > 0,
+    `expected the name of the service whose proxy gets the fault, found ${JSON.stringify(j.target)}`,
+  );
   if (j.stream !== undefined)
     need(
       "stream",
@@ -142,9 +136,7 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
 
   let fault: FaultSpec | undefined;
   if (problems.length === 0) {
-    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(
-      (j.target as string) ?? "hive",
-    );
+    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(j.target as string);
     const tf = f as ToxicFault;
     if (j.stream && typeof tf.both === "function")
       f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();
@@ -159,10 +151,14 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
   return {
     id: j.id as string,
     name: j.name as string,
-    suite: ((j.suite as string) ?? "chaos") as ScenarioDefinition["suite"],
+    suite: ((j.suite as string) ?? "chaos") as FaultScenario["suite"],
     category: (j.category as string) ?? "network",
     expected: j.expected_behavior as string,
-    fault,
+    fault: fault!,
+    // A target given as a role ("@backend") needs that role mapped, with a proxy in front of its service.
+    ...((j.target as string).startsWith("@")
+      ? { roles: { [(j.target as string).slice(1)]: ["proxy" as const] } }
+      : {}),
     duration: (j.duration_seconds as number) * 1000,
     baseline: j.baseline_seconds === undefined ? undefined : (j.baseline_seconds as number) * 1000,
     recovery: { deadline: ((j.recovery_deadline_seconds as number) ?? 30) * 1000 },

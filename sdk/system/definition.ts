@@ -3,7 +3,9 @@
 import type { Duration } from "../core/duration.ts";
 
 export interface SystemOptions {
-  /** Bug switches for the demo (`--demo-bug`); a config for another system may ignore them. */
+  /** Switches given on the command line (`--demo-bug` for the bundled demo); a config may ignore them. */
+  flags: string[];
+  /** @deprecated the same list as `flags`, under the demo's name for it. */
   demoBugs: string[];
   target: "process" | "docker";
   /** Where services should write their logs; the runner collects them into run.log. */
@@ -34,6 +36,13 @@ export interface ServiceDefinition {
   instances?: () => Promise<InstanceInfo[]>;
   /** For `--target docker`: run this image instead of the command (host network). */
   docker?: DockerServiceDefinition;
+  /**
+   * Counters the service exposes (read through its own API), e.g. `retries`: a scenario reads one before and
+   * after a fault to prove that the fault bit, instead of assuming it.
+   */
+  counters?: Record<string, () => Promise<number>>;
+  /** APIs the service speaks, for scenarios written against one (e.g. the demo's "rbee-hive"). */
+  apis?: string[];
 }
 
 /** A service as a container (`--target docker`); see sdk/system/docker-services.ts. */
@@ -75,8 +84,15 @@ export interface TrafficDefinition {
 
 export interface SystemDefinition {
   name: string;
+  /**
+   * Roles the built-in scenarios ask for, mapped to services (`{ gateway: "lb", backend: "app-1" }`): gateway
+   * (the public API), backend (a service behind it), workers (the service whose instances are a pool).
+   */
+  roles?: Record<string, string>;
   /** Started in declaration order, stopped in reverse. */
   services: Record<string, ServiceDefinition>;
+  /** Scenarios of the system's own: folders, files or globs relative to the project root (added to --scenarios). */
+  scenarios?: string[];
   traffic: TrafficDefinition;
 }
 

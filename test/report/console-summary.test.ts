@@ -42,4 +42,26 @@ describe("formatConsoleSummary", () => {
     assert.ok(!text.includes("✗"));
     assert.match(text, /note: LOAD-inference exceeded load thresholds that they report without judging/);
   });
+
+  test("interrupted scenarios with the failures; services restarted after a scenario", () => {
+    const cut = {
+      ...chaosScenario({ id: "NF-001" }),
+      verdict: "interrupted" as const,
+      reason: "interrupted by SIGTERM",
+    };
+    const nf = {
+      ...chaosScenario(),
+      restorations: [{ service: "hive", why: "answered 503", ok: false, error: "timeout" }],
+    };
+    const text = formatConsoleSummary({ ...buildJournal([nf, cut]), status: "interrupted" }, { runDir: "r" });
+    assert.ok(
+      text.startsWith("hivestorm run 2026-11-27T10-00-00Z: INTERRUPTED: 1 of 2 scenarios interrupted\n"),
+      text,
+    );
+    assert.match(text, /✗ INTERRUPTED NF-001: Network latency 500 ms \+ jitter\n {6}interrupted by SIGTERM/);
+    assert.match(
+      text,
+      /services found down and restarted:\n {2}- hive after NF-002: answered 503; could not restart it: timeout/,
+    );
+  });
 });

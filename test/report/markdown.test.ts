@@ -248,6 +248,47 @@ describe("renderMarkdownReport", () => {
     ]);
   });
 
+  test("an interrupted scenario is listed with the failures; services restarted and the fault's log are shown", () => {
+    const cut = {
+      ...chaosScenario({ id: "NF-001" }),
+      verdict: "interrupted" as const,
+      reason: "interrupted by SIGINT",
+    };
+    const nf = {
+      ...chaosScenario(),
+      logWindow: { file: "fault-windows/NF-002.log", lines: 12 },
+      restorations: [
+        { service: "hive", why: "its process (pid 123) exited", ok: true },
+        { service: "worker-1", why: "answered 503", ok: false, error: "did not start in 10 s" },
+      ],
+    };
+    const text = renderMarkdownReport(buildJournal([nf, cut]));
+    assert.ok(
+      text.includes("**FAILED: 1 of 2 scenarios interrupted**"),
+      "the run's status, the scenarios' counts",
+    );
+    const failures = text.slice(text.indexOf("## What failed"), text.indexOf("## All scenarios"));
+    assert.ok(
+      failures.includes(
+        "- **INTERRUPTED** [NF-001](#scenario-nf-001) Network latency 500 ms + jitter: interrupted by SIGINT",
+      ),
+    );
+    assert.ok(
+      text.includes(
+        "What the services logged during the fault window: [fault-windows/NF-002.log](fault-windows/NF-002.log) (12 lines).",
+      ),
+    );
+    assert.deepEqual(
+      findTable(text, "service")
+        .slice(2)
+        .filter((r) => r.length === 3),
+      [
+        ["hive", "its process (pid 123) exited", "yes"],
+        ["worker-1", "answered 503", "NO: did not start in 10 s"],
+      ],
+    );
+  });
+
   test("deterministic, and values cannot break a table", () => {
     assert.equal(
       renderMarkdownReport(buildJournal(), {

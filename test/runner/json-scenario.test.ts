@@ -12,6 +12,7 @@ const valid = {
   name: "Latency 1 s",
   toxic: "latency",
   attributes: { latency: 1000 },
+  target: "hive",
   duration_seconds: 60,
   expected_behavior: "Requests succeed",
   expect: { success_rate_during: 0.99, recovered: true },
@@ -71,6 +72,7 @@ describe("JSON scenarios", () => {
         "extra",
         "id",
         "name",
+        "target",
         "toxic",
       ]);
     }
