@@ -136,9 +136,19 @@ function observations(s: ScenarioResult): Block[] {
     {
       kind: "table",
       header: ["observation", "value"],
-      rows: entries.map(([k, v]) => [k, typeof v === "string" ? v : (JSON.stringify(v) ?? "n/a")]),
+      rows: entries.map(([k, v]) => [k, observationText(v)]),
     },
   ];
+}
+
+// A recorded value in one cell: short values as they are, long ones (a series of probes) summarised.
+function observationText(v: unknown): string {
+  const json = typeof v === "string" ? v : (JSON.stringify(v) ?? "n/a");
+  if (json.length <= 160) return json;
+  if (Array.isArray(v)) return `${v.length} values (all in results.json)`;
+  if (typeof v === "object" && v !== null)
+    return `an object with ${Object.keys(v).join(", ")} (all in results.json)`;
+  return `${json.slice(0, 157)}…`;
 }
 
 function faults(s: ScenarioResult): Block[] {

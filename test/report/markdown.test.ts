@@ -240,9 +240,11 @@ describe("renderMarkdownReport", () => {
   });
 
   test("recorded observations are shown when the journal has them", () => {
-    const s = { ...failedScenario(), observations: { retries: 0, inflightAtKill: 3 } };
+    const health = Array.from({ length: 47 }, (_, t) => ({ t, ok: true, ms: 12.5 }));
+    const s = { ...failedScenario(), observations: { retries: 0, inflightAtKill: 3, health } };
     const text = renderMarkdownReport(buildJournal([s]));
     assert.deepEqual(findTable(text, "observation").slice(2), [
+      ["health", "47 values (all in results.json)"],
       ["inflightAtKill", "3"],
       ["retries", "0"],
     ]);
