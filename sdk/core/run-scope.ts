@@ -14,16 +14,19 @@ export interface RunScope {
   readonly extras: ReadonlyMap<symbol, unknown>;
 }
 
-const storage = new AsyncLocalStorage<RunScope>();
+// Created on first use, not on import: browser pages load pure helpers that import this module (through
+// duration.ts) and have no AsyncLocalStorage.
+let storage: AsyncLocalStorage<RunScope> | undefined;
 const ambient: RunScope[] = [];
 
 /** The scope of the current run: the innermost `within`, else the newest open ambient scope (a script's testbed). */
 export function runScope(): RunScope | undefined {
-  return storage.getStore() ?? ambient.at(-1);
+  return storage?.getStore() ?? ambient.at(-1);
 }
 
 /** Runs `fn` (and everything it starts, timers and promises included) inside `scope`. */
 export function within<T>(scope: RunScope, fn: () => T): T {
+  storage ??= new AsyncLocalStorage<RunScope>();
   return storage.run(scope, fn);
 }
 

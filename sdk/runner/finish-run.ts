@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 
 import { basename, join, relative, resolve } from "node:path";
 import { type RunJournal, writeJournal } from "../core/journal.ts";
 import type { ShutdownReason } from "../core/shutdown.ts";
+import { formatConsoleSummary } from "../report/console-summary.ts";
 import { updateLatestLink, writeReports } from "../report/write-reports.ts";
 import type { SystemDefinition } from "../system/definition.ts";
 import type { RunAllArgs } from "./args.ts";
@@ -41,7 +42,7 @@ export function finishRun(
     o.log(`could not write the reports: ${(error as Error).message}`);
   }
   o.progress.close();
-  process.stdout.write(formatSummary(journal, relative(run.root, run.runDir)));
+  process.stdout.write(formatConsoleSummary(journal, { runDir: relative(process.cwd(), run.runDir) || "." }));
   const exitCode =
     journal.status === "passed"
       ? 0
@@ -65,22 +66,4 @@ function collectServiceLogs(runLog: string, logDir: string, system: SystemDefini
     if (!existsSync(file) || !statSync(file).isFile()) continue;
     appendFileSync(runLog, `\n===== ${basename(file)} =====\n${readFileSync(file, "utf8")}`);
   }
-}
-
-/** Failures and errors first, with their reasons; then skips; then where the reports are. */
-export function formatSummary(journal: RunJournal, rel: string): string {
-  const count = (v: string) => journal.scenarios.filter((s) => s.verdict === v).length;
-  const lines = [
-    "",
-    `Run ${journal.status.toUpperCase()}${journal.statusReason ? ` (${journal.statusReason})` : ""}: ${count("passed")} passed, ${count("failed")} failed, ${count("error")} errored, ${count("skipped")} skipped${count("interrupted") ? `, ${count("interrupted")} interrupted` : ""}`,
-  ];
-  for (const v of ["failed", "error", "interrupted", "skipped"] as const)
-    for (const s of journal.scenarios.filter((x) => x.verdict === v))
-      lines.push(`  ${v} ${s.id}: ${s.reason}${s.enable ? ` (enable: ${s.enable})` : ""}`);
-  for (const s of journal.scenarios)
-    for (const r of s.restorations ?? [])
-      lines.push(`  ${r.ok ? "restarted" : "could not restart"} ${r.service} after ${s.id}: ${r.why}`);
-  lines.push(`Report:    ${rel}/REPORT.md`, `Journal:   ${rel}/results.json`);
-  lines.push(`Notebooks: npm run notebooks:open -- --run ${rel}`);
-  return `${lines.join("\n")}\n`;
 }

@@ -235,6 +235,14 @@ export function loadScenario(): ScenarioResult {
     startedAt: T0 + 90_000,
     endedAt: T0 + 100_000,
     phases: [{ name: "load", start: 0, end: 10_000 }],
+    checks: [
+      {
+        name: "load thresholds",
+        ok: false,
+        expected: "http_req_duration p(95)<500, http_req_failed rate<0.001",
+        observed: "failed: http_req_failed rate<0.001 (0.002)",
+      },
+    ],
     load: loadResult(),
   };
 }
