@@ -32,6 +32,7 @@ export {
 } from "./chaos/resource/index.ts";
 export { stressNgMissing } from "./chaos/resource/stress-ng.ts";
 export { scopeMissing } from "./chaos/resource/target-scope.ts";
+export type { Captured, CaptureSpec } from "./core/capture.ts";
 export { type Duration, formatDuration, getTimeScale, parseDuration } from "./core/duration.ts";
 export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
@@ -59,6 +60,7 @@ export {
 } from "./load/index.ts";
 export { parseRunAllArgs, type RunAllArgs, USAGE } from "./runner/args.ts";
 export { type Check, expect, type Observations } from "./runner/expect.ts";
+export type { ShareRange } from "./runner/expect-share.ts";
 export { type ObservationKey, observation, observed } from "./runner/observation.ts";
 export { runAll } from "./runner/run-all.ts";
 export { runIfMain } from "./runner/run-if-main.ts";

@@ -142,6 +142,8 @@ export interface WindowStats {
   p99: number | null;
   max: number | null;
   byStatus: Record<string, number>;
+  /** Per capture of the traffic, the requests of the window by captured value ("(none)" for null). */
+  captures?: Record<string, Record<string, number>>;
 }
 
 export interface RecoveryRecord {
@@ -171,6 +173,8 @@ export interface SampleColumns {
   status: number[];
   /** Whether the request met the scenario's definition of success. */
   ok: boolean[];
+  /** Per capture of the traffic (`traffic.capture`), each request's value; null when absent. */
+  captures?: Record<string, (string | null)[]>;
 }
 
 /** Writes the journal atomically (a reader never sees half a file). */

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { glob } from "zx";
+import { captureProblems } from "../core/capture.ts";
 import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
 import { parseJsonScenario } from "./json-scenario.ts";
 import { declaredFaults, type ScenarioDefinition } from "./scenario.ts";
@@ -122,5 +123,6 @@ export function definitionProblems(d: ScenarioDefinition): Problem[] {
     });
   for (const [i, f] of declaredFaults(d).entries())
     for (const p of f.validate()) problems.push({ path: `fault[${i}].${p.path}`, message: p.message });
+  if (!d.load && d.capture !== undefined) problems.push(...captureProblems(d.capture, "capture"));
   return problems;
 }

@@ -8,6 +8,7 @@
 //   load:  a load plan against a service (no background traffic, no fault window).
 
 import type { FaultHandle, FaultSpec } from "../chaos/fault.ts";
+import type { CaptureSpec } from "../core/capture.ts";
 import type { Duration } from "../core/duration.ts";
 import type { LoadPlan } from "../load/plan.ts";
 import type { RoleNeed } from "../system/roles.ts";
@@ -54,6 +55,8 @@ interface WindowedScenario extends ScenarioBase {
   recovery?: { deadline?: Duration; window?: Duration; minSuccessRate?: number };
   /** Background traffic rate override (requests per second). */
   trafficRate?: number;
+  /** Values captured from each traffic response, added to the system's `traffic.capture` (for expect.share). */
+  capture?: CaptureSpec;
 }
 
 export interface FaultScenario extends WindowedScenario {

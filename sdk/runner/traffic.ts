@@ -2,6 +2,14 @@
 // rate, each request timed from its scheduled start (a stall cannot hide behind a slow sender), with a hard
 // per-request timeout so that a hang is recorded as a failure instead of stopping the sampling.
 import { Agent, request } from "undici";
+import {
+  type Capture,
+  type Captured,
+  type CaptureSpec,
+  capturesNeedBody,
+  captureValues,
+  parseCaptures,
+} from "../core/capture.ts";
 import { clientUrl, type SystemDefinition } from "../system/definition.ts";
 
 export interface TrafficRequest {
@@ -9,6 +17,8 @@ export interface TrafficRequest {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Values captured from each response into its sample (see sdk/core/capture.ts). */
+  capture?: CaptureSpec;
 }
 
 /** The system's background-traffic request: through the service's proxy, or `direct` to the service. */
@@ -20,6 +30,7 @@ export function trafficRequest(system: SystemDefinition, { direct = false } = {}
     method: t.method ?? "POST",
     headers: { "content-type": "application/json", ...t.headers },
     body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
+    ...(t.capture ? { capture: t.capture } : {}),
   };
 }
 
@@ -49,6 +60,8 @@ export interface Sample {
   status: number;
   ok: boolean;
   error?: string;
+  /** The request's captured values, when the traffic captures any (all null without a response). */
+  captures?: Captured;
 }
 
 export interface TrafficOptions {
@@ -66,11 +79,23 @@ export class Traffic {
   #inFlight = new Set<Promise<void>>();
   readonly #pendingStarts = new Set<number>();
   readonly #agent = new Agent({ keepAliveTimeout: 2000, connections: 256 });
+  readonly #captures: Capture[];
+  readonly #needBody: boolean;
 
+  /** Throws a ValidationError naming every problem of `req.capture` before anything is sent. */
   constructor(
     readonly req: TrafficRequest,
     readonly options: TrafficOptions,
-  ) {}
+  ) {
+    this.#captures = parseCaptures(req.capture, "traffic capture", "traffic.capture");
+    this.#needBody = capturesNeedBody(this.#captures);
+  }
+
+  #capture(status: number, headers?: Record<string, string | string[] | undefined>, body?: string) {
+    return this.#captures.length
+      ? { captures: captureValues(this.#captures, { status, headers, body }) }
+      : {};
+  }
 
   start(): void {
     const interval = 1000 / this.options.rate;
@@ -112,7 +137,7 @@ export class Traffic {
 
   #fire(start: number, perfStart: number): void {
     if (this.#inFlight.size >= (this.options.maxInFlight ?? 1000)) {
-      this.samples.push({ start, latencyMs: 0, status: 0, ok: false, error: "dropped" });
+      this.samples.push({ start, latencyMs: 0, status: 0, ok: false, error: "dropped", ...this.#capture(0) });
       return;
     }
     const isOk = this.options.ok ?? ((s: number) => s >= 200 && s < 400);
@@ -120,6 +145,7 @@ export class Traffic {
     const p = (async () => {
       let status = 0;
       let error: string | undefined;
+      let captured = {};
       try {
         const res = await request(this.req.url, {
           method: this.req.method as "GET",
@@ -131,15 +157,17 @@ export class Traffic {
           bodyTimeout: this.options.timeoutMs,
         });
         status = res.statusCode;
-        await res.body.text();
+        const text = await res.body.text();
+        captured = this.#capture(status, res.headers, this.#needBody ? text : undefined);
       } catch (e) {
         const err = e as Error & { code?: string };
         error =
           err.name === "TimeoutError" || err.name === "AbortError" ? "timeout" : (err.code ?? err.message);
         status = 0;
+        captured = this.#capture(0);
       }
       const latencyMs = performance.now() - perfStart;
-      this.samples.push({ start, latencyMs, status, ok: status !== 0 && isOk(status), error });
+      this.samples.push({ start, latencyMs, status, ok: status !== 0 && isOk(status), error, ...captured });
       this.#pendingStarts.delete(start);
     })();
     this.#inFlight.add(p);

@@ -1,5 +1,6 @@
 // The system under test, as a team declares it in hivestorm.config.ts: its services, how each starts and stops
 // (or where it already runs), its health probe, and the Toxiproxy proxy in front of it.
+import type { CaptureSpec } from "../core/capture.ts";
 import type { Duration } from "../core/duration.ts";
 
 export interface SystemOptions {
@@ -80,6 +81,11 @@ export interface TrafficDefinition {
   rate?: number;
   /** A request slower than this counts as failed (status 0, "timeout"); default "10s". */
   timeout?: Duration;
+  /**
+   * Values to capture from each response, for checks such as expect.share: name → "header:<name>", "status",
+   * "status-class" or "json:<dotted.path>", e.g. `{ backend: "header:x-backend" }`.
+   */
+  capture?: CaptureSpec;
 }
 
 export interface SystemDefinition {

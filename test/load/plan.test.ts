@@ -95,6 +95,26 @@ describe("bad plans", () => {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(server.arrivals.length, 0);
   });
+  it("refuses bad captures with every problem, and captures on the k6 engine", async () => {
+    assert.throws(
+      () => load.rate(1, "1s").capture({ backend: "cookie:x", "": "status" }, { maxValues: 0 }).validate(),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.deepEqual(
+          e.problems.map((p) => p.path),
+          ["capture.backend", "capture.", "capture.maxValues"],
+        );
+        return true;
+      },
+    );
+    const plan = load.rate(1, "1s").capture({ cls: "status-class" }).capture({ b: "header:x-backend" });
+    assert.deepEqual(plan.state.capture, { cls: "status-class", b: "header:x-backend" });
+    assert.match(plan.describe(), /capture cls, b/);
+    await assert.rejects(
+      plan.target("http://127.0.0.1:1").run({ engine: "k6" }),
+      /the k6 engine does not capture response values/,
+    );
+  });
   it("refuses a negative rate and a zero duration in the open model", () => {
     assert.throws(
       () => load.rate(-1, 0).validate(),

@@ -3,6 +3,7 @@
 // measured from the scheduled start so a stall shows in every request it delays (as wrk2, so coordinated
 // omission cannot hide it), and a start that finds the in-flight cap reached is dropped and counted, as
 // k6's dropped_iterations, never queued.
+import { capturesNeedBody, capturesNeedHeaders, captureValues } from "../../core/capture.ts";
 import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { arrivals } from "../stages.ts";
@@ -16,7 +17,9 @@ const EARLY_MS = 0.3;
 export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Promise<void> {
   const cap = plan.maxUsers;
   const pool = createPool(plan.request.origin, cap, plan.timeoutMs);
-  const wantBody = plan.checks.length > 0;
+  const captures = plan.captures;
+  const wantBody = plan.checks.length > 0 || capturesNeedBody(captures);
+  const wantHeaders = wantBody || capturesNeedHeaders(captures);
   const opts = dispatchOptions(plan.request);
   const due = arrivals(plan.startTarget, plan.stages);
   let inFlight = 0;
@@ -33,20 +36,27 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
     const start = Math.min(scheduled, now);
     recorder.sendLag(Math.abs(now - scheduled));
     inFlight++;
-    send(pool, opts, wantBody, (r: Reply) => {
-      inFlight--;
-      if (cancelled) {
-        recorder.interrupted(1);
-        return;
-      }
-      recorder.record(
-        start,
-        performance.now() - start,
-        r.status,
-        r.error === undefined ? undefined : errorKind(r.error),
-      );
-      if (wantBody) runChecks(plan.checks, r, recorder);
-    });
+    send(
+      pool,
+      opts,
+      wantBody,
+      (r: Reply) => {
+        inFlight--;
+        if (cancelled) {
+          recorder.interrupted(1);
+          return;
+        }
+        recorder.record(
+          start,
+          performance.now() - start,
+          r.status,
+          r.error === undefined ? undefined : errorKind(r.error),
+        );
+        if (captures.length > 0) recorder.capture(performance.now(), captureValues(captures, r));
+        if (plan.checks.length > 0) runChecks(plan.checks, r, recorder);
+      },
+      wantHeaders,
+    );
   };
 
   await new Promise<void>((resolve) => {

@@ -19,7 +19,9 @@ export interface Baseline {
 
 export async function runBaseline(run: ScenarioRun, def: FaultScenario | StepsScenario): Promise<Baseline> {
   const t = run.o.bed.system.traffic;
-  const traffic = new Traffic(trafficRequest(run.o.bed.system), {
+  const req = trafficRequest(run.o.bed.system);
+  const capture = def.capture ? { ...req.capture, ...def.capture } : req.capture;
+  const traffic = new Traffic(capture ? { ...req, capture } : req, {
     rate: def.trafficRate ?? t.rate ?? 20,
     timeoutMs: parseDuration(t.timeout ?? "10s"),
   });

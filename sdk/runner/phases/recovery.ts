@@ -40,11 +40,15 @@ export async function measureRecovery(
 /** Samples as columns, t in ms from the scenario's start, sorted by start. */
 export function columns(samples: Sample[], startedAt: number): SampleColumns {
   const sorted = [...samples].sort((a, b) => a.start - b.start);
+  const names = Object.keys(sorted.find((s) => s.captures)?.captures ?? {});
   return {
     t: sorted.map((s) => round3(s.start - startedAt)),
     latencyMs: sorted.map((s) => round3(s.latencyMs)),
     status: sorted.map((s) => s.status),
     ok: sorted.map((s) => s.ok),
+    ...(names.length
+      ? { captures: Object.fromEntries(names.map((n) => [n, sorted.map((s) => s.captures?.[n] ?? null)])) }
+      : {}),
   };
 }
 

@@ -20,5 +20,8 @@ export function scenarioWindows(
 export function completedBy(s: SampleColumns, endMs: number): SampleColumns {
   const keep = s.t.map((t, i) => t + s.latencyMs[i] <= endMs);
   const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
-  return { t: pick(s.t), latencyMs: pick(s.latencyMs), status: pick(s.status), ok: pick(s.ok) };
+  const captures = s.captures && {
+    captures: Object.fromEntries(Object.entries(s.captures).map(([k, v]) => [k, pick(v)])),
+  };
+  return { t: pick(s.t), latencyMs: pick(s.latencyMs), status: pick(s.status), ok: pick(s.ok), ...captures };
 }
