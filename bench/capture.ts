@@ -53,13 +53,20 @@ async function main(): Promise<void> {
       const tallies = new Map<string, Tally>(
         Object.keys(VARIANTS).map((k) => [k, { rps: [], cpuUsPerRequest: [] }]),
       );
+      const variants = Object.entries(VARIANTS);
+      const runOnce = async (spec: (typeof VARIANTS)[keyof typeof VARIANTS]) => {
+        let plan = load.constant(USERS, `${SECONDS}s`).target(url).request({ method: "GET", url: "/" });
+        if (spec) plan = plan.capture(spec);
+        const cpu = process.cpuUsage();
+        const r = await plan.run({ engine });
+        return { r, used: process.cpuUsage(cpu) };
+      };
+      await runOnce(undefined); // warm-up (JIT, connections), not counted
+      // each round starts with another variant, so that none always runs first or last
       for (let round = 0; round < ROUNDS; round++)
-        for (const [name, spec] of Object.entries(VARIANTS)) {
-          let plan = load.constant(USERS, `${SECONDS}s`).target(url).request({ method: "GET", url: "/" });
-          if (spec) plan = plan.capture(spec);
-          const cpu = process.cpuUsage();
-          const r = await plan.run({ engine });
-          const used = process.cpuUsage(cpu);
+        for (let k = 0; k < variants.length; k++) {
+          const [name, spec] = variants[(round + k) % variants.length];
+          const { r, used } = await runOnce(spec);
           const t = tallies.get(name)!;
           t.rps.push(r.totals.requests / ((r.endedAt - r.startedAt) / 1000));
           t.cpuUsPerRequest.push((used.user + used.system) / r.totals.requests);

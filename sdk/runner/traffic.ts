@@ -78,6 +78,8 @@ export class Traffic {
   #timer: NodeJS.Timeout | undefined;
   #inFlight = new Set<Promise<void>>();
   readonly #pendingStarts = new Set<number>();
+  /** The next scheduled start not sent yet (epoch ms): after an event-loop stall it is overdue. */
+  #nextStart = Number.POSITIVE_INFINITY;
   readonly #agent = new Agent({ keepAliveTimeout: 2000, connections: 256 });
   readonly #captures: Capture[];
   readonly #needBody: boolean;
@@ -109,6 +111,7 @@ export class Traffic {
         this.#fire(epoch0 + n * interval, t0 + n * interval);
         n++;
       }
+      this.#nextStart = epoch0 + n * interval;
       this.#timer = setTimeout(tick, Math.max(0, t0 + n * interval - performance.now()));
     };
     tick();
@@ -117,15 +120,19 @@ export class Traffic {
   /** Stops sending and waits (bounded by the request timeout) for requests in flight. */
   async stop(): Promise<Sample[]> {
     clearTimeout(this.#timer);
+    this.#nextStart = Number.POSITIVE_INFINITY;
     await Promise.allSettled([...this.#inFlight]);
     await this.#agent.close().catch(() => {});
     this.samples.sort((a, b) => a.start - b.start);
     return this.samples;
   }
 
-  /** Start of the oldest request still in flight (epoch ms), or now: samples before it are all complete. */
+  /**
+   * Start of the oldest request still in flight or overdue (a stalled event loop sends late what was due), or
+   * now (epoch ms): samples before it are all complete.
+   */
   settledUntil(): number {
-    let oldest = Date.now();
+    let oldest = Math.min(Date.now(), this.#nextStart);
     for (const s of this.#pendingStarts) if (s < oldest) oldest = s;
     return oldest;
   }

@@ -97,6 +97,12 @@ describe("JSON scenarios", () => {
       ["latency 1000ms on app-1 (downstream)", "latency 1000ms on app-2 (downstream)"],
     );
     assert.deepEqual(s.capture, { backend: "header:x-backend" });
+    assert.equal(s.roles, undefined);
+    const roles = parseJsonScenario(
+      "x.json",
+      JSON.stringify({ ...valid, target: ["@backend", "app-2"] }),
+    ).roles;
+    assert.deepEqual(roles, { backend: ["proxy"] }, "a role among the targets needs its proxy");
     const samples = {
       t: [0, 10, 20, 30],
       latencyMs: [1, 1, 1, 1],

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { ValidationError } from "../../sdk/core/errors.ts";
 import { Traffic, trafficRequest } from "../../sdk/runner/traffic.ts";
@@ -49,5 +51,35 @@ describe("traffic captures", () => {
         return true;
       },
     );
+  });
+
+  it("after an event-loop stall, the starts it made overdue count as unsettled until they are sent", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "x-backend": "A" }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const traffic = new Traffic(
+      { url, method: "GET", headers: {}, capture: { backend: "header:x-backend" } },
+      { rate: 10, timeoutMs: 1000 },
+    );
+    try {
+      traffic.start();
+      await new Promise((r) => setTimeout(r, 250));
+      // nothing in flight (a start every 100 ms, answered in a few)
+      while (traffic.settledUntil() < Date.now()) await new Promise((r) => setImmediate(r));
+      const stalled = Date.now();
+      while (Date.now() - stalled < 400); // a stall: no timer runs, 3 or 4 starts fall due
+      const settled = traffic.settledUntil();
+      assert.ok(settled <= stalled + 100, `settled until ${settled - stalled} ms into a 400 ms stall`);
+      await new Promise((r) => setTimeout(r, 200));
+      const samples = await traffic.stop();
+      assert.ok(samples.filter((x) => x.start > stalled && x.start < stalled + 400).length >= 3);
+      assert.ok(samples.every((x) => x.captures?.backend === "A"));
+    } finally {
+      await traffic.stop();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
