@@ -38,8 +38,9 @@ export function definitionOf(ctx: ScenarioContext, ref: string) {
 export async function serviceTarget(ctx: ScenarioContext, name: string): Promise<Target> {
   const s = ctx.system.service(name);
   if (ctx.system.target === "docker" && s?.container)
-    return new DockerTarget({ container: s.container, id: name, ledger: ctx.chaos.ledger });
-  if (s?.pid) return ProcessTarget.attach({ id: name, pid: s.pid, ledger: ctx.chaos.ledger });
+    return new DockerTarget({ container: s.container, id: s.name, ledger: ctx.chaos.ledger });
+  // The service's own name: a role reference ("@gateway") is not a valid target id.
+  if (s?.pid) return ProcessTarget.attach({ id: s.name, pid: s.pid, ledger: ctx.chaos.ledger });
   throw new Error(`service ${s.name} has no process or container to exhaust (was it started by the runner?)`);
 }
 

@@ -66,7 +66,13 @@ export async function runScenario(def: ScenarioDefinition, o: ScenarioRunOptions
   } catch (error) {
     if (o.signal.aborted) return interrupted();
     const e = error as Error;
-    return run.finish("error", e.message.split("\n")[0], { notes: [...run.notes, String(e.stack ?? e)] });
+    // One line, but all of it: a validation error lists its problems on the lines after the first.
+    const reason = e.message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(" ");
+    return run.finish("error", reason, { notes: [...run.notes, String(e.stack ?? e)] });
   } finally {
     await baseline?.stop();
     await run.revertAll();
