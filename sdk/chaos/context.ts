@@ -11,6 +11,8 @@ import type { FaultHandle, FaultSpec } from "./fault.ts";
 export interface ChaosContext {
   /** Base URL of the Toxiproxy API (embedded or real). */
   toxiproxyUrl?: string;
+  /** Service name → the Toxiproxy API in front of it, where it is not the one above (a remote host's). */
+  toxiproxyFor?: Record<string, string>;
   /** Service name → name of the Toxiproxy proxy in front of it. */
   proxies: Record<string, string>;
   /** Role → service name, from the system definition ("@backend" in a fault resolves through it). */

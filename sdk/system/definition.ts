@@ -25,6 +25,11 @@ export interface ServiceDefinition {
   health?: string;
   /** A Toxiproxy proxy in front of the service: clients (and other services) use `listen`. */
   proxy?: { listen: string };
+  /**
+   * The Toxiproxy API that fronts this service when it is not the run's own: a real Toxiproxy or ours
+   * (`npx tsx scripts/toxiproxy-server.ts`) on the service's host. Off loopback only with --allow-non-loopback.
+   */
+  toxiproxy?: string;
   /** How long the service may take to become healthy; default "20s". */
   startTimeout?: Duration;
   /** SIGTERM, then SIGKILL after this grace; default "5s". */

@@ -109,6 +109,7 @@ export class Testbed implements AsyncDisposable {
     }
     this.chaos = createChaosContext({
       toxiproxyUrl: toxiproxy.url,
+      toxiproxyFor: toxiproxy.urlOf,
       proxies: toxiproxy.proxies,
       roles: system.roles,
       cwd: root,

@@ -34,7 +34,7 @@ export function resolveProxy(ctx: ChaosContext, ref: string): { url: string; pro
   const service = role === undefined ? ref : ctx.roles?.[role];
   if (service === undefined)
     throw new HivestormError("E_NO_ROLE", `no service for ${ref}: ${howToMap(role!)}`);
-  const url = ctx.toxiproxyUrl;
+  const url = ctx.toxiproxyFor?.[service] ?? ctx.toxiproxyUrl;
   if (!url)
     throw new HivestormError("E_NO_TOXIPROXY", `no Toxiproxy to put a network fault on ${service}`, {
       hint: "run through the runner (it starts the embedded Toxiproxy) or set TOXIPROXY_URL",
