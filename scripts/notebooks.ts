@@ -18,7 +18,7 @@ import {
 } from "../notebooks/tooling/observable.ts";
 import { compactJson, sampleRun } from "../notebooks/tooling/sample-run.ts";
 import { denoCheckNotebooks, tscCheckLib } from "../notebooks/tooling/typecheck.ts";
-import { HivestormError, ValidationError } from "../sdk/core/errors.ts";
+import { HivestormError, ValidationError } from "../sdk/index.ts";
 
 const USAGE = `usage: npx tsx scripts/notebooks.ts <command> [--run PATH] [--base PATH] [--out DIR] [--port N]
 

@@ -3,10 +3,14 @@
 // then prints the same summary run-all ends with. Usage: npx tsx scripts/report.ts RUN_DIR
 import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { HivestormError, ValidationError } from "../sdk/core/errors.ts";
-import { loadRun, resultsFile } from "../sdk/report/analysis.ts";
-import { formatConsoleSummary } from "../sdk/report/console-summary.ts";
-import { writeReports } from "../sdk/report/write-reports.ts";
+import {
+  formatConsoleSummary,
+  HivestormError,
+  loadRun,
+  resultsFile,
+  ValidationError,
+  writeReports,
+} from "../sdk/index.ts";
 
 const USAGE = `usage: npx tsx scripts/report.ts RUN_DIR
 

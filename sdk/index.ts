@@ -63,6 +63,9 @@ export {
   percentileOf,
   type RequestSpec,
 } from "./load/index.ts";
+export { loadRun, resultsFile } from "./report/analysis.ts";
+export { formatConsoleSummary } from "./report/console-summary.ts";
+export { writeReports } from "./report/write-reports.ts";
 export { parseRunAllArgs, type RunAllArgs, USAGE } from "./runner/args.ts";
 export { type DiscoveredScenario, discoverScenarios } from "./runner/discover.ts";
 export { type Check, expect, type Observations } from "./runner/expect.ts";

@@ -48,9 +48,11 @@ const VALUES = [
   "evaluateThresholds",
   "expect",
   "exportScenario",
+  "formatConsoleSummary",
   "formatDuration",
   "getTimeScale",
   "load",
+  "loadRun",
   "mapFault",
   "mergeHistograms",
   "objectName",
@@ -64,6 +66,7 @@ const VALUES = [
   "procStatus",
   "readJournal",
   "resolveSystem",
+  "resultsFile",
   "runAll",
   "runIfMain",
   "runLoadPlan",
@@ -76,6 +79,7 @@ const VALUES = [
   "toChaosMesh",
   "validateChaosMesh",
   "watchInstances",
+  "writeReports",
 ];
 
 /** Exported for the type checker only (`export type`, or type-only re-exports such as `export type *`). */
