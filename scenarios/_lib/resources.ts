@@ -392,3 +392,22 @@ export function burstAnswered(key: string, boundMs: number): Check {
 
 /** The demo worker's simulated VRAM: its health answer reports the budget, a debug endpoint holds memory. */
 export const WORKER_VRAM = { health: "/health", hold: "/v1/debug/vram" };
+
+/**
+ * What the system itself says of a service's CPU while it is stressed, read with the run's `$` (its command and
+ * output land in run.log and the journal): `ps` for a process, `docker stats` for a container.
+ */
+export async function cpuEvidence(ctx: ScenarioContext, ref: string): Promise<void> {
+  const s = ctx.system.service(ref);
+  const out = s.container
+    ? await ctx.$`docker stats --no-stream --format ${"{{.CPUPerc}}"} ${s.container}`.catch(() => undefined)
+    : s.pid
+      ? await ctx.$`ps -o pcpu= -p ${s.pid}`.catch(() => undefined)
+      : undefined;
+  const seen = out?.stdout.trim();
+  if (!seen) return;
+  ctx.record(`${s.name}CpuPercent`, seen);
+  ctx.note(
+    `${ctx.scenario.id}: ${s.name} used ${seen.replace(/%$/, "")}% CPU at the end of the stress (${s.container ? "docker stats" : "ps"}).`,
+  );
+}

@@ -3,7 +3,15 @@
 // and stress-ng runs at 100% in that same cgroup: the hive competes with the stress for its own CPU budget
 // (nothing else on the machine is touched). Requests must queue rather than fail, and latency must come back.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { alive, canStress, HIVE, latencyBack, observer, serviceTarget } from "../_lib/resources.ts";
+import {
+  alive,
+  canStress,
+  cpuEvidence,
+  HIVE,
+  latencyBack,
+  observer,
+  serviceTarget,
+} from "../_lib/resources.ts";
 
 export const scenario = defineScenario({
   id: "RE-003",
@@ -20,6 +28,7 @@ export const scenario = defineScenario({
     const target = await serviceTarget(ctx, HIVE);
     await ctx.apply(chaos.resource.cpu({ load: 100 }).quota(0.5).on(target).observe(observer(ctx, "cpu")));
     await ctx.hold();
+    await cpuEvidence(ctx, HIVE);
     ctx.record("hiveAlive", await alive(pid));
   },
   expect: [
