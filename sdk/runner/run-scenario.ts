@@ -12,7 +12,7 @@ import { columns, measureRecovery } from "./phases/recovery.ts";
 import { checkRequirements } from "./phases/requirements.ts";
 import { revertFaults } from "./phases/revert.ts";
 import { waitSteadyState } from "./phases/steady-state.ts";
-import { scenarioWindows } from "./phases/windows.ts";
+import { scenarioWindows, windowTimes } from "./phases/windows.ts";
 import type { ScenarioDefinition } from "./scenario.ts";
 import { ScenarioRun, type ScenarioRunOptions } from "./scenario-run.ts";
 
@@ -45,39 +45,35 @@ export async function runScenario(def: ScenarioDefinition, o: ScenarioRunOptions
     run.saveLogWindow(logs);
     if (o.signal.aborted) return interrupted();
     run.phase("recovery");
-    const { traffic } = baseline;
-    const recovery = await measureRecovery(def, {
-      traffic,
-      revertAt: window.end,
-      startedAt: run.startedAt,
-      signal: o.signal,
-    });
+    const { traffic, baselineMs } = baseline;
+    const at = { revertAt: window.end, startedAt: run.startedAt, signal: o.signal };
+    const { windowMs, ...recovery } = await measureRecovery(def, { traffic, ...at });
     await baseline.stop();
     if (o.signal.aborted) return interrupted();
-    const rel = (x: number) => x - run.startedAt;
-    const afterStart = rel(window.end) + (recovery.timeToRecoverMs ?? recovery.deadlineMs);
     const samples = samplesNow();
-    const windows = scenarioWindows(samples, {
-      ...{ faultStart: rel(window.start), faultEnd: rel(window.end), baselineMs: baseline.baselineMs },
-      ...{ afterStart, windowMs: recovery.windowMs },
-    });
-    const { windowMs: _, ...record } = recovery;
-    return verdict(run, { samples, windows, recovery: record });
+    const windows = scenarioWindows(
+      samples,
+      windowTimes(run.startedAt, window, baselineMs, recovery, windowMs),
+    );
+    return verdict(run, { samples, windows, recovery });
   } catch (error) {
     if (o.signal.aborted) return interrupted();
     const e = error as Error;
-    // One line, but all of it: a validation error lists its problems on the lines after the first.
-    const reason = e.message
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .join(" ");
-    return run.finish("error", reason, { notes: [...run.notes, String(e.stack ?? e)] });
+    return run.finish("error", oneLine(e.message), { notes: [...run.notes, String(e.stack ?? e)] });
   } finally {
     await baseline?.stop();
     await run.revertAll();
     run.dispose();
   }
+}
+
+/** One line, but all of it: a validation error lists its problems on the lines after the first. */
+function oneLine(message: string): string {
+  return message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ");
 }
 
 function verdict(

@@ -25,3 +25,21 @@ export function completedBy(s: SampleColumns, endMs: number): SampleColumns {
   };
   return { t: pick(s.t), latencyMs: pick(s.latencyMs), status: pick(s.status), ok: pick(s.ok), ...captures };
 }
+
+/** The windows' bounds in ms from the scenario's start: the fault's own apply and revert, and the recovery. */
+export function windowTimes(
+  startedAt: number,
+  fault: { start: number; end: number },
+  baselineMs: number,
+  recovery: { timeToRecoverMs: number | null; deadlineMs: number },
+  windowMs: number,
+): { faultStart: number; faultEnd: number; baselineMs: number; afterStart: number; windowMs: number } {
+  const faultEnd = fault.end - startedAt;
+  return {
+    faultStart: fault.start - startedAt,
+    faultEnd,
+    baselineMs,
+    afterStart: faultEnd + (recovery.timeToRecoverMs ?? recovery.deadlineMs),
+    windowMs,
+  };
+}

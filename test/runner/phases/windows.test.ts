@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SampleColumns } from "../../../sdk/core/journal.ts";
-import { completedBy, scenarioWindows } from "../../../sdk/runner/phases/windows.ts";
+import { completedBy, scenarioWindows, windowTimes } from "../../../sdk/runner/phases/windows.ts";
 
 /** One request every 100 ms from t=0 to t=9900, 10 ms each; those started in [4000, 6000) failed and took 900 ms. */
 function samples(): SampleColumns {
@@ -68,5 +68,22 @@ describe("completedBy", () => {
       ok: [true, false],
     });
     assert.deepEqual(completedBy(s, 60).t, [0, 10, 20]);
+  });
+});
+
+describe("windowTimes", () => {
+  it("measures from the fault's own apply and revert; 'after' starts once recovered, or at the deadline", () => {
+    const fault = { start: 11_000, end: 19_000 };
+    assert.deepEqual(windowTimes(10_000, fault, 2000, { timeToRecoverMs: 300, deadlineMs: 15_000 }, 3000), {
+      faultStart: 1000,
+      faultEnd: 9000,
+      baselineMs: 2000,
+      afterStart: 9300,
+      windowMs: 3000,
+    });
+    assert.equal(
+      windowTimes(10_000, fault, 2000, { timeToRecoverMs: null, deadlineMs: 15_000 }, 3000).afterStart,
+      24_000,
+    );
   });
 });
