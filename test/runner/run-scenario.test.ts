@@ -155,7 +155,7 @@ describe("runScenario", () => {
     assert.equal(probed, false);
   });
 
-  it("a step that throws: error with its first line, the stack in the notes, and its fault reverted", async () => {
+  it("a step that throws: error with its message on one line, the stack in the notes, and its fault reverted", async () => {
     const events: string[] = [];
     const { result: r } = await run({
       ...windowed,
@@ -165,7 +165,8 @@ describe("runScenario", () => {
       },
     });
     assert.equal(r.verdict, "error");
-    assert.equal(r.reason, "no worker to kill");
+    // One line, all of it: a validation error's problems follow its first line.
+    assert.equal(r.reason, "no worker to kill second line");
     assert.match(r.notes.at(-1) ?? "", /second line[\s\S]*at /);
     assert.deepEqual(events, ["apply app", "revert app"]);
   });
