@@ -44,7 +44,10 @@ const SAMPLES: FaultSpec[] = [
   resource.disk.fill({ percent: 100 }).on("/var/cache/hive"),
   resource.fds({ leave: 8 }).on("hive"),
   resource.connections(100).on("http://127.0.0.1:8080"),
-  resource.vram({ percent: 100 }).on("http://127.0.0.1:9300"),
+  resource
+    .vram({ percent: 100 })
+    .on("http://127.0.0.1:9300")
+    .simulated({ health: "/health", hold: "/v1/debug/vram" }),
 ];
 
 function spec<T>(o: ChaosObject): T {
@@ -256,7 +259,7 @@ describe("resource faults → StressChaos", () => {
       resource.disk.fill({ percent: 100 }).on("/var/cache/hive"),
       resource.fds().on("hive"),
       resource.connections(10).on("http://127.0.0.1:8080"),
-      resource.vram().on("http://127.0.0.1:9300"),
+      resource.vram().on("http://127.0.0.1:9300").simulated({ health: "/health", hold: "/v1/debug/vram" }),
     ])
       assert.equal(refusal(() => toChaosMesh(f, O)).faultKind, f.kind);
   });
