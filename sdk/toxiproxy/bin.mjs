@@ -1,10 +1,11 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
 // hivestorm-toxiproxy: the standalone Toxiproxy-compatible server (main.ts) as plain JavaScript, so that no
 // TypeScript loader lives in the server process (tsx's worker thread alone costs about 30 MB). The sources are
 // bundled with esbuild on first use into node_modules/.cache/hivestorm/ (else the system's temporary folder;
 // HIVESTORM_CACHE_DIR overrides both) and rebuilt when one of them changes; then the bundle runs in this process.
-// --max-semi-space-size=1 caps V8's young generation at 1 MB per semi-space: with 1000 open connections the
-// default lets it grow to 8 MB of mostly empty pages (bench/README.md).
+// --max-semi-space-size=1 caps V8's young generation at 1 MB per semi-space (with 1000 open connections the
+// default lets it grow to 8 MB of mostly empty pages), and --optimize-for-size trades a little speed for memory
+// (bench/README.md).
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -12,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
+const ENTRY_NAME = "hivestorm-toxiproxy-entry.ts";
 const ENTRY =
   'import { runToxiproxyServer } from "./main.ts";\nawait runToxiproxyServer(process.argv.slice(2));\n';
 
@@ -62,7 +64,7 @@ async function build() {
         stdin: {
           contents: ENTRY,
           resolveDir: HERE,
-          sourcefile: "hivestorm-toxiproxy-entry.ts",
+          sourcefile: ENTRY_NAME,
           loader: "ts",
         },
         absWorkingDir: ROOT,
@@ -75,7 +77,7 @@ async function build() {
         legalComments: "none",
         logLevel: "error",
       });
-      const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith("<stdin>"));
+      const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.endsWith(ENTRY_NAME));
       writeFileSync(`${part}.json`, JSON.stringify({ inputs, stamp: stamp(inputs) }));
       // Renamed into place, so that a server starting meanwhile never reads half a file.
       renameSync(`${part}.mjs`, join(dir, "toxiproxy-server.mjs"));
