@@ -32,12 +32,9 @@ function stamp(inputs) {
 }
 
 function cacheDirs() {
+  if (process.env.HIVESTORM_CACHE_DIR) return [process.env.HIVESTORM_CACHE_DIR];
   const user = process.getuid?.() ?? "user";
-  return [
-    process.env.HIVESTORM_CACHE_DIR,
-    join(ROOT, "node_modules", ".cache", "hivestorm"),
-    join(tmpdir(), `hivestorm-${user}`),
-  ].filter((dir) => dir !== undefined && dir !== "");
+  return [join(ROOT, "node_modules", ".cache", "hivestorm"), join(tmpdir(), `hivestorm-${user}`)];
 }
 
 function cached(dir) {

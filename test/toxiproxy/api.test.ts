@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, test } from "node:test";
 import type { ToxiproxyServer } from "../../sdk/toxiproxy/index.ts";
+import { startToxiproxy } from "../../sdk/toxiproxy/server.ts";
 import { call, toxiproxy } from "./helpers.ts";
 
 interface RawReply {
@@ -292,4 +293,18 @@ test("7. JSON errors name the struct Go names, and decoding follows Go", async (
   }
   for (const name of ["dup", "neg", encodeURIComponent("a\ufffdb<&>")])
     assert.equal((await call(tp, "DELETE", `/proxies/p/toxics/${name}`)).status, 204);
+});
+
+test("8. a handler that runs past the deadline (25 s upstream) answers 503 with Go's TimeoutHandler body", async () => {
+  const slow = await startToxiproxy({ host: "127.0.0.1", port: 0, handlerTimeoutMs: 300 });
+  try {
+    // The body never completes, so the handler is still reading it at the deadline.
+    const r = await raw(slow, "POST /proxies HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{");
+    assert.equal(r.status, 503);
+    assert.equal(r.body, "<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>");
+    assert.ok(r.headers["x-toxiproxy-request-id"], "the request id is set before the timeout wrapper");
+    assert.equal((await call(slow, "GET", "/version")).status, 200, "later requests are served");
+  } finally {
+    await slow.close();
+  }
 });
