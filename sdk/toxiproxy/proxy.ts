@@ -137,8 +137,11 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const labels = { proxy: this.name, listener: this.listen, upstream: this.upstream };
-      const metrics = this.options.metrics && { sink: this.options.metrics, labels };
+      const sink = this.options.metrics;
+      const metrics = sink && {
+        sink,
+        labels: { proxy: this.name, listener: this.listen, upstream: this.upstream },
+      };
       const c = new Connection(
         client,
         upstream,
