@@ -1,5 +1,6 @@
 // The API edge cases where a first pass differed from upstream Toxiproxy 2.12: each request is replayed over a
-// raw socket and the status and body compared with upstream's answer, written out below. Where this server
+// raw socket and the status and body compared with upstream's answer, written out below (as upstream's net/http,
+// gorilla/mux and encoding/json produce it). Where this server
 // deliberately answers otherwise (413 for huge bodies), the test says so and checks the documented answer.
 import assert from "node:assert/strict";
 import { connect } from "node:net";
