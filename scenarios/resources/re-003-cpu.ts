@@ -10,12 +10,13 @@ export const scenario = defineScenario({
   name: "CPU saturation (100%)",
   suite: "chaos",
   category: "resources",
+  roles: { backend: ["process"] },
   expected:
     "With the hive's CPU quota saturated by stress-ng, requests queue (latency rises) but >= 95% still succeed, the hive does not crash, and p95 latency is back within 2x the baseline after the stress ends",
   requires: [canStress],
   duration: "20s",
-  during: async (ctx) => {
-    const pid = ctx.system.services[HIVE].pid;
+  steps: async (ctx) => {
+    const pid = ctx.system.service(HIVE).pid;
     const target = await serviceTarget(ctx, HIVE);
     await ctx.apply(chaos.resource.cpu({ load: 100 }).quota(0.5).on(target).observe(observer(ctx, "cpu")));
     await ctx.hold();

@@ -52,7 +52,7 @@ function header(j: RunJournal): string[] {
     ["dry run", yesNo(o.dryRun)],
     ["strict", yesNo(o.strict)],
     ["target", o.target],
-    ["demo bugs", o.demoBugs.join(", ") || "none"],
+    ["demo bugs", (o.systemFlags ?? o.demoBugs ?? []).join(", ") || "none"],
     ["config", o.config],
   ];
   const environment: unknown[][] = [
@@ -146,7 +146,7 @@ function ttr(s: ScenarioResult): string | null {
 }
 
 function countVerdicts(scenarios: ScenarioResult[]): Record<Verdict, number> {
-  const counts: Record<Verdict, number> = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  const counts: Record<Verdict, number> = { passed: 0, failed: 0, error: 0, skipped: 0, interrupted: 0 };
   for (const s of scenarios) counts[s.verdict]++;
   return counts;
 }

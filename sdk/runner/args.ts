@@ -14,6 +14,10 @@ export interface RunAllArgs {
   demoBugs: string[];
   target: "process" | "docker";
   allowNonLoopback: boolean;
+  /** Folders, files or globs of scenarios of one's own (--scenarios, repeatable). */
+  scenarios: string[];
+  /** Whether the built-in suite under scenarios/ is included (--no-builtin leaves it out). */
+  builtin: boolean;
   help: boolean;
 }
 
@@ -33,6 +37,8 @@ const KNOWN = new Set([
   "demo-bug",
   "target",
   "allow-non-loopback",
+  "scenarios",
+  "builtin",
   "help",
   "h",
   "_",
@@ -51,12 +57,15 @@ export const USAGE = `Usage: npx tsx scripts/run-all.ts [flags]
   --demo-bug NAME       pass a bug switch to the demo system (repeatable)
   --target KIND         process (default) or docker
   --allow-non-loopback  allow services outside 127.0.0.0/8 (off by default)
+  --scenarios PATH      scenarios of your own: a folder, a file or a glob (repeatable; also scenarios: [...] in the config)
+  --no-builtin          leave out the built-in suite (run only your own scenarios)
 `;
 
 export function parseRunAllArgs(argv: string[]): RunAllArgs {
   const a = minimist(argv, {
-    string: ["suite", "only", "config", "time-scale", "report-dir", "demo-bug", "target"],
-    boolean: ["quick", "dry-run", "strict", "allow-non-loopback", "help"],
+    string: ["suite", "only", "config", "time-scale", "report-dir", "demo-bug", "target", "scenarios"],
+    boolean: ["quick", "dry-run", "strict", "allow-non-loopback", "help", "builtin"],
+    default: { builtin: true },
     alias: { h: "help" },
   });
   const problems: Problem[] = [];
@@ -105,6 +114,8 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
     demoBugs: list(a["demo-bug"]),
     target: target as "process" | "docker",
     allowNonLoopback: Boolean(a["allow-non-loopback"]),
+    scenarios: ([] as string[]).concat(a.scenarios ?? []).filter((x) => x !== ""),
+    builtin: a.builtin !== false,
     help: Boolean(a.help),
   };
 }

@@ -8,6 +8,7 @@ import type {
   WindowName,
   WindowStats,
 } from "../core/journal.ts";
+import { captured, share } from "./expect-share.ts";
 
 export interface Observations {
   windows: Partial<Record<WindowName, WindowStats>>;
@@ -187,4 +188,6 @@ export const expect = {
   failuresAnsweredWith,
   recovered,
   custom,
+  share,
+  captured,
 };

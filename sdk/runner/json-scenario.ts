@@ -1,26 +1,21 @@
 // Scenarios as JSON, in the rbee plan's format plus what a judgement needs, so that adding a file adds a
 // scenario with no code change:
 //   {"id", "name", "toxic", "attributes", "duration_seconds", "expected_behavior",
-//    "target"?, "stream"?, "toxicity"?, "category"?, "expect": {...}, "recovery_deadline_seconds"?}
+//    "target" (a service or a list: one fault per service, applied together), "stream"?, "toxicity"?,
+//    "category"?, "capture"?: {name: source} (added to the traffic's), "expect": {...},
+//    "recovery_deadline_seconds"?}
 
 import type { FaultSpec } from "../chaos/fault.ts";
-import { network } from "../chaos/network/index.ts";
+import { JSON_NETWORK_FAULTS } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
+import { type CaptureSpec, captureProblems } from "../core/capture.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { type Check, expect } from "./expect.ts";
-import type { ScenarioDefinition } from "./scenario.ts";
+import type { ShareRange } from "./expect-share.ts";
+import type { FaultScenario } from "./scenario.ts";
 
-const TOXICS: Record<string, (a: Record<string, number>) => FaultSpec & { on(s: string): FaultSpec }> = {
-  latency: (a) => network.latency(a.latency).jitter(a.jitter ?? 0),
-  bandwidth: (a) => network.bandwidth(a.rate),
-  timeout: (a) => network.timeout(a.timeout ?? 0),
-  reset_peer: (a) => network.reset(a.timeout ?? 0),
-  slicer: (a) => network.slice(a.average_size, a.size_variation ?? 0, a.delay ?? 0),
-  limit_data: (a) => network.limitData(a.bytes),
-  slow_close: (a) => network.slowClose(a.delay),
-  partition: () => network.partition(),
-  down: () => network.down(),
-};
+// The fault kinds' own registry: a toxic kind with a JSON name is a JSON scenario's "toxic" (no second table).
+const TOXICS = JSON_NETWORK_FAULTS;
 
 const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
   success_rate_during: fraction,
@@ -36,6 +31,9 @@ const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
       ? undefined
       : "expected a non-empty array of HTTP status codes",
   recovered: (v) => (typeof v === "boolean" ? undefined : "expected true or false"),
+  share_before: shareProblem,
+  share_during: shareProblem,
+  share_after: shareProblem,
 };
 
 const TOP_KEYS = new Set([
@@ -53,11 +51,12 @@ const TOP_KEYS = new Set([
   "expect",
   "recovery_deadline_seconds",
   "baseline_seconds",
+  "capture",
   "$schema",
 ]);
 
 /** Parses one JSON scenario file's content; throws one ValidationError naming the file and every bad field. */
-export function parseJsonScenario(file: string, text: string): ScenarioDefinition {
+export function parseJsonScenario(file: string, text: string): FaultScenario {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -101,8 +100,15 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
     for (const [k, v] of Object.entries(attributes))
       if (typeof v !== "number")
         problems.push({ path: `attributes.${k}`, message: `expected a number, found ${JSON.stringify(v)}` });
-  if (j.target !== undefined)
-    need("target", typeof j.target === "string" && j.target.length > 0, "expected a service name");
+  const targets = Array.isArray(j.target) ? j.target : [j.target];
+  need(
+    "target",
+    targets.length > 0 &&
+      targets.every((t) => typeof t === "string" && t.length > 0) &&
+      new Set(targets).size === targets.length,
+    `expected the service (or "@role") whose proxy gets the fault, or a list of distinct ones, found ${JSON.stringify(j.target)}`,
+  );
+  if (j.capture !== undefined) problems.push(...captureProblems(j.capture, "capture"));
   if (j.stream !== undefined)
     need(
       "stream",
@@ -140,29 +146,36 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
       if (p) problems.push({ path: `expect.${k}`, message: p });
     }
 
-  let fault: FaultSpec | undefined;
-  if (problems.length === 0) {
-    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(
-      (j.target as string) ?? "hive",
-    );
-    const tf = f as ToxicFault;
-    if (j.stream && typeof tf.both === "function")
-      f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();
-    if (j.toxicity !== undefined && typeof tf.toxicity === "function")
-      f = (f as ToxicFault).toxicity(j.toxicity as number);
-    for (const p of f.validate()) problems.push({ path: `attributes.${p.path}`, message: p.message });
-    fault = f;
-  }
+  const faults: FaultSpec[] = [];
+  if (problems.length === 0)
+    for (const target of targets as string[]) {
+      let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(target);
+      const tf = f as ToxicFault;
+      if (j.stream && typeof tf.both === "function")
+        f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();
+      if (j.toxicity !== undefined && typeof tf.toxicity === "function")
+        f = (f as ToxicFault).toxicity(j.toxicity as number);
+      // the same attributes for every target: their problems are the same, listed once
+      if (faults.length === 0)
+        for (const p of f.validate()) problems.push({ path: `attributes.${p.path}`, message: p.message });
+      faults.push(f);
+    }
   if (problems.length)
     throw new ValidationError(file, problems, "fix the fields above; see docs/scenarios.md for the format");
+  const roleTargets = (targets as string[]).filter((t) => t.startsWith("@"));
 
   return {
     id: j.id as string,
     name: j.name as string,
-    suite: ((j.suite as string) ?? "chaos") as ScenarioDefinition["suite"],
+    suite: ((j.suite as string) ?? "chaos") as FaultScenario["suite"],
     category: (j.category as string) ?? "network",
     expected: j.expected_behavior as string,
-    fault,
+    fault: faults.length === 1 ? faults[0] : faults,
+    ...(j.capture ? { capture: j.capture as CaptureSpec } : {}),
+    // A target given as a role ("@backend") needs that role mapped, with a proxy in front of its service.
+    ...(roleTargets.length
+      ? { roles: Object.fromEntries(roleTargets.map((t) => [t.slice(1), ["proxy" as const]])) }
+      : {}),
     duration: (j.duration_seconds as number) * 1000,
     baseline: j.baseline_seconds === undefined ? undefined : (j.baseline_seconds as number) * 1000,
     recovery: { deadline: ((j.recovery_deadline_seconds as number) ?? 30) * 1000 },
@@ -194,7 +207,36 @@ function toChecks(ex: Record<string, unknown>): Check[] {
   if (ex.failures_answered_with !== undefined)
     checks.push(expect.failuresAnsweredWith("during", ex.failures_answered_with as number[]));
   if (ex.recovered === true) checks.push(expect.recovered());
+  for (const w of ["before", "during", "after"] as const) {
+    const sh = ex[`share_${w}`] as JsonShare | undefined;
+    if (sh) checks.push(expect.captured(w, sh.capture, String(sh.equals), sh as ShareRange));
+  }
   return checks;
+}
+
+/** `{ "capture": "backend", "equals": "B", "min": 0.99 }`: the share of requests whose capture has a value. */
+interface JsonShare {
+  capture: string;
+  equals: string | number | boolean;
+  min?: number;
+  max?: number;
+}
+
+function shareProblem(v: unknown): string | undefined {
+  const form = '{ "capture": name, "equals": value, "min" and/or "max": fraction }';
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return `expected ${form}`;
+  const o = v as Record<string, unknown>;
+  const bad: string[] = [];
+  const unknown = Object.keys(o).filter((k) => !["capture", "equals", "min", "max"].includes(k));
+  if (unknown.length) bad.push(`unknown field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
+  if (typeof o.capture !== "string" || o.capture.length === 0)
+    bad.push(`"capture": expected the name of a capture, found ${JSON.stringify(o.capture)}`);
+  if (!["string", "number", "boolean"].includes(typeof o.equals))
+    bad.push(`"equals": expected a string, number or boolean, found ${JSON.stringify(o.equals)}`);
+  if (o.min === undefined && o.max === undefined) bad.push('expected "min" or "max" (or both)');
+  for (const k of ["min", "max"])
+    if (o[k] !== undefined && fraction(o[k])) bad.push(`"${k}": ${fraction(o[k])}`);
+  return bad.length ? `${bad.join("; ")}; expected ${form}` : undefined;
 }
 
 function fraction(v: unknown): string | undefined {

@@ -22,7 +22,7 @@ export interface RunningService {
 export async function startService(
   name: string,
   def: ServiceDefinition,
-  options: { cwd: string; logDir: string },
+  options: { cwd: string; logDir: string; signal?: AbortSignal },
 ): Promise<RunningService> {
   const healthUrl = new URL(def.health ?? "/health", def.url).toString();
   const startTimeout = parseDuration(def.startTimeout ?? "20s");
@@ -69,6 +69,11 @@ export async function startService(
       );
     }
     if ((await probeHealth(healthUrl, 1000)).ok) break;
+    // An interrupted start-up stops this service too, instead of waiting out its start timeout.
+    if (options.signal?.aborted) {
+      await stop();
+      throw options.signal.reason;
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new TimeoutError(

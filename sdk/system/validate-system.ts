@@ -1,3 +1,4 @@
+import { captureProblems } from "../core/capture.ts";
 import { durationProblem } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { hostOf, isLoopbackHost } from "../core/loopback.ts";
@@ -61,6 +62,7 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
       problems.push({ path: "traffic.rate", message: "expected requests per second in (0, 1000]" });
     const p = t.timeout === undefined ? undefined : durationProblem(t.timeout, { positive: true });
     if (p) problems.push({ path: "traffic.timeout", message: p });
+    if (t.capture !== undefined) problems.push(...captureProblems(t.capture, "traffic.capture"));
   }
   if (problems.length) throw new ValidationError(file, problems);
 }

@@ -254,7 +254,7 @@ export function buildJournal(scenarios?: ScenarioResult[], runId = "2026-11-27T1
       dryRun: false,
       strict: false,
       target: "process",
-      demoBugs: [],
+      systemFlags: [],
       config: "hivestorm.config.ts",
     },
     environment: { node: "v20.20.2", platform: "linux x64", cpus: 2, memoryBytes: 4 * 1024 ** 3 },
