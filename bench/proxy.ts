@@ -13,7 +13,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { toxiproxyCommand } from "../sdk/runner/toxiproxy-process.ts";
+import { toxiproxyCommand } from "../sdk/testbed/toxiproxy-process.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(dirname(SELF), "..");

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { toxiproxyCommand } from "../../sdk/runner/toxiproxy-process.ts";
+import { toxiproxyCommand } from "../../sdk/testbed/toxiproxy-process.ts";
 
 const cache = mkdtempSync(join(tmpdir(), "hivestorm-toxiproxy-test-"));
 after(() => rmSync(cache, { recursive: true, force: true }));
