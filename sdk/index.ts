@@ -105,4 +105,5 @@ export {
   type TestbedOptions,
   testbed,
 } from "./testbed/testbed.ts";
+export { runToxiproxyServer } from "./toxiproxy/main.ts";
 export { startToxiproxy } from "./toxiproxy/server.ts";

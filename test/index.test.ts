@@ -70,6 +70,7 @@ const VALUES = [
   "runAll",
   "runIfMain",
   "runLoadPlan",
+  "runToxiproxyServer",
   "scopeMissing",
   "sleep",
   "startToxiproxy",
