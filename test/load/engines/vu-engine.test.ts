@@ -58,13 +58,18 @@ describe("vus engine (closed model with think time)", { timeout: 30_000 }, () =>
     assert.ok(up < hold && down < hold, `${up} ${hold} ${down}`);
   });
 
-  it("posts the default inference request as JSON", async () => {
+  it("posts a JSON request and checks each answer", async () => {
     server.route("/v1/inference", { status: 200, body: '{"text":"hello"}' });
     let seen = 0;
     const r = await load
       .constant(1, "300ms")
       .thinkTime("50ms")
       .target(server.url)
+      .request({
+        method: "POST",
+        url: "/v1/inference",
+        body: { prompt: "Say hello", max_tokens: 8, stream: false },
+      })
       .check("json", (res) => {
         seen++;
         return JSON.parse(res.body).text === "hello";
