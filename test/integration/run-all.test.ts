@@ -106,7 +106,7 @@ describe("run-all", { timeout: 900_000 }, () => {
     const run = await runAll(["--dry-run", "--suite", "chaos"]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /dry run: nothing is started or applied/);
-    assert.match(run.stdout, /NF-002 .*High latency[\s\S]*fault: latency 500ms ± 100ms on hive/);
+    assert.match(run.stdout, /NF-002 .*High latency[\s\S]*fault: latency 500ms ± 100ms on @backend/);
     assert.deepEqual(readdirSync(run.reportDir), []);
     await assertNothingLeft(run);
   });
