@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { get } from "node:http";
 import { prlimitMissing } from "../../sdk/chaos/resource/fd-fault.ts";
-import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
+import { stressorMissing } from "../../sdk/chaos/resource/stressor.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import {
   type Check,
@@ -57,14 +57,14 @@ const req = (check: (ctx: ScenarioContext) => Promise<string | undefined>, enabl
   enable,
 });
 
-/** stress-ng inside the target's cgroup: root, cgroups (or Docker), stress-ng. */
+/** A stressor inside the target's cgroup: root, cgroups (or Docker); stress-ng only when HIVESTORM_STRESSOR asks for it. */
 export const canStress = req(async (ctx) => {
   if (ctx.system.target === "docker") {
     const d = await dockerAvailability();
     if (!d.ok) return `no Docker engine: ${d.reason}`;
   }
-  return scopeMissing(ctx.system.target) ?? stressNgMissing();
-}, "run as root on Linux with cgroups, and apt-get install -y stress-ng (bash .ci/setup-stress.sh)");
+  return scopeMissing(ctx.system.target) ?? stressorMissing();
+}, "run as root on Linux with cgroups (with HIVESTORM_STRESSOR=stress-ng: apt-get install -y stress-ng, or bash .ci/setup-stress.sh)");
 
 /** A size-bounded filesystem over the hive's data directory: root to mount a tmpfs (processes). */
 export const canFillDisk = req(async (ctx) => {
