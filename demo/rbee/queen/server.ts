@@ -106,9 +106,11 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
       return sendJson(res, 200, {
         service: "queen",
         pid: process.pid,
+        // The configured bound, enforced or not: a checker compares `peak` with it.
         queue: {
           depth: admission.depth,
-          max: admission.unbounded ? null : config.maxQueue,
+          peak: admission.peak,
+          max: config.maxQueue,
           timeoutMs: config.queueTimeoutMs,
         },
         inflight: { current: admission.inflight, max: config.maxInflight },
@@ -377,18 +379,22 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
           res.once("drain", () => upstream.resume());
         }
       });
-      upstream.on("end", () => {
+      const onEnd = () => {
         settleTail();
         if (terminal === "done") finish(true);
         else if (terminal === "error") finish(false, errorReason);
         else finish(false, "the hive ended the stream without done");
-      });
+      };
+      upstream.on("end", onEnd);
       upstream.on("close", () => {
         if (upstream.complete) return;
         settleTail();
         finish(false, terminal === "error" ? errorReason : "the hive connection closed mid-stream");
       });
-      upstream.resume();
+      // A short answer can arrive whole (head, tokens, done, end) in one read: its 'end' was then emitted while
+      // the first token was being handed over here, before this listener existed.
+      if (upstream.readableEnded) onEnd();
+      else upstream.resume();
     });
   }
 

@@ -117,6 +117,18 @@ describe("queen", { timeout: 120_000 }, () => {
     assert.equal(events.at(-1)?.event, "done");
   });
 
+  test("one-token streams end with done: the hive's whole answer may arrive in one read", async () => {
+    for (let i = 0; i < 6; i++) {
+      const r = await ask(demo.queen.url, { prompt: `one ${i}`, max_tokens: 1, stream: true }, 4000);
+      assert.equal(r.status, 200);
+      assert.deepEqual(
+        sseEvents(r.body).map((e) => e.event),
+        ["message", "done"],
+        r.body,
+      );
+    }
+  });
+
   test("answers one JSON body with stream: false, the same text as the stream", async () => {
     const streamed = sseEvents(
       (await ask(demo.queen.url, { prompt: "same", max_tokens: 5, stream: true })).body,
@@ -177,7 +189,12 @@ describe("queen", { timeout: 120_000 }, () => {
     assert.equal((await long).status, 200);
   });
 
-  test("unbounded-queue: everything is accepted, nothing is shed", async () => {
+  test("unbounded-queue: everything is accepted, nothing is shed, and the queen's own peak shows it", async () => {
+    type Status = {
+      queue: { peak: number; max: number };
+      totals: { rejected: number; queueTimeouts: number };
+    };
+    const status = async (url: string) => json<Status>(await http("GET", `${url}/v1/status`));
     const first = ask(buggy.url, { prompt: "q", max_tokens: 40, stream: true });
     await busy(buggy.url);
     const rest = await Promise.all([1, 2, 3].map(() => ask(buggy.url, { prompt: "q", max_tokens: 1 })));
@@ -185,6 +202,13 @@ describe("queen", { timeout: 120_000 }, () => {
       [await first, ...rest].map((r) => r.status),
       [200, 200, 200, 200],
     );
+    const b = await status(buggy.url);
+    assert.equal(b.queue.max, 1, "the configured bound is reported even when it is not enforced");
+    assert.ok(b.queue.peak >= 3, `3 waited at once, past the bound of 1: peak ${b.queue.peak}`);
+    assert.equal(b.totals.rejected + b.totals.queueTimeouts, 0);
+    // The bounded queen never let more than its bound wait (the tests above filled it).
+    const q = await status(queen.url);
+    assert.ok(q.queue.peak <= q.queue.max, `bounded queen: peak ${q.queue.peak} of ${q.queue.max}`);
   });
 
   test("a client that goes away cancels generation upstream; no-cancel keeps it running", async () => {
