@@ -314,6 +314,20 @@ export interface BurstResult {
   answered: number;
   maxMs: number;
   p99Ms: number;
+  /** The queen's own counters around the burst (GET /v1/status), when it answered. */
+  queen?: { peakDepth: number; bound: number; shed: number };
+}
+
+interface QueenStatus {
+  queue: { peak?: number; max: number | null };
+  totals: { rejected: number; queueTimeouts: number };
+}
+
+async function queenStatus(url: string): Promise<QueenStatus | undefined> {
+  return fetch(new URL("/v1/status", url), { signal: AbortSignal.timeout(5000) }).then(
+    (r) => (r.ok ? (r.json() as Promise<QueenStatus>) : undefined),
+    () => undefined,
+  );
 }
 
 /** Sends `n` inference requests at once to `url` (bounded: `timeoutMs` each); what came back, and how fast. */
@@ -325,6 +339,7 @@ export async function burst(
 ): Promise<BurstResult> {
   const lat: number[] = [];
   const byStatus: Record<string, number> = {};
+  const before = await queenStatus(url);
   await Promise.all(
     Array.from({ length: n }, async () => {
       const t = Date.now();
@@ -345,7 +360,14 @@ export async function burst(
     }),
   );
   lat.sort((a, b) => a - b);
+  const after = await queenStatus(url);
+  const shed = (s: QueenStatus) => s.totals.rejected + s.totals.queueTimeouts;
+  const queen =
+    before && after && typeof after.queue.peak === "number" && typeof after.queue.max === "number"
+      ? { peakDepth: after.queue.peak, bound: after.queue.max, shed: shed(after) - shed(before) }
+      : undefined;
   return {
+    queen,
     sent: n,
     byStatus,
     answered: lat.length,

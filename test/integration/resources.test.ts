@@ -96,7 +96,7 @@ describe("resource scenarios end to end", { skip }, () => {
     });
   }
 
-  it("--demo-bug unbounded-queue fails the combined stress: requests hang instead of being shed", async () => {
+  it("--demo-bug unbounded-queue fails the combined stress: the queue grows past its bound, nothing is shed", async () => {
     const run = await runAll([
       "--suite",
       "stress",
@@ -107,7 +107,8 @@ describe("resource scenarios end to end", { skip }, () => {
     ]);
     const j = journalOf(run);
     assert.equal(verdicts(j)["stress-combined"], "failed", run.stdout);
-    const check = j.scenarios[0].checks.find((c) => /degrades gracefully/.test(c.name));
+    // Judged on the queen's own counters, not on time: a fast machine answers the whole burst in the bound.
+    const check = j.scenarios[0].checks.find((c) => /sheds instead of queueing/.test(c.name));
     assert.equal(check?.ok, false, JSON.stringify(check));
     await assertNothingLeft(run, j);
   });
