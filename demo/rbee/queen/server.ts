@@ -351,17 +351,21 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
           errorReason = (tryParse(m.data) as { reason?: string } | undefined)?.reason ?? "worker failed";
         } else if (!stream) tokens.push((tryParse(m.data) as { token?: string } | undefined)?.token ?? "");
       };
-      // Streaming only needs the terminal event, which comes last: keep a tail instead of parsing every token.
-      let tail = "";
-      const take = (text: string) => {
+      // Streaming only needs the terminal event, which comes last: keep the last two chunks (an event split
+      // across two reads is whole in them) instead of decoding and parsing every token.
+      let last: Buffer | undefined;
+      let before: Buffer | undefined;
+      const takeChunk = (chunk: Buffer) => {
         if (!stream) {
-          for (const m of parser.push(text)) onMessage(m);
+          for (const m of parser.push(chunk.toString("utf8"))) onMessage(m);
           return;
         }
-        tail = (tail + text).slice(-2048);
+        before = last;
+        last = chunk;
       };
       const settleTail = () => {
         if (!stream) return;
+        const tail = `${s.head.slice(-2048)}${before?.toString("utf8") ?? ""}${last?.toString("utf8") ?? ""}`;
         const at = tail.lastIndexOf("event: ");
         if (at >= 0) for (const m of new SseParser().push(tail.slice(at))) onMessage(m);
       };
@@ -369,11 +373,11 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
         res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": s.worker });
         res.write(s.head);
       }
-      take(s.head);
+      if (!stream) for (const m of parser.push(s.head)) onMessage(m);
       armIdle();
       upstream.on("data", (chunk: Buffer) => {
         armIdle();
-        take(chunk.toString("utf8"));
+        takeChunk(chunk);
         if (stream && !res.destroyed && !res.write(chunk)) {
           upstream.pause();
           res.once("drain", () => upstream.resume());
