@@ -323,11 +323,16 @@ interface QueenStatus {
   totals: { rejected: number; queueTimeouts: number };
 }
 
+/** The queen's /v1/status; a queen still busy with a burst on a loaded machine gets three tries of 10 s. */
 async function queenStatus(url: string): Promise<QueenStatus | undefined> {
-  return fetch(new URL("/v1/status", url), { signal: AbortSignal.timeout(5000) }).then(
-    (r) => (r.ok ? (r.json() as Promise<QueenStatus>) : undefined),
-    () => undefined,
-  );
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const status = await fetch(new URL("/v1/status", url), { signal: AbortSignal.timeout(10_000) }).then(
+      (r) => (r.ok ? (r.json() as Promise<QueenStatus>) : undefined),
+      () => undefined,
+    );
+    if (status) return status;
+  }
+  return undefined;
 }
 
 /** Sends `n` inference requests at once to `url` (bounded: `timeoutMs` each); what came back, and how fast. */
