@@ -4,6 +4,7 @@ import { Agent, type IncomingMessage, request, type ServerResponse } from "node:
 import type { Bugs } from "../lib/bugs.ts";
 import { readJsonObject, retryAfter, SSE_HEADERS, sendJson, sseEvent, tryParse } from "../lib/http.ts";
 import type { Logger } from "../lib/log.ts";
+import { writeBatched } from "../lib/write-batch.ts";
 import type { HealthChecks } from "./health-checks.ts";
 import type { Registry, WorkerEntry } from "./registry.ts";
 
@@ -216,7 +217,7 @@ export class InferProxy {
             tail = chunk.toString("latin1", Math.max(0, chunk.length - DONE.length));
           }
           if (settled || res.writableEnded || res.destroyed) return;
-          if (!res.write(chunk)) {
+          if (!writeBatched(res, chunk)) {
             up.pause();
             res.once("drain", () => up.resume());
           }

@@ -15,6 +15,7 @@ import {
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/log.ts";
 import { probe } from "../lib/probe.ts";
+import { writeBatched } from "../lib/write-batch.ts";
 import { Admission } from "./admission.ts";
 import { type HiveFailure, type OpenStream, openHiveStream } from "./hive-client.ts";
 
@@ -378,7 +379,7 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
       upstream.on("data", (chunk: Buffer) => {
         armIdle();
         takeChunk(chunk);
-        if (stream && !res.destroyed && !res.write(chunk)) {
+        if (stream && !res.destroyed && !writeBatched(res, chunk)) {
           upstream.pause();
           res.once("drain", () => upstream.resume());
         }
