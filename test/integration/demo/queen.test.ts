@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { type DemoRbee, startDemoRbee } from "../../../demo/rbee/start-demo.ts";
 import {
@@ -126,6 +126,24 @@ describe("queen", { timeout: 120_000 }, () => {
         ["message", "done"],
         r.body,
       );
+    }
+  });
+
+  test("streams back to back on one keep-alive connection all end (relayed writes are batched per turn)", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const bodies: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await fetchStream(`${demo.queen.url}/v1/inference`, agent, {
+          prompt: `ka ${i}`,
+          max_tokens: 3,
+        });
+        bodies.push(r.body);
+        assert.equal(r.reused, i > 0, "the same connection each time");
+      }
+      for (const body of bodies) assert.equal(sseEvents(body).at(-1)?.event, "done", body);
+    } finally {
+      agent.destroy();
     }
   });
 
@@ -293,3 +311,25 @@ describe("queen", { timeout: 120_000 }, () => {
     assert.equal((await ask(demo.queen.url, { prompt: "after", max_tokens: 2 })).status, 200);
   });
 });
+
+/** One streamed inference on `agent`, bounded by 5 s; whether the socket was a reused one. */
+function fetchStream(
+  url: string,
+  agent: Agent,
+  body: Record<string, unknown>,
+): Promise<{ body: string; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify({ ...body, stream: true });
+    const req = request(url, { method: "POST", agent, timeout: 5000 }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        text += c;
+      });
+      res.on("end", () => resolve({ body: text, reused: req.reusedSocket }));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
