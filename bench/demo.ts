@@ -5,10 +5,15 @@
 // closed-loop users with think time (streaming, 16 tokens, 1 s mean think) at 1000 and 5000 users: the first
 // must be within capacity (errors < 1%, nothing shed), the second must shed (429/503) rather than fall over.
 // The demo runs with its defaults (4 workers, 20 ms a token, queen max 256 in flight + 512 queued); the load
-// generator runs in this process, on the same 2 cores, as the suite's would.
+// generator runs in this process, on the same 2 cores, as the suite's would. The 16-token streaming users are
+// judged against the demo's CPU budget per request; then LT-001's own users (1000, 1 s think, 8 tokens in one
+// JSON answer, as the load suite asks) run twice, quiet and beside a busy neighbour (one thread spinning: a core
+// taken), each judged against LT-001's thresholds and a p95 target with headroom.
+//   npx tsx bench/demo.ts --only=users     (just those three rows, with their verdicts)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { fileURLToPath } from "node:url";
 import { type DemoRbee, startDemoRbee } from "../demo/rbee/start-demo.ts";
 
 const quick = process.argv.includes("--quick");
@@ -38,6 +43,17 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+/** LT-001's thresholds, and the CPU the demo may spend on one 16-token streamed request (queen + hive + worker). */
+const LT001 = { errorRate: 0.01, p95Ms: 500, p99Ms: 1000 };
+const TARGET = { p95Ms: 250, cpuMsPerRequest: 0.8 };
+const HOG = fileURLToPath(new URL("../sdk/chaos/resource/builtin-hog.mjs", import.meta.url));
+
+/** A busy neighbour: one thread spinning flat out (the built-in stressor's process, in no cgroup of ours). */
+function busyNeighbour(): { stop: () => void } {
+  const child = spawn(process.execPath, [HOG, "--cpu", "1", "--cpu-load", "100"], { stdio: "ignore" });
+  return { stop: () => child.kill("SIGKILL") };
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
@@ -158,7 +174,11 @@ async function heldStreams(url: string, n: number): Promise<Tally> {
 }
 
 /** Closed-loop users: ramp to `users` over RAMP_S, hold HOLD_S; each streams 16 tokens then thinks 0.5–1.5 s. */
-async function users(url: string, users: number): Promise<{ t: Tally; seconds: number }> {
+async function users(
+  url: string,
+  users: number,
+  ask: { tokens: number; stream: boolean } = { tokens: 16, stream: true },
+): Promise<{ t: Tally; seconds: number }> {
   const t = tally();
   const started = Date.now();
   const end = started + (RAMP_S + HOLD_S) * 1000;
@@ -166,7 +186,7 @@ async function users(url: string, users: number): Promise<{ t: Tally; seconds: n
     Array.from({ length: users }, async (_, i) => {
       await sleep((i / users) * RAMP_S * 1000);
       while (Date.now() < end) {
-        await infer(url, t, 16, true);
+        await infer(url, t, ask.tokens, ask.stream);
         await sleep(500 + Math.random() * 1000);
       }
     }),
@@ -225,6 +245,27 @@ async function main(): Promise<void> {
       ]);
       console.log(rows.at(-1));
     };
+    const verdicts: string[] = [];
+    const cmp = (x: number, limit: number) => `${f(x, 2)} ${x <= limit ? "<=" : ">"} ${limit}`;
+    /** A 1000-user LT-001 row against LT-001's thresholds (errors over all answers, shed included) and the p95 target. */
+    const judge = (name: string, t: Tally) => {
+      const answers = t.ok + t.shed + t.failed;
+      const errorRate = (t.shed + t.failed) / Math.max(1, answers);
+      const p95 = pct(t.latencies, 95);
+      const p99 = pct(t.latencies, 99);
+      const lt001 = errorRate < LT001.errorRate && p95 < LT001.p95Ms && p99 < LT001.p99Ms;
+      const lt = (x: number, limit: number, unit: string) =>
+        `${f(x, unit === "%" ? 2 : 0)}${unit} ${x < limit ? "<" : ">="} ${limit}${unit}`;
+      verdicts.push(
+        `${name}: LT-001 thresholds ${lt001 ? "held" : "NOT held"} (errors ${lt(errorRate * 100, 1, "%")}, p95 ${lt(p95, LT001.p95Ms, " ms")}, p99 ${lt(p99, LT001.p99Ms, " ms")}); p95 ms ${cmp(p95, TARGET.p95Ms)}`,
+      );
+      console.log(verdicts.at(-1));
+    };
+    const judgeCpu = (name: string, cpuMs: number) => {
+      verdicts.push(`${name}: demo CPU ms per request ${cmp(cpuMs, TARGET.cpuMsPerRequest)}`);
+      console.log(verdicts.at(-1));
+    };
+    let lastCpuMs = Number.NaN;
     const phase = async (name: string, run: () => Promise<Tally | { t: Tally; seconds: number }>) => {
       const pids = await demoPids(demo);
       const cpu0 = cpuSeconds(pids);
@@ -234,7 +275,9 @@ async function main(): Promise<void> {
       const out = await run();
       const seconds = (Date.now() - t0) / 1000;
       const t = "t" in out ? out.t : out;
-      record(name, t, seconds, cpuSeconds(pids) - cpu0);
+      const cpu = cpuSeconds(pids) - cpu0;
+      lastCpuMs = (cpu * 1000) / Math.max(1, t.ok);
+      record(name, t, seconds, cpu);
       const by = pids.map((p, i) => f(((cpuSeconds([p]) - by0[i]) / seconds) * 100));
       const self = process.cpuUsage(self0);
       console.log(
@@ -244,9 +287,28 @@ async function main(): Promise<void> {
       return t;
     };
 
+    const lt001 = { tokens: 8, stream: false };
+    const lt001Rows = async () => {
+      await phase("1000 users, think 1 s, 16 tokens", () => users(demo.queen.url, 1000));
+      judgeCpu("1000 users streaming 16 tokens", lastCpuMs);
+      const quiet = await phase("LT-001: 1000 users, 8 tokens, JSON", () =>
+        users(demo.queen.url, 1000, lt001),
+      );
+      judge("LT-001 quiet", quiet);
+      const hog = busyNeighbour();
+      try {
+        const busy = await phase("LT-001 beside a busy neighbour (1 core)", () =>
+          users(demo.queen.url, 1000, lt001),
+        );
+        judge("LT-001 beside a busy neighbour (one core spinning)", busy);
+      } finally {
+        hog.stop();
+      }
+    };
     const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
     if (only === "users") {
-      await phase("1000 users", () => users(demo.queen.url, 1000));
+      await lt001Rows();
+      console.log(`\n${rows.join("\n")}\n\n${verdicts.join("\n")}`);
       return;
     }
     for (const c of quick ? [50, 200] : [50, 100, 200, 400]) {
@@ -255,9 +317,8 @@ async function main(): Promise<void> {
     for (const n of quick ? [500, 1500] : [250, 500, 1000, 1500, 2000]) {
       await phase(`${n} streams at once, 250 tokens`, () => heldStreams(demo.queen.url, n));
     }
-    for (const u of [1000, 5000]) {
-      await phase(`${u} users, think 1 s, 16 tokens`, () => users(demo.queen.url, u));
-    }
+    await lt001Rows();
+    await phase("5000 users, think 1 s, 16 tokens", () => users(demo.queen.url, 5000));
     const ka = await keepAliveQueen(demo.hive.url);
     try {
       const cpu0 = cpuSeconds([ka.pid]);
@@ -277,7 +338,7 @@ async function main(): Promise<void> {
     );
     console.log(`\nafter the run: ${alive} demo processes up, queen health ${health.status}`);
     console.log(`queen totals: ${JSON.stringify(status.totals)}`);
-    console.log(`\n${rows.join("\n")}`);
+    console.log(`\n${rows.join("\n")}\n\n${verdicts.join("\n")}`);
   } finally {
     agent.destroy();
     await demo.stop();

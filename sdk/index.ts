@@ -31,6 +31,7 @@ export {
   VramFault,
 } from "./chaos/resource/index.ts";
 export { stressNgMissing } from "./chaos/resource/stress-ng.ts";
+export { STRESSOR_ENV, stressorMissing } from "./chaos/resource/stressor.ts";
 export { scopeMissing } from "./chaos/resource/target-scope.ts";
 export type { Captured, CaptureSpec } from "./core/capture.ts";
 export { type Duration, formatDuration, getTimeScale, parseDuration } from "./core/duration.ts";

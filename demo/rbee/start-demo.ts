@@ -67,6 +67,8 @@ export interface DemoRbee {
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const TSX_LOADER = import.meta.resolve("tsx");
+/** Extra node flags for every service, e.g. RBEE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile. */
+const NODE_ARGS = (process.env.RBEE_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 export async function startDemoRbee(options: DemoRbeeOptions = {}): Promise<DemoRbee> {
   const o = checkOptions(options);
@@ -208,10 +210,14 @@ function startService(
   deadline: number,
   children: ChildProcess[],
 ): Promise<ServiceHandle> {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, join(HERE, `${name}.ts`), ...args], {
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    env,
-  });
+  const child = spawn(
+    process.execPath,
+    [...NODE_ARGS, "--import", TSX_LOADER, join(HERE, `${name}.ts`), ...args],
+    {
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env,
+    },
+  );
   children.push(child);
   let stderr = "";
   child.stderr?.on("data", (c: Buffer) => {

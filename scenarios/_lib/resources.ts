@@ -17,7 +17,7 @@ import {
   type ResourceObservation,
   type ScenarioContext,
   scopeMissing,
-  stressNgMissing,
+  stressorMissing,
   type Target,
 } from "../../sdk/index.ts";
 
@@ -71,14 +71,14 @@ const req = (check: (ctx: ScenarioContext) => Promise<string | undefined>, enabl
   enable,
 });
 
-/** stress-ng inside the target's cgroup: root, cgroups (or Docker), stress-ng. */
+/** A stressor inside the target's cgroup: root, cgroups (or Docker); stress-ng only when HIVESTORM_STRESSOR asks for it. */
 export const canStress = req(async (ctx) => {
   if (ctx.system.target === "docker") {
     const d = await dockerAvailability();
     if (!d.ok) return `no Docker engine: ${d.reason}`;
   }
-  return scopeMissing(ctx.system.target) ?? stressNgMissing();
-}, "run as root on Linux with cgroups, and apt-get install -y stress-ng (bash .ci/setup-stress.sh)");
+  return scopeMissing(ctx.system.target) ?? stressorMissing();
+}, "run as root on Linux with cgroups (with HIVESTORM_STRESSOR=stress-ng: apt-get install -y stress-ng, or bash .ci/setup-stress.sh)");
 
 /** A size-bounded filesystem over the hive's data directory: root to mount a tmpfs (processes). */
 export const canFillDisk = req(async (ctx) => {
@@ -331,6 +331,25 @@ export interface BurstResult {
   answered: number;
   maxMs: number;
   p99Ms: number;
+  /** The queen's own counters around the burst (GET /v1/status), when it answered. */
+  queen?: { peakDepth: number; bound: number; shed: number };
+}
+
+interface QueenStatus {
+  queue: { peak?: number; max: number | null };
+  totals: { rejected: number; queueTimeouts: number };
+}
+
+/** The queen's /v1/status; a queen still busy with a burst on a loaded machine gets three tries of 10 s. */
+async function queenStatus(url: string): Promise<QueenStatus | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const status = await fetch(new URL("/v1/status", url), { signal: AbortSignal.timeout(10_000) }).then(
+      (r) => (r.ok ? (r.json() as Promise<QueenStatus>) : undefined),
+      () => undefined,
+    );
+    if (status) return status;
+  }
+  return undefined;
 }
 
 /** Sends `n` inference requests at once to `url` (bounded: `timeoutMs` each); what came back, and how fast. */
@@ -342,6 +361,7 @@ export async function burst(
 ): Promise<BurstResult> {
   const lat: number[] = [];
   const byStatus: Record<string, number> = {};
+  const before = await queenStatus(url);
   await Promise.all(
     Array.from({ length: n }, async () => {
       const t = Date.now();
@@ -362,7 +382,14 @@ export async function burst(
     }),
   );
   lat.sort((a, b) => a - b);
+  const after = await queenStatus(url);
+  const shed = (s: QueenStatus) => s.totals.rejected + s.totals.queueTimeouts;
+  const queen =
+    before && after && typeof after.queue.peak === "number" && typeof after.queue.max === "number"
+      ? { peakDepth: after.queue.peak, bound: after.queue.max, shed: shed(after) - shed(before) }
+      : undefined;
   return {
+    queen,
     sent: n,
     byStatus,
     answered: lat.length,

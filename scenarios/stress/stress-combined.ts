@@ -5,6 +5,7 @@
 // recovery: every request answered (served or shed with 429/502/503/504, none left hanging), no crash, and the
 // service back to its baseline after.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
+import { queueBounded } from "../_lib/bug-evidence.ts";
 import {
   alive,
   burst,
@@ -55,6 +56,7 @@ export const scenario = defineScenario({
   },
   expect: [
     burstAnswered("burst", BOUND_MS),
+    queueBounded("burst"),
     expect.custom("nothing crashes", "the hive and the queen alive", (o) => ({
       ok: o.data.alive === true,
       observed: o.data.alive ? "both alive" : "a service is gone",

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
+import { stressorMissing } from "../../sdk/chaos/resource/stressor.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
 import { type ChildRun, demoPorts, journalOf, portOpen, runAllChild, shifted } from "./run-all-child.ts";
@@ -16,7 +16,7 @@ import { type ChildRun, demoPorts, journalOf, portOpen, runAllChild, shifted } f
 const OFFSET = 3500;
 const PORTS = demoPorts(OFFSET);
 const CACHE_DIR = join(tmpdir(), `hivestorm-rbee-cache-${9201 + shifted(OFFSET)}`);
-const skip = scopeMissing("process") ?? stressNgMissing() ?? false;
+const skip = scopeMissing("process") ?? stressorMissing() ?? false;
 
 interface Run extends ChildRun {
   stressBefore: Set<number>;
@@ -37,7 +37,7 @@ function stressNgPids(): number[] {
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
       try {
-        return readFileSync(`/proc/${n}/comm`, "utf8").startsWith("stress-ng");
+        return /^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8"));
       } catch {
         return false;
       }
@@ -76,7 +76,11 @@ describe("resource scenarios end to end", { skip }, () => {
     assert.equal(run.code, 0);
     for (const s of j.scenarios) assert.ok(s.recovery?.recovered, `${s.id} measured its recovery`);
     assert.ok(j.scenarios.find((s) => s.id === "RE-005")?.notes.some((n) => /simulated VRAM/.test(n)));
-    assert.ok(j.scenarios.find((s) => s.id === "RE-002")?.notes.some((n) => /stress-ng --vm/.test(n)));
+    assert.ok(
+      j.scenarios
+        .find((s) => s.id === "RE-002")
+        ?.notes.some((n) => /(stress-ng --vm|hivestorm-hog .*--vm-bytes)/.test(n)),
+    );
     await assertNothingLeft(run, j);
   });
 
@@ -121,7 +125,7 @@ describe("resource scenarios end to end", { skip }, () => {
     });
   }
 
-  it("--demo-bug unbounded-queue fails the combined stress: requests hang instead of being shed", async () => {
+  it("--demo-bug unbounded-queue fails the combined stress: the queue grows past its bound, nothing is shed", async () => {
     const run = await runAll([
       "--suite",
       "stress",
@@ -132,7 +136,8 @@ describe("resource scenarios end to end", { skip }, () => {
     ]);
     const j = journalOf(run);
     assert.equal(verdicts(j)["stress-combined"], "failed", run.stdout);
-    const check = j.scenarios[0].checks.find((c) => /degrades gracefully/.test(c.name));
+    // Judged on the queen's own counters, not on time: a fast machine answers the whole burst in the bound.
+    const check = j.scenarios[0].checks.find((c) => /sheds instead of queueing/.test(c.name));
     assert.equal(check?.ok, false, JSON.stringify(check));
     await assertNothingLeft(run, j);
   });

@@ -4,8 +4,11 @@ import { Agent, type IncomingMessage, request, type ServerResponse } from "node:
 import type { Bugs } from "../lib/bugs.ts";
 import { readJsonObject, retryAfter, SSE_HEADERS, sendJson, sseEvent, tryParse } from "../lib/http.ts";
 import type { Logger } from "../lib/log.ts";
+import { writeBatched } from "../lib/write-batch.ts";
 import type { HealthChecks } from "./health-checks.ts";
 import type { Registry, WorkerEntry } from "./registry.ts";
+
+const DONE = "event: done";
 
 // First attempts share a keep-alive pool per worker (cheap); retries open a fresh connection.
 const pool = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024 });
@@ -192,9 +195,8 @@ export class InferProxy {
         armIdle();
         up.on("data", (chunk: Buffer) => {
           armIdle();
-          const text = chunk.toString("utf8");
           if (!committed) {
-            head += text;
+            head += chunk.toString("utf8");
             if (head.includes("event: error"))
               return fail("error-event", `${w.id} sent an error before any token`);
             if (!/(^|\n)data:/.test(head) || !head.includes("\n\n")) return;
@@ -204,14 +206,18 @@ export class InferProxy {
               res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": w.id });
               res.write(head);
             }
-            tail = head.slice(-64);
+            tail = head.slice(-DONE.length);
             sawDone = head.includes("event: done");
             return;
           }
-          sawDone ||= (tail + text).includes("event: done");
-          tail = (tail + text).slice(-64);
+          // Per token: look for the end in the bytes (with the previous chunk's last bytes, for a split).
+          if (!sawDone) {
+            sawDone =
+              chunk.includes(DONE) || `${tail}${chunk.toString("latin1", 0, DONE.length)}`.includes(DONE);
+            tail = chunk.toString("latin1", Math.max(0, chunk.length - DONE.length));
+          }
           if (settled || res.writableEnded || res.destroyed) return;
-          if (!res.write(chunk)) {
+          if (!writeBatched(res, chunk)) {
             up.pause();
             res.once("drain", () => up.resume());
           }

@@ -18,6 +18,8 @@ export interface SupervisorConfig {
 
 const WORKER_ENTRY = fileURLToPath(new URL("../worker.ts", import.meta.url));
 const TSX_LOADER = import.meta.resolve("tsx");
+/** Extra node flags for each worker (see start-demo.ts). */
+const NODE_ARGS = (process.env.RBEE_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 interface Slot {
   child?: ChildProcess;
@@ -52,6 +54,7 @@ export class Supervisor {
   private spawnSlot(i: number): void {
     const slot = this.slots[i];
     const args = [
+      ...NODE_ARGS,
       "--import",
       TSX_LOADER,
       WORKER_ENTRY,

@@ -25,6 +25,8 @@ export class Admission {
 
   /** Requests waiting for a slot now. */
   depth = 0;
+  /** The most that ever waited at once: past maxQueue only when the bound is not enforced. */
+  peak = 0;
 
   /** Resolves when a slot is free; `signal` aborts the wait (the client went away). */
   acquire(signal: AbortSignal): Promise<Admitted> {
@@ -49,6 +51,7 @@ export class Admission {
       signal.addEventListener("abort", onAbort);
       this.queue.push(waiter);
       this.depth++;
+      if (this.depth > this.peak) this.peak = this.depth;
     });
   }
 

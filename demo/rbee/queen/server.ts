@@ -15,6 +15,7 @@ import {
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/log.ts";
 import { probe } from "../lib/probe.ts";
+import { writeBatched } from "../lib/write-batch.ts";
 import { Admission } from "./admission.ts";
 import { type HiveFailure, type OpenStream, openHiveStream } from "./hive-client.ts";
 
@@ -106,9 +107,11 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
       return sendJson(res, 200, {
         service: "queen",
         pid: process.pid,
+        // The configured bound, enforced or not: a checker compares `peak` with it.
         queue: {
           depth: admission.depth,
-          max: admission.unbounded ? null : config.maxQueue,
+          peak: admission.peak,
+          max: config.maxQueue,
           timeoutMs: config.queueTimeoutMs,
         },
         inflight: { current: admission.inflight, max: config.maxInflight },
@@ -349,17 +352,21 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
           errorReason = (tryParse(m.data) as { reason?: string } | undefined)?.reason ?? "worker failed";
         } else if (!stream) tokens.push((tryParse(m.data) as { token?: string } | undefined)?.token ?? "");
       };
-      // Streaming only needs the terminal event, which comes last: keep a tail instead of parsing every token.
-      let tail = "";
-      const take = (text: string) => {
+      // Streaming only needs the terminal event, which comes last: keep the last two chunks (an event split
+      // across two reads is whole in them) instead of decoding and parsing every token.
+      let last: Buffer | undefined;
+      let before: Buffer | undefined;
+      const takeChunk = (chunk: Buffer) => {
         if (!stream) {
-          for (const m of parser.push(text)) onMessage(m);
+          for (const m of parser.push(chunk.toString("utf8"))) onMessage(m);
           return;
         }
-        tail = (tail + text).slice(-2048);
+        before = last;
+        last = chunk;
       };
       const settleTail = () => {
         if (!stream) return;
+        const tail = `${s.head.slice(-2048)}${before?.toString("utf8") ?? ""}${last?.toString("utf8") ?? ""}`;
         const at = tail.lastIndexOf("event: ");
         if (at >= 0) for (const m of new SseParser().push(tail.slice(at))) onMessage(m);
       };
@@ -367,28 +374,32 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
         res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": s.worker });
         res.write(s.head);
       }
-      take(s.head);
+      if (!stream) for (const m of parser.push(s.head)) onMessage(m);
       armIdle();
       upstream.on("data", (chunk: Buffer) => {
         armIdle();
-        take(chunk.toString("utf8"));
-        if (stream && !res.destroyed && !res.write(chunk)) {
+        takeChunk(chunk);
+        if (stream && !res.destroyed && !writeBatched(res, chunk)) {
           upstream.pause();
           res.once("drain", () => upstream.resume());
         }
       });
-      upstream.on("end", () => {
+      const onEnd = () => {
         settleTail();
         if (terminal === "done") finish(true);
         else if (terminal === "error") finish(false, errorReason);
         else finish(false, "the hive ended the stream without done");
-      });
+      };
+      upstream.on("end", onEnd);
       upstream.on("close", () => {
         if (upstream.complete) return;
         settleTail();
         finish(false, terminal === "error" ? errorReason : "the hive connection closed mid-stream");
       });
-      upstream.resume();
+      // A short answer can arrive whole (head, tokens, done, end) in one read: its 'end' was then emitted while
+      // the first token was being handed over here, before this listener existed.
+      if (upstream.readableEnded) onEnd();
+      else upstream.resume();
     });
   }
 

@@ -13,6 +13,7 @@ import {
 } from "../lib/http.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/log.ts";
+import { TokenClock } from "./token-clock.ts";
 import { tokenAt } from "./tokens.ts";
 import { Vram } from "./vram.ts";
 
@@ -51,6 +52,7 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
   const held: Buffer[] = [];
   let heldMb = 0;
   const vramFull = log.sampled("vram_exhausted");
+  const clock = new TokenClock(config.tokenDelayMs);
 
   const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
@@ -155,24 +157,23 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": id ?? "unregistered" });
     res.flushHeaders();
     let index = 0;
-    let timer: NodeJS.Timeout | undefined;
     const finish = () => {
       if (!streams.delete(finish)) return;
-      clearTimeout(timer);
+      leave();
       vram.release(config.vramPerReqMb, bugs.has("vram-leak"));
     };
     streams.add(finish);
-    const tick = () => {
+    // Time to first token: one to two token delays, like a short prefill.
+    const leave = clock.add(() => {
       if (res.destroyed) return finish();
-      res.write(sseData({ token: tokenAt(prompt, index), index }));
+      const token = sseData({ token: tokenAt(prompt, index), index });
       index++;
       if (index >= maxTokens) {
-        res.end(sseEvent("done", { tokens: index, worker: id ?? null }));
+        // The last token and the end in one write.
+        res.end(token + sseEvent("done", { tokens: index, worker: id ?? null }));
         finish();
-      } else timer = setTimeout(tick, config.tokenDelayMs);
-    };
-    // Time to first token: one token delay, like a short prefill.
-    timer = setTimeout(tick, config.tokenDelayMs);
+      } else res.write(token);
+    });
     res.on("close", finish);
   }
 

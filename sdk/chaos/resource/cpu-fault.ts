@@ -1,11 +1,17 @@
-// CPU saturation inside the target's cgroup: stress-ng --cpu with --cpu-load, in the same cgroup (and under
-// the same quota) as the target, so that the target competes for its own CPU budget and nothing else's.
+// CPU saturation inside the target's cgroup: busy workers at a given load (the built-in hog's threads, or
+// stress-ng --cpu with --cpu-load), in the same cgroup (and under the same quota) as the target, so that the
+// target competes for its own CPU budget and nothing else's.
 import type { Problem } from "../../core/errors.ts";
-import { PrerequisiteError } from "../../core/errors.ts";
 import type { ChaosContext } from "../context.ts";
 import type { Applied } from "../fault.ts";
 import { type BaseState, numberProblem, ResourceFault } from "./resource-fault.ts";
-import { STRESS_NG_ENABLE, startStressNg, stressNgMissing } from "./stress-ng.ts";
+import {
+  requireStressor,
+  type StressorName,
+  startStressor,
+  stressorFor,
+  stressorProblems,
+} from "./stressor.ts";
 import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
 import { enterScope } from "./target-scope.ts";
 
@@ -18,6 +24,8 @@ export interface CpuState extends BaseState {
   workers?: number;
   /** Move the target's descendants too (default true: a service such as the hive is a tree). */
   children: boolean;
+  /** Which program makes the pressure (default: HIVESTORM_STRESSOR, else builtin). */
+  stressor?: StressorName;
 }
 
 export class CpuFault extends ResourceFault<CpuState> {
@@ -45,6 +53,11 @@ export class CpuFault extends ResourceFault<CpuState> {
     return this.with({ workers: n });
   }
 
+  /** Which program makes the pressure: the built-in hog or stress-ng (default: HIVESTORM_STRESSOR, else builtin). */
+  stressor(name: StressorName): CpuFault {
+    return this.with({ stressor: name });
+  }
+
   /** Only the target's main process goes into the cgroup, not its children. */
   alone(): CpuFault {
     return this.with({ children: false });
@@ -54,6 +67,7 @@ export class CpuFault extends ResourceFault<CpuState> {
     return [
       ...numberProblem("load", this.s.load, 1, 100, "a percentage"),
       ...numberProblem("quota", this.s.quota, 0.01, 1024, "a number of CPUs"),
+      ...stressorProblems(this.s.stressor),
       ...(this.s.workers === undefined
         ? []
         : numberProblem("workers", this.s.workers, 1, 256, "a whole number")),
@@ -61,39 +75,50 @@ export class CpuFault extends ResourceFault<CpuState> {
   }
 
   protected params(): Record<string, unknown> {
-    return { load: this.s.load, quota: this.s.quota, workers: this.#workers(), children: this.s.children };
+    return {
+      load: this.s.load,
+      quota: this.s.quota,
+      workers: this.#workers(),
+      children: this.s.children,
+      stressor: this.#stressor(),
+    };
   }
 
   describe(): string {
-    return `cpu: stress-ng ${this.#workers()} worker(s) at ${this.s.load}% inside the cgroup of ${this.target()} (quota ${this.s.quota} CPU)`;
+    return `cpu: ${this.#stressor()} ${this.#workers()} worker(s) at ${this.s.load}% inside the cgroup of ${this.target()} (quota ${this.s.quota} CPU)`;
   }
 
   #workers(): number {
     return this.s.workers ?? Math.max(1, Math.ceil(this.s.quota));
   }
 
+  /** The stressor this fault runs: its own choice, else the environment's (read when described or applied). */
+  #stressor(): StressorName {
+    return stressorFor(this.s.stressor);
+  }
+
   async applyRaw(ctx: ChaosContext): Promise<Applied> {
-    const missing = stressNgMissing();
-    if (missing) throw new PrerequisiteError(missing, { hint: STRESS_NG_ENABLE });
+    const stressor = this.#stressor();
+    const spec = { kind: "cpu", workers: this.#workers(), load: this.s.load } as const;
+    requireStressor(stressor);
     const t = await resolveTarget(this.s.target!, ctx);
     const scope = await enterScope(t, { name: "cpu", children: this.s.children, cpuQuota: this.s.quota });
-    const args = ["--cpu", String(this.#workers()), "--cpu-load", String(this.s.load), "-q"];
-    let stress: Awaited<ReturnType<typeof startStressNg>>;
+    let stress: Awaited<ReturnType<typeof startStressor>>;
     try {
-      stress = await startStressNg(args, scope.dirs);
+      stress = await startStressor(stressor, spec, scope.dirs);
     } catch (error) {
       await scope.release();
       throw error;
     }
-    const how = `stress-ng ${args.join(" ")} in the target's cgroup: ${scope.how}`;
-    this.tell("applied", how, { pid: stress.pid });
+    const how = `${stress.commandLine} in the target's cgroup: ${scope.how}`;
+    this.tell("applied", how, { pid: stress.pid, stressor });
     return {
       revert: async () => {
         await stress.stop();
         await scope.release();
         this.tell("reverted", how);
       },
-      reap: { kind: "resource-stress", pgid: stress.pid, ...scope.reap },
+      reap: { kind: "resource-stress", pgid: stress.pid, command: stress.command, ...scope.reap },
     };
   }
 }

@@ -1,22 +1,26 @@
-// Memory pressure inside the target's cgroup: stress-ng --vm holds a share of the memory the cgroup has left
-// (its limit minus its usage). Below 100% the target runs close to its limit; at 100% or more the cgroup goes
+// Memory pressure inside the target's cgroup: a stressor (the built-in hog, or stress-ng --vm) holds a share of
+// the memory the cgroup has left (its limit minus its usage). Below 100% the target runs close to its limit; at 100% or more the cgroup goes
 // over it and the kernel's OOM killer ends the target: a real OOM kill, counted by the cgroup. The target is
-// made the OOM killer's first choice (oom_score_adj 1000, as stress-ng sets on its own stressors, and a limit
-// small next to the target's resident size), so the stressor is not the one that dies.
+// made the OOM killer's first choice (oom_score_adj 1000, and a limit small next to the target's resident
+// size), so the stressor is not the one that dies.
 import { readFile, writeFile } from "node:fs/promises";
 import type { Problem } from "../../core/errors.ts";
-import { PrerequisiteError } from "../../core/errors.ts";
 import { pollUntil, procStatus } from "../../system/targets/proc.ts";
 import type { ChaosContext } from "../context.ts";
 import type { Applied } from "../fault.ts";
 import { type BaseState, numberProblem, ResourceFault } from "./resource-fault.ts";
-import { STRESS_NG_ENABLE, startStressNg, stressNgMissing } from "./stress-ng.ts";
+import {
+  requireStressor,
+  STRESSOR_ALLOWANCE,
+  type StressorName,
+  startStressor,
+  stressorFor,
+  stressorProblems,
+} from "./stressor.ts";
 import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
 import { enterScope, mib } from "./target-scope.ts";
 
 export const DEFAULT_MEMORY_HEADROOM = 32 * 2 ** 20;
-/** stress-ng's own processes (binary pages, the supervisor, page tables): about 4 MiB measured; twice that. */
-export const STRESS_NG_ALLOWANCE = 8 * 2 ** 20;
 
 export interface MemoryState extends BaseState {
   /** Share of the cgroup's remaining memory that the stressor holds, in percent. */
@@ -26,6 +30,8 @@ export interface MemoryState extends BaseState {
   /** The limit during the fault is the usage at apply plus this (default 32 MiB). */
   headroom: number;
   children: boolean;
+  /** Which program holds the memory (default: HIVESTORM_STRESSOR, else builtin). */
+  stressor?: StressorName;
 }
 
 export class MemoryFault extends ResourceFault<MemoryState> {
@@ -49,6 +55,11 @@ export class MemoryFault extends ResourceFault<MemoryState> {
     return this.with({ headroom: bytes });
   }
 
+  /** Which program holds the memory: the built-in hog or stress-ng (default: HIVESTORM_STRESSOR, else builtin). */
+  stressor(name: StressorName): MemoryFault {
+    return this.with({ stressor: name });
+  }
+
   /** Moves the target's descendants into the cgroup too. */
   withChildren(): MemoryFault {
     return this.with({ children: true });
@@ -62,6 +73,7 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       p.push(...numberProblem("percent", this.s.percent, 1, 200, "a percentage"));
     if (this.s.bytes !== undefined)
       p.push(...numberProblem("bytes", this.s.bytes, 4096, 2 ** 40, "a number of bytes"));
+    p.push(...stressorProblems(this.s.stressor));
     p.push(...numberProblem("headroom", this.s.headroom, 2 ** 20, 2 ** 40, "a number of bytes (>= 1 MiB)"));
     return p;
   }
@@ -72,35 +84,43 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       bytes: this.s.bytes,
       headroom: this.s.headroom,
       children: this.s.children,
+      stressor: this.#stressor(),
     };
+  }
+
+  #stressor(): StressorName {
+    return stressorFor(this.s.stressor);
   }
 
   describe(): string {
     const amount =
       this.s.percent !== undefined ? `${this.s.percent}% of the memory left` : mib(this.s.bytes ?? 0);
-    return `memory: stress-ng holds ${amount} in the cgroup of ${this.target()} (limit: usage + ${mib(this.s.headroom)} + ${mib(STRESS_NG_ALLOWANCE)} for stress-ng itself)`;
+    const stressor = this.#stressor();
+    return `memory: ${stressor} holds ${amount} in the cgroup of ${this.target()} (limit: usage + ${mib(this.s.headroom)} + ${mib(STRESSOR_ALLOWANCE[stressor])} for ${stressor} itself)`;
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {
-    const missing = stressNgMissing();
-    if (missing) throw new PrerequisiteError(missing, { hint: STRESS_NG_ENABLE });
+    const stressor = this.#stressor();
+    const allowance = STRESSOR_ALLOWANCE[stressor];
+    requireStressor(stressor);
     const t = await resolveTarget(this.s.target!, ctx);
     const scope = await enterScope(t, {
       name: "memory",
       children: this.s.children,
-      memoryHeadroom: this.s.headroom + STRESS_NG_ALLOWANCE,
+      memoryHeadroom: this.s.headroom + allowance,
     });
     // Every process of the target (a container's init and its app, a service's children) becomes the OOM
-    // killer's first choice; the stressor, not yet started, keeps stress-ng's own score.
+    // killer's first choice; the stressor, not yet started, keeps its own score.
     const adjusted = await raiseOomScores(await scope.pids());
     const oomBefore = await scope.oomKills();
     // From 100% on the stressor also asks for its own allowance: the cgroup must go over its limit.
     const share = this.s.bytes ?? (this.s.percent! / 100) * this.s.headroom;
-    const bytes = Math.max(4096, Math.round(share + (share >= this.s.headroom ? STRESS_NG_ALLOWANCE : 0)));
-    const args = ["--vm", "1", "--vm-bytes", String(bytes), "--vm-keep", "--vm-hang", "0", "--oomable", "-q"];
-    let stress: Awaited<ReturnType<typeof startStressNg>>;
+    const bytes = Math.max(4096, Math.round(share + (share >= this.s.headroom ? allowance : 0)));
+    let stress: Awaited<ReturnType<typeof startStressor>>;
     try {
-      stress = await startStressNg(args, scope.dirs, { mayEnd: bytes >= this.s.headroom });
+      stress = await startStressor(stressor, { kind: "memory", bytes }, scope.dirs, {
+        mayEnd: bytes >= this.s.headroom,
+      });
     } catch (error) {
       await restoreOomScores(adjusted);
       await scope.release();
@@ -115,8 +135,8 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       10_000,
       50,
     );
-    const how = `stress-ng ${args.join(" ")} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${adjusted.length} target process(es) set to 1000`;
-    this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid });
+    const how = `${stress.commandLine} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${adjusted.length} target process(es) set to 1000`;
+    this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid, stressor });
     return {
       revert: async () => {
         const oomAfter = await scope.oomKills().catch(() => oomBefore);
@@ -129,6 +149,7 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       reap: {
         kind: "resource-stress",
         pgid: stress.pid,
+        command: stress.command,
         oomAdj: adjusted,
         ...scope.reap,
       },

@@ -14,10 +14,11 @@ import { groupAlive, isStressNg, killGroup } from "./stress-ng.ts";
 export type ResourceReaper = (record: ReapRecord) => Promise<void>;
 
 export const RESOURCE_REAPERS: Readonly<Record<string, ResourceReaper>> = {
-  /** stress-ng (or the VRAM hog) in a cgroup: end it, undo the target's OOM score, remove our cgroup. */
+  /** A stressor (stress-ng, the built-in hog, the VRAM hog) in a cgroup: end it, undo the target's OOM score, remove our cgroup. */
   "resource-stress": async (r) => {
     const pgid = Number(r.pgid);
-    // A recycled pid must not be killed: only a group still led by stress-ng (or the VRAM hog's python3).
+    // A recycled pid must not be killed: only a group still led by the command the record names (stress-ng
+    // when it names none, as records written before the built-in hog did).
     const command = typeof r.command === "string" ? r.command : "stress-ng";
     if (Number.isSafeInteger(pgid) && pgid > 1 && (await isStressNg(pgid, command))) {
       killGroup(pgid, "SIGKILL");

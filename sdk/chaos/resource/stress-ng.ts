@@ -31,14 +31,28 @@ export interface StressProcess {
 }
 
 /** Starts `stress-ng <args>` with its pid written into each of `cgroupDirs` before it runs. */
-export async function startStressNg(
+export function startStressNg(
+  args: readonly string[],
+  cgroupDirs: readonly string[],
+  options: { mayEnd?: boolean } = {},
+): Promise<StressProcess> {
+  return startPlaced("stress-ng", ["stress-ng", ...args], args, cgroupDirs, options);
+}
+
+/**
+ * Starts `command` (argv, run by exec) with its pid written into each of `cgroupDirs` before it runs, in its
+ * own process group. `label` names it in errors; `args` is what the StressProcess reports.
+ */
+export async function startPlaced(
+  label: string,
+  command: readonly string[],
   args: readonly string[],
   cgroupDirs: readonly string[],
   options: { mayEnd?: boolean } = {},
 ): Promise<StressProcess> {
   const moves = cgroupDirs.map((d) => `echo $$ > ${shellQuote(join(d, "cgroup.procs"))}`).join(" && ");
-  const script = `${moves ? `${moves} && ` : ""}exec stress-ng "$@"`;
-  const child: ChildProcess = spawn("sh", ["-c", script, "sh", ...args], {
+  const script = `${moves ? `${moves} && ` : ""}exec "$@"`;
+  const child: ChildProcess = spawn("sh", ["-c", script, "sh", ...command], {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -60,13 +74,10 @@ export async function startStressNg(
   const failedStart =
     early && !(options.mayEnd && !/^sh: |unrecognized|invalid/im.test(stderr) && early.code !== 127);
   if (early && failedStart) {
-    throw new FaultError(
-      `stress-ng did not start: ${stderr.trim() || `exit ${early.code ?? early.signal}`}`,
-      {
-        found: `stress-ng ${args.join(" ")}`,
-        hint: "check that the cgroup still exists and that stress-ng runs by hand with these arguments",
-      },
-    );
+    throw new FaultError(`${label} did not start: ${stderr.trim() || `exit ${early.code ?? early.signal}`}`, {
+      found: `${label} ${args.join(" ")}`,
+      hint: `check that the cgroup still exists and that ${label} runs by hand with these arguments`,
+    });
   }
   let stopping: Promise<void> | undefined;
   return {

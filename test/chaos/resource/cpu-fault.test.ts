@@ -4,10 +4,10 @@ import { after, describe, it } from "node:test";
 import { resource } from "../../../sdk/chaos/resource/index.ts";
 import type { ResourceObservation } from "../../../sdk/chaos/resource/resource-fault.ts";
 import { groupAlive } from "../../../sdk/chaos/resource/stress-ng.ts";
+import { STRESSORS } from "../../../sdk/chaos/resource/stressor.ts";
 import { ValidationError } from "../../../sdk/core/errors.ts";
 import { cgroupOf, type Hog, hivestormCgroups, startHog, stressSkip, testContext } from "./helpers.ts";
 
-const skip = stressSkip();
 const hogs: Hog[] = [];
 after(async () => {
   for (const h of hogs) await h.stop();
@@ -32,60 +32,97 @@ describe("chaos.resource.cpu", () => {
         .map((p) => p.path),
       ["on.pid", "load", "quota", "workers"],
     );
+    assert.deepEqual(
+      resource
+        .cpu()
+        .stressor("stress" as never)
+        .on({ pid: 4242 })
+        .validate()
+        .map((p) => p.message),
+      ['expected one of builtin, stress-ng, found "stress"'],
+    );
     await assert.rejects(bad.apply(testContext()), ValidationError);
     assert.match(
-      base.on({ pid: 4242, id: "hive" }).describe(),
-      /100% inside the cgroup of hive \(quota 1 CPU\)/,
+      base.on({ pid: 4242, id: "hive" }).stressor("builtin").describe(),
+      /^cpu: builtin 1 worker\(s\) at 100% inside the cgroup of hive \(quota 1 CPU\)/,
     );
-    assert.deepEqual(base.on({ pid: 4242, id: "hive" }).toJSON(), {
+    assert.deepEqual(base.on({ pid: 4242, id: "hive" }).stressor("stress-ng").toJSON(), {
       kind: "resource-cpu",
       target: "hive",
       load: 100,
       quota: 1,
       workers: 1,
       children: true,
+      stressor: "stress-ng",
     });
   });
 
-  it("runs stress-ng inside the target's own cgroup under its quota, and removes it all on revert", {
-    skip,
-  }, async () => {
-    const hog = await startHog();
-    hogs.push(hog);
-    const before = cgroupOf(hog.pid, "cpu");
-    const seen: ResourceObservation[] = [];
-    const ctx = testContext();
-    const handle = await resource
-      .cpu({ load: 100 })
-      .quota(0.5)
-      .workers(2)
-      .on({ pid: hog.pid, id: "hog" })
-      .observe((o) => seen.push(o))
-      .apply(ctx);
-    const stressPid = seen[0].facts.pid as number;
-    try {
-      const cg = cgroupOf(hog.pid, "cpu");
-      assert.match(cg, /^\/hivestorm\/cpu-/);
-      assert.equal(cgroupOf(stressPid, "cpu"), cg, "stress-ng is in the target's cgroup");
-      assert.equal(cgroupOf(stressPid, "memory"), cgroupOf(hog.pid, "memory"));
-      assert.equal(readFileSync(`/sys/fs/cgroup/cpu${cg}/cpu.cfs_quota_us`, "utf8").trim(), "50000");
-      // Its stressors were forked inside too: the hog, stress-ng and its 2 stressors.
-      const procs = readFileSync(`/sys/fs/cgroup/cpu${cg}/cgroup.procs`, "utf8")
-        .trim()
-        .split("\n")
-        .map(Number);
-      assert.ok(procs.length >= 4, `hog + stress-ng + 2 stressors, found ${procs}`);
-      assert.equal(ctx.ledger.size, 1);
-    } finally {
-      await handle.revert();
-    }
-    assert.equal(groupAlive(stressPid), false, "stress-ng and its stressors are gone");
-    assert.equal(cgroupOf(hog.pid, "cpu"), before, "the target is back in its cgroup");
-    assert.deepEqual(
-      (await hivestormCgroups()).filter((c) => c.endsWith(`-${hog.pid}`)),
-      [],
-    );
-    assert.equal(ctx.ledger.size, 0);
-    assert.equal(seen.at(-1)?.phase, "reverted");
-  });
+  for (const stressor of STRESSORS)
+    it(`runs ${stressor} inside the target's own cgroup under its quota, and removes it all on revert`, {
+      skip: stressSkip("process", stressor),
+    }, async () => {
+      const hog = await startHog();
+      hogs.push(hog);
+      const before = cgroupOf(hog.pid, "cpu");
+      const seen: ResourceObservation[] = [];
+      const ctx = testContext();
+      const handle = await resource
+        .cpu({ load: 100 })
+        .quota(0.5)
+        .workers(2)
+        .stressor(stressor)
+        .on({ pid: hog.pid, id: "hog" })
+        .observe((o) => seen.push(o))
+        .apply(ctx);
+      const stressPid = seen[0].facts.pid as number;
+      try {
+        const cg = cgroupOf(hog.pid, "cpu");
+        assert.match(cg, /^\/hivestorm\/cpu-/);
+        assert.equal(cgroupOf(stressPid, "cpu"), cg, "the stressor is in the target's cgroup");
+        assert.equal(cgroupOf(stressPid, "memory"), cgroupOf(hog.pid, "memory"));
+        assert.equal(readFileSync(`/sys/fs/cgroup/cpu${cg}/cpu.cfs_quota_us`, "utf8").trim(), "50000");
+        // Everything it runs on is inside too: stress-ng's 2 forked stressors, or the hog's 2 busy threads.
+        const listed = stressor === "stress-ng" ? "cgroup.procs" : "tasks";
+        const ids = readFileSync(`/sys/fs/cgroup/cpu${cg}/${listed}`, "utf8").trim().split("\n");
+        assert.ok(ids.length >= 4, `target + ${stressor} + 2 busy workers, found ${ids}`);
+        assert.match(String(seen[0].how), stressor === "stress-ng" ? /^stress-ng --cpu 2/ : /^hivestorm-hog/);
+        assert.equal(seen[0].facts.stressor, stressor);
+        await busyFor(stressPid, 0.3);
+        assert.equal(ctx.ledger.size, 1);
+      } finally {
+        await handle.revert();
+      }
+      assert.equal(groupAlive(stressPid), false, "the stressor and its workers are gone");
+      assert.equal(cgroupOf(hog.pid, "cpu"), before, "the target is back in its cgroup");
+      assert.deepEqual(
+        (await hivestormCgroups()).filter((c) => c.endsWith(`-${hog.pid}`)),
+        [],
+      );
+      assert.equal(ctx.ledger.size, 0);
+      assert.equal(seen.at(-1)?.phase, "reverted");
+    });
 });
+
+/** The stressor used at least `cpus` CPUs' worth over a second (its cgroup's quota is 0.5): the pressure is real. */
+async function busyFor(pid: number, cpus: number): Promise<void> {
+  // utime + stime of the process and its threads (stress-ng's forked stressors count as children on exit only,
+  // so stress-ng is read with its group's pids).
+  const ticks = () => {
+    let sum = 0;
+    for (const p of [pid, ...childrenOf(pid)]) {
+      const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ");
+      sum += Number(f[11]) + Number(f[12]);
+    }
+    return sum;
+  };
+  const c0 = ticks();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, 1000));
+  const used = (ticks() - c0) / 100 / ((performance.now() - t0) / 1000);
+  assert.ok(used >= cpus, `the stressor used ${used.toFixed(2)} CPUs, expected >= ${cpus}`);
+}
+
+function childrenOf(pid: number): number[] {
+  const file = `/proc/${pid}/task/${pid}/children`;
+  return readFileSync(file, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+}

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createChaosContext } from "../../../sdk/chaos/context.ts";
-import { stressNgMissing } from "../../../sdk/chaos/resource/stress-ng.ts";
+import { type StressorName, stressorMissing } from "../../../sdk/chaos/resource/stressor.ts";
 import { scopeMissing } from "../../../sdk/chaos/resource/target-scope.ts";
 import { CleanupLedger } from "../../../sdk/core/ledger.ts";
 import { listHivestormCgroups } from "../../../sdk/system/cgroup/cgroup.ts";
@@ -15,9 +15,12 @@ export function testContext() {
   return createChaosContext({ ledger: new CleanupLedger() });
 }
 
-/** Why the stress tests cannot run here (not root, no cgroups, no stress-ng), or false. */
-export function stressSkip(kind: "process" | "docker" = "process"): string | false {
-  return scopeMissing(kind) ?? stressNgMissing() ?? false;
+/** Why the stress tests cannot run here (not root, no cgroups, `stressor` missing), or false. */
+export function stressSkip(
+  kind: "process" | "docker" = "process",
+  stressor: StressorName = "builtin",
+): string | false {
+  return scopeMissing(kind) ?? stressorMissing(stressor) ?? false;
 }
 
 export interface Hog {
@@ -61,13 +64,13 @@ export async function startHog(env: Record<string, string> = {}): Promise<Hog> {
   };
 }
 
-/** Every stress-ng process on the machine whose parent chain leads to this test process. */
+/** Every stressor process (stress-ng or the built-in hog) on the machine whose parent chain leads to us. */
 export function ourStressNg(): number[] {
   const out: number[] = [];
   for (const name of readdirSafe("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const comm = readSafe(`/proc/${name}/comm`);
-    if (!comm.startsWith("stress-ng")) continue;
+    if (!comm.startsWith("stress-ng") && !comm.startsWith("hivestorm-hog")) continue;
     // stress-ng runs in its own group: the group leader's parent is us (or gone: reparented).
     out.push(Number(name));
   }

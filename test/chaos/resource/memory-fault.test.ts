@@ -4,9 +4,9 @@ import { after, describe, it } from "node:test";
 import { resource } from "../../../sdk/chaos/resource/index.ts";
 import type { ResourceObservation } from "../../../sdk/chaos/resource/resource-fault.ts";
 import { groupAlive } from "../../../sdk/chaos/resource/stress-ng.ts";
+import { STRESSORS } from "../../../sdk/chaos/resource/stressor.ts";
 import { cgroupOf, type Hog, hivestormCgroups, startHog, stressSkip, testContext } from "./helpers.ts";
 
-const skip = stressSkip();
 const hogs: Hog[] = [];
 after(async () => {
   for (const h of hogs) await h.stop();
@@ -40,76 +40,92 @@ describe("chaos.resource.memory", () => {
     );
     assert.match(
       resource.memory({ percent: 95 }).on({ pid: 9, id: "w" }).describe(),
-      /95% of the memory left/,
+      /^memory: builtin holds 95% of the memory left .* \+ 16.0 MiB for builtin itself\)$/,
+    );
+    assert.equal(
+      resource.memory({ percent: 95 }).stressor("stress-ng").on({ pid: 9 }).toJSON().stressor,
+      "stress-ng",
     );
   });
 
-  it("below 100% the target lives next to the stressor's pressure; all is undone on revert", {
-    skip,
-  }, async () => {
-    const hog = await bigHog();
-    const before = cgroupOf(hog.pid, "memory");
-    const adjBefore = readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim();
-    const seen: ResourceObservation[] = [];
-    const handle = await resource
-      .memory({ percent: 60 })
-      .on({ pid: hog.pid, id: "hog" })
-      .observe((o) => seen.push(o))
-      .apply(testContext());
-    const stressPid = 0;
-    try {
-      const cg = cgroupOf(hog.pid, "memory");
-      assert.match(cg, /^\/hivestorm\/memory-/);
-      const usage = Number(readFileSync(`/sys/fs/cgroup/memory${cg}/memory.usage_in_bytes`, "utf8"));
-      const limit = Number(readFileSync(`/sys/fs/cgroup/memory${cg}/memory.limit_in_bytes`, "utf8"));
-      assert.ok(
-        usage >= 0.5 * 32 * 2 ** 20,
-        `stressor resident in the target's cgroup: ${usage} of ${limit}`,
+  for (const stressor of STRESSORS) {
+    const skip = stressSkip("process", stressor);
+
+    it(`${stressor}: below 100% the target lives next to the stressor's pressure; all is undone on revert`, {
+      skip,
+    }, async () => {
+      const hog = await bigHog();
+      const before = cgroupOf(hog.pid, "memory");
+      const adjBefore = readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim();
+      const seen: ResourceObservation[] = [];
+      const handle = await resource
+        .memory({ percent: 60 })
+        .stressor(stressor)
+        .on({ pid: hog.pid, id: "hog" })
+        .observe((o) => seen.push(o))
+        .apply(testContext());
+      const stressPid = 0;
+      try {
+        const cg = cgroupOf(hog.pid, "memory");
+        assert.match(cg, /^\/hivestorm\/memory-/);
+        const usage = Number(readFileSync(`/sys/fs/cgroup/memory${cg}/memory.usage_in_bytes`, "utf8"));
+        const limit = Number(readFileSync(`/sys/fs/cgroup/memory${cg}/memory.limit_in_bytes`, "utf8"));
+        assert.ok(
+          usage >= 0.5 * 32 * 2 ** 20,
+          `stressor resident in the target's cgroup: ${usage} of ${limit}`,
+        );
+        assert.ok(limit <= usage + 41 * 2 ** 20);
+        assert.equal(readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim(), "1000");
+        assert.ok((await fetch(`${hog.url}/health`)).ok, "the target still answers");
+      } finally {
+        await handle.revert();
+      }
+      assert.equal(stressPid, 0);
+      assert.equal(cgroupOf(hog.pid, "memory"), before);
+      assert.equal(readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim(), adjBefore);
+      assert.deepEqual(seen.at(-1)?.facts, { oomKills: 0, targetAlive: true, pid: hog.pid });
+      assert.deepEqual(
+        (await hivestormCgroups()).filter((c) => c.endsWith(`-${hog.pid}`)),
+        [],
       );
-      assert.ok(limit <= usage + 41 * 2 ** 20);
-      assert.equal(readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim(), "1000");
-      assert.ok((await fetch(`${hog.url}/health`)).ok, "the target still answers");
-    } finally {
-      await handle.revert();
-    }
-    assert.equal(stressPid, 0);
-    assert.equal(cgroupOf(hog.pid, "memory"), before);
-    assert.equal(readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim(), adjBefore);
-    assert.deepEqual(seen.at(-1)?.facts, { oomKills: 0, targetAlive: true, pid: hog.pid });
-    assert.deepEqual(
-      (await hivestormCgroups()).filter((c) => c.endsWith(`-${hog.pid}`)),
-      [],
-    );
-  });
+    });
 
-  it("past 100% the kernel OOM-kills the target (not the stressor), counted by its cgroup", {
-    skip,
-  }, async () => {
-    const hog = await bigHog();
-    const seen: ResourceObservation[] = [];
-    const handle = await resource
-      .memory({ percent: 150 })
-      .on({ pid: hog.pid, id: "hog" })
-      .observe((o) => seen.push(o))
-      .apply(testContext());
-    try {
-      const exit = await Promise.race([hog.exited, new Promise((r) => setTimeout(() => r("alive"), 15_000))]);
-      assert.deepEqual(exit, { code: null, signal: "SIGKILL" });
-    } finally {
-      await handle.revert();
-    }
-    const reverted = seen.at(-1)!;
-    assert.equal(reverted.phase, "reverted");
-    assert.ok(
-      Number(reverted.facts.oomKills) >= 1,
-      `the cgroup counted the kill: ${JSON.stringify(reverted.facts)}`,
-    );
-    assert.equal(reverted.facts.targetAlive, false);
-    assert.match(String(seen[0].how), /stress-ng --vm 1 --vm-bytes \d+/);
-    assert.deepEqual(
-      (await hivestormCgroups()).filter((c) => c.endsWith(`-${hog.pid}`)),
-      [],
-    );
-    assert.equal(groupAlive(Number(seen[0].facts.pid)), false);
-  });
+    it(`${stressor}: past 100% the kernel OOM-kills the target (not the stressor), counted by its cgroup`, {
+      skip,
+    }, async () => {
+      const hog = await bigHog();
+      const seen: ResourceObservation[] = [];
+      const handle = await resource
+        .memory({ percent: 150 })
+        .stressor(stressor)
+        .on({ pid: hog.pid, id: "hog" })
+        .observe((o) => seen.push(o))
+        .apply(testContext());
+      try {
+        const exit = await Promise.race([
+          hog.exited,
+          new Promise((r) => setTimeout(() => r("alive"), 15_000)),
+        ]);
+        assert.deepEqual(exit, { code: null, signal: "SIGKILL" });
+      } finally {
+        await handle.revert();
+      }
+      const reverted = seen.at(-1)!;
+      assert.equal(reverted.phase, "reverted");
+      assert.ok(
+        Number(reverted.facts.oomKills) >= 1,
+        `the cgroup counted the kill: ${JSON.stringify(reverted.facts)}`,
+      );
+      assert.equal(reverted.facts.targetAlive, false);
+      assert.match(
+        String(seen[0].how),
+        stressor === "stress-ng" ? /stress-ng --vm 1 --vm-bytes \d+/ : /hivestorm-hog .*--vm-bytes \d+/,
+      );
+      assert.deepEqual(
+        (await hivestormCgroups()).filter((c) => c.endsWith(`-${hog.pid}`)),
+        [],
+      );
+      assert.equal(groupAlive(Number(seen[0].facts.pid)), false);
+    });
+  }
 });

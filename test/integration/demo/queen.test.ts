@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { type DemoRbee, startDemoRbee } from "../../../demo/rbee/start-demo.ts";
 import {
@@ -117,6 +117,36 @@ describe("queen", { timeout: 120_000 }, () => {
     assert.equal(events.at(-1)?.event, "done");
   });
 
+  test("one-token streams end with done: the hive's whole answer may arrive in one read", async () => {
+    for (let i = 0; i < 6; i++) {
+      const r = await ask(demo.queen.url, { prompt: `one ${i}`, max_tokens: 1, stream: true }, 4000);
+      assert.equal(r.status, 200);
+      assert.deepEqual(
+        sseEvents(r.body).map((e) => e.event),
+        ["message", "done"],
+        r.body,
+      );
+    }
+  });
+
+  test("streams back to back on one keep-alive connection all end (relayed writes are batched per turn)", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const bodies: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await fetchStream(`${demo.queen.url}/v1/inference`, agent, {
+          prompt: `ka ${i}`,
+          max_tokens: 3,
+        });
+        bodies.push(r.body);
+        assert.equal(r.reused, i > 0, "the same connection each time");
+      }
+      for (const body of bodies) assert.equal(sseEvents(body).at(-1)?.event, "done", body);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   test("answers one JSON body with stream: false, the same text as the stream", async () => {
     const streamed = sseEvents(
       (await ask(demo.queen.url, { prompt: "same", max_tokens: 5, stream: true })).body,
@@ -177,7 +207,12 @@ describe("queen", { timeout: 120_000 }, () => {
     assert.equal((await long).status, 200);
   });
 
-  test("unbounded-queue: everything is accepted, nothing is shed", async () => {
+  test("unbounded-queue: everything is accepted, nothing is shed, and the queen's own peak shows it", async () => {
+    type Status = {
+      queue: { peak: number; max: number };
+      totals: { rejected: number; queueTimeouts: number };
+    };
+    const status = async (url: string) => json<Status>(await http("GET", `${url}/v1/status`));
     const first = ask(buggy.url, { prompt: "q", max_tokens: 40, stream: true });
     await busy(buggy.url);
     const rest = await Promise.all([1, 2, 3].map(() => ask(buggy.url, { prompt: "q", max_tokens: 1 })));
@@ -185,6 +220,13 @@ describe("queen", { timeout: 120_000 }, () => {
       [await first, ...rest].map((r) => r.status),
       [200, 200, 200, 200],
     );
+    const b = await status(buggy.url);
+    assert.equal(b.queue.max, 1, "the configured bound is reported even when it is not enforced");
+    assert.ok(b.queue.peak >= 3, `3 waited at once, past the bound of 1: peak ${b.queue.peak}`);
+    assert.equal(b.totals.rejected + b.totals.queueTimeouts, 0);
+    // The bounded queen never let more than its bound wait (the tests above filled it).
+    const q = await status(queen.url);
+    assert.ok(q.queue.peak <= q.queue.max, `bounded queen: peak ${q.queue.peak} of ${q.queue.max}`);
   });
 
   test("a client that goes away cancels generation upstream; no-cancel keeps it running", async () => {
@@ -269,3 +311,25 @@ describe("queen", { timeout: 120_000 }, () => {
     assert.equal((await ask(demo.queen.url, { prompt: "after", max_tokens: 2 })).status, 200);
   });
 });
+
+/** One streamed inference on `agent`, bounded by 5 s; whether the socket was a reused one. */
+function fetchStream(
+  url: string,
+  agent: Agent,
+  body: Record<string, unknown>,
+): Promise<{ body: string; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify({ ...body, stream: true });
+    const req = request(url, { method: "POST", agent, timeout: 5000 }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        text += c;
+      });
+      res.on("end", () => resolve({ body: text, reused: req.reusedSocket }));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
