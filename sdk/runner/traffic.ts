@@ -50,7 +50,10 @@ export async function sendOnce(
     });
     return { status: res.status, text: (await res.text()).slice(0, 200) };
   } catch (e) {
-    return { status: 0, text: (e as Error).message };
+    // fetch says only "fetch failed": the cause (ECONNREFUSED, a timeout) is what a person needs.
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const cause = err.cause?.code ?? err.cause?.message;
+    return { status: 0, text: cause ? `${err.message} (${cause})` : err.message };
   }
 }
 

@@ -1,3 +1,4 @@
+import { isFetchBlockedPort } from "../core/bad-ports.ts";
 import { captureProblems } from "../core/capture.ts";
 import { durationProblem } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
@@ -24,6 +25,8 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
     } catch {
       problems.push({ path: `${at}.url`, message: `expected an http URL, found ${JSON.stringify(s.url)}` });
     }
+    if (url && isFetchBlockedPort(Number(url.port)))
+      problems.push({ path: `${at}.url`, message: blockedPort(Number(url.port)) });
     if (url && !allowNonLoopback && !isLoopbackHost(url.hostname))
       problems.push({
         path: `${at}.url`,
@@ -39,6 +42,11 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
         problems.push({
           path: `${at}.proxy.listen`,
           message: `expected host:port, found ${JSON.stringify(s.proxy.listen)}`,
+        });
+      else if (isFetchBlockedPort(Number(s.proxy.listen.split(":").at(-1))))
+        problems.push({
+          path: `${at}.proxy.listen`,
+          message: blockedPort(Number(s.proxy.listen.split(":").at(-1))),
         });
       else if (!allowNonLoopback && !isLoopbackHost(hostOf(s.proxy.listen)))
         problems.push({ path: `${at}.proxy.listen`, message: "must be a loopback address" });
@@ -86,4 +94,8 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
     if (t.capture !== undefined) problems.push(...captureProblems(t.capture, "traffic.capture"));
   }
   if (problems.length) throw new ValidationError(file, problems);
+}
+
+function blockedPort(port: number): string {
+  return `port ${port} is one that fetch refuses to connect to (a "bad port" of the Fetch standard): pick another (with the demo, another HIVESTORM_PORT_OFFSET)`;
 }
