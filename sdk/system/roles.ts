@@ -19,7 +19,7 @@ export const ROLES: Readonly<Record<string, RoleInfo>> = {
   },
   backend: { description: "a service behind the gateway, with a proxy between them", scope: "service" },
   workers: {
-    description: "a pool of instances (the service that lists them with `instances`)",
+    description: "a pool of instances: the service that lists them with `instances`",
     scope: "instances",
   },
 };

@@ -116,7 +116,13 @@ export class Testbed implements AsyncDisposable {
       ledger,
       signal: this.#controller.signal,
       // chaos.process: selectors resolve to the processes (or containers) started here and their instances.
-      targets: systemCandidates({ target, services: system.services, running: services_.running, ledger }),
+      targets: systemCandidates({
+        target,
+        services: system.services,
+        roles: system.roles,
+        running: services_.running,
+        ledger,
+      }),
     });
     this.scope = makeScope({
       timeScale,

@@ -15,6 +15,8 @@ import { describeSelection, requireSelection } from "./selector.ts";
 export interface CandidateSystem {
   target: "process" | "docker";
   services: Record<string, { instances?: () => Promise<InstanceInfo[]> }>;
+  /** Role → service: a selector may name a role ("@workers"). */
+  roles?: Record<string, string>;
   /** What the runner started: a pid (process target) or a container name (docker target) per service. */
   running: Record<string, { pid?: number; container?: string } | undefined>;
   ledger?: UndoLedger;
