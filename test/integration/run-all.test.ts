@@ -1,9 +1,11 @@
 // run-all end to end, as a user runs it: a child process against the demo, through the embedded Toxiproxy.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { chartProblems, probePage } from "../../notebooks/tooling/drawn-marks.ts";
+import { CHROMIUM } from "../../notebooks/tooling/headless.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
 import {
   assertNothingLeft as assertClean,
@@ -62,6 +64,12 @@ describe("run-all", { timeout: 900_000 }, () => {
     assert.ok(readdirSync(join(dir, "charts")).some((f) => f.endsWith(".svg")));
     assert.match(readFileSync(join(dir, "run.log"), "utf8"), /===== queen\.jsonl =====/);
     assert.equal(readlinkSync(join(run.reportDir, "latest")), j.runId);
+    // The fresh run's report.html, opened from disk in headless Chromium: every chart drawn.
+    if (existsSync(CHROMIUM)) {
+      const page = await probePage(join(dir, "report.html"));
+      assert.deepEqual(chartProblems("report.html of a fresh run", page.charts), []);
+      assert.ok(page.charts.length >= 6, `${page.charts.length} charts`);
+    }
     await assertNothingLeft(run);
   });
 
