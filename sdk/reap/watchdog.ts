@@ -1,0 +1,101 @@
+// Starts a run's dead-man switch (watchdog-main.ts) and stops it once the run has settled its ledger. The
+// watchdog is bundled to one plain-JavaScript file first, so that it has every reaper loaded before the run
+// starts anything, and reacts within its bound when the run dies.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { HivestormError } from "../core/errors.ts";
+import { type ProcessRef, processRef } from "../core/process-identity.ts";
+
+const MAIN = fileURLToPath(new URL("./watchdog-main.ts", import.meta.url));
+// Inside the project, so that the bundle's externals (dockerode's optional ssh2) resolve from node_modules.
+const CACHE = fileURLToPath(new URL("../../node_modules/.cache/", import.meta.url));
+
+export interface Watchdog {
+  ref: ProcessRef;
+  /** Tells the watchdog the run settled everything, and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Leaves it watching (it settles the ledger once this process exits) and lets this process exit. */
+  release(): void;
+}
+
+async function argv(): Promise<{ args: string[]; dir?: string }> {
+  let dir: string;
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    dir = mkdtempSync(join(CACHE, "hivestorm-watchdog-"));
+  } catch {
+    return { args: ["--import", "tsx", MAIN] };
+  }
+  const outfile = join(dir, "watchdog.mjs");
+  try {
+    await build({
+      entryPoints: [MAIN],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      logLevel: "silent",
+      // dockerode's optional native helpers are not needed to remove a container.
+      external: ["cpu-features", "ssh2"],
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    return { args: [outfile], dir };
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return { args: ["--import", "tsx", MAIN] };
+  }
+}
+
+export async function startWatchdog(file: string): Promise<Watchdog> {
+  const { args, dir } = await argv();
+  const child = spawn(process.execPath, [...args, file, String(process.pid), ...(dir ? [dir] : [])], {
+    stdio: ["pipe", "pipe", "inherit"],
+    detached: true,
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      reject(
+        new HivestormError("E_WATCHDOG", `the run's watchdog ${why}`, {
+          found: output.trim() || "no output",
+        }),
+      );
+    };
+    const timer = setTimeout(() => fail("did not start within 20 s"), 20_000);
+    child.stdout!.on("data", (d) => {
+      output += d;
+      if (output.includes("ready\n")) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve();
+      }
+    });
+    child.once("exit", (code) => fail(`exited with code ${code} while starting`));
+  });
+  child.stdout!.removeAllListeners("data");
+  child.stdout!.resume();
+  // Neither the watchdog nor its pipes keep this process alive.
+  child.unref();
+  for (const s of [child.stdin, child.stdout] as unknown as { unref?: () => void }[]) s?.unref?.();
+  child.stdin!.on("error", () => {});
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  return {
+    ref: processRef(child.pid!),
+    release: () => {},
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.stdin!.end("settled\n");
+      const t = setTimeout(() => child.kill("SIGKILL"), 2000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
