@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { loadSystemConfig } from "../../sdk/system/load-config.ts";
 
 const SDK = resolve("sdk/index.ts");
-const OPTIONS = { demoBugs: [], target: "process" as const, logDir: tmpdir() };
+const OPTIONS = { demoBugs: [] as string[], target: "process" as const, logDir: tmpdir() };
 const GOOD = `{ name: "s", services: { app: { url: "http://127.0.0.1:9999", proxy: { listen: "127.0.0.1:9998" } } }, traffic: { service: "app", path: "/" } }`;
 
 function project(files: Record<string, string>): string {
