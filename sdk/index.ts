@@ -34,6 +34,7 @@ export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
 export { readJournal } from "./core/journal.ts";
 export { CleanupLedger } from "./core/ledger.ts";
+export { onShutdown, trackLedger } from "./core/shutdown.ts";
 export {
   decodeHistogram,
   evaluateThresholds,
@@ -49,6 +50,7 @@ export {
   spikePattern,
   stressPattern,
 } from "./load/index.ts";
+export { openRunLedger, type RunLedger } from "./reap/run-ledger.ts";
 export { parseRunAllArgs, type RunAllArgs, USAGE } from "./runner/args.ts";
 export { type Check, expect, type Observations } from "./runner/expect.ts";
 export { runAll } from "./runner/run-all.ts";
@@ -62,4 +64,5 @@ export {
   type ServiceDefinition,
   type SystemDefinition,
 } from "./system/definition.ts";
+export { type LoadedSystem, loadSystemConfig } from "./system/load-config.ts";
 export { startToxiproxy } from "./toxiproxy/server.ts";
