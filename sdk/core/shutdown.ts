@@ -70,8 +70,20 @@ function say(line: string): void {
   }
 }
 
+/**
+ * One Ctrl-C can arrive twice: the kernel sends it to the whole group, and tsx relays it again when this
+ * process did not acknowledge it within 30 ms. Signals closer than this count once.
+ */
+const SAME_SIGNAL_MS = 500;
+let lastSignalAt = 0;
+
 function handle(reason: ShutdownReason, detail?: string): void {
-  if (reason === "SIGINT" || reason === "SIGTERM" || reason === "SIGHUP") signals++;
+  if (reason === "SIGINT" || reason === "SIGTERM" || reason === "SIGHUP") {
+    const now = Date.now();
+    if (shuttingDown && now - lastSignalAt < SAME_SIGNAL_MS) return;
+    lastSignalAt = now;
+    signals++;
+  }
   if (shuttingDown) {
     if (signals === 2) say(`hivestorm: ${reason} again: still reverting (once more to force the exit)`);
     if (signals >= 3) forceExit(reason);
