@@ -15,7 +15,10 @@ export const ROUTES = [
   "SIGTERM to the process group",
   "SIGINT twice to the process group",
   "SIGTERM to npx",
-  "SIGINT to npx",
+  // npm forwards SIGINT to its `sh -c`, which holds it until its child exits: nothing reaches the runner.
+  // A user then kills npx, as the CI timeout would: the runner sees its launcher die.
+  "SIGINT to npx, then SIGKILL to npx",
+  "SIGKILL to npx",
   "SIGKILL to the runner",
 ] as const;
 export type Route = (typeof ROUTES)[number];

@@ -55,7 +55,10 @@ function send(route: Route, npx: number, runner: number | undefined): void {
     to(-npx, "SIGINT");
     setTimeout(() => to(-npx, "SIGINT"), 300);
   } else if (route === "SIGTERM to npx") to(npx, "SIGTERM");
-  else if (route === "SIGINT to npx") to(npx, "SIGINT");
+  else if (route === "SIGINT to npx, then SIGKILL to npx") {
+    to(npx, "SIGINT");
+    setTimeout(() => to(npx, "SIGKILL"), 5000);
+  } else if (route === "SIGKILL to npx") to(npx, "SIGKILL");
   else to(runner, "SIGKILL");
 }
 
