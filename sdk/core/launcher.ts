@@ -24,11 +24,18 @@ export function launcherChain(): (ProcessRef & { command: string })[] {
  * Calls `onDeath` once when a launcher dies (polled every `intervalMs`; the timer does not keep the process
  * alive). Returns a function that stops watching.
  */
+/**
+ * The chain as it was when this module was loaded, early in the process: a launcher killed before the runner
+ * starts watching (it loads its config and scenarios first) is still noticed, as missing from it.
+ */
+const chainAtLoad = launcherChain();
+
 export function watchLaunchers(
   onDeath: (launcher: ProcessRef & { command: string }) => void,
   intervalMs = 250,
 ): () => void {
-  const chain = launcherChain();
+  const now = launcherChain();
+  const chain = [...chainAtLoad, ...now.filter((p) => !chainAtLoad.some((q) => q.pid === p.pid))];
   if (chain.length === 0) return () => {};
   const timer = setInterval(() => {
     const dead = chain.find((p) => !isSameProcess(p));

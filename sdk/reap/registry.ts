@@ -24,7 +24,7 @@ export function reapableKinds(): string[] {
   return Object.keys(REAPERS).sort();
 }
 
-/** Whether a record stops a process (those are reaped last, together, after the changes made to them). */
+/** Whether a record stops a process the run started (those are reaped first, together). */
 export function isProcessRecord(record: ReapRecord): boolean {
   return record.kind === "process";
 }

@@ -1,7 +1,8 @@
 // Settles a ledger file a run left: reverts what is still applied, says what died with its owner, and keeps
-// on disk only what could not be settled. Changes are reverted newest first, before the processes they were
-// made on are stopped (all at once, so that the bound does not grow with their number); a change that failed
-// while its process lived (a busy mount) gets one more try after.
+// on disk only what could not be settled. The processes the run started are stopped first, all at once: the
+// bound must not grow with their number, and the changes made on them then undo at once (a cgroup or a mount
+// they no longer hold, a limit or a pause that died with them). The changes follow, newest first; one that
+// failed gets one more try after the others.
 import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
@@ -65,13 +66,13 @@ export async function settleLedgerFile(file: string, options: SettleOptions = {}
       return { entry, error: (error as Error).message ?? String(error) };
     }
   };
+  const processes = await Promise.all(newestFirst.filter((x) => isProcessRecord(x.reap)).map(attempt));
+  for (const f of processes) if (f) result.left.push(f);
   const failed: { entry: LedgerFileEntry; error: string }[] = [];
   for (const e of newestFirst.filter((x) => !isProcessRecord(x.reap))) {
     const f = await attempt(e);
     if (f) failed.push(f);
   }
-  const processes = await Promise.all(newestFirst.filter((x) => isProcessRecord(x.reap)).map(attempt));
-  for (const f of processes) if (f) result.left.push(f);
   for (const f of failed) {
     const again = await attempt(f.entry);
     if (again) result.left.push(again);

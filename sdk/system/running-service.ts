@@ -116,7 +116,7 @@ export async function startService(
         throw exitedError(name, def, exited, outputFile);
       }
       // Healthy only counts while the child we spawned lives: checked after the answer, too.
-      if ((await probeHealth(healthUrl, 1000)).ok && !exited) break;
+      if ((await abortable(probeHealth(healthUrl, 1000), signal))?.ok && !exited) break;
       if (Date.now() > deadline) {
         await stop();
         throw new TimeoutError(
@@ -167,6 +167,22 @@ function exitedError(
     `service ${name} exited while starting (code ${exited.code}, signal ${exited.signal})`,
     { hint: `see ${outputFile}` },
   );
+}
+
+/** The promise's value, or undefined as soon as `signal` aborts: an abort never waits for a probe. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
+  if (!signal) return promise;
+  return new Promise((resolve) => {
+    const done = () => resolve(undefined);
+    signal.addEventListener("abort", done, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", done);
+        resolve(v);
+      },
+      () => resolve(undefined),
+    );
+  });
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

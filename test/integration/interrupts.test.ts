@@ -156,6 +156,48 @@ describe("interrupts leave nothing behind", { timeout: COUNT * 180_000 + 120_000
     it(`trial ${trial.index}: --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s`, (t) =>
       runTrial(t, trial));
 
+  it("a reader that goes away (run-all 2>&1 | head -n 3) ends in the same cleanup, without a spin", async () => {
+    const id = `${SEED}-pipe-${process.pid}`;
+    const marker = `HIVESTORM_TRIAL_ID=${id}`;
+    const dir = mkdtempSync(join(tmpdir(), "hs-interrupt-"));
+    const ledger = join(dir, "ledger.json");
+    const cacheDir = cacheDirFor(OFFSET);
+    const seen = new Set<number>();
+    const sampler = setInterval(() => {
+      for (const p of markedProcesses(marker)) seen.add(p);
+    }, 250);
+    const t0 = Date.now();
+    try {
+      const sh = spawn(
+        "sh",
+        [
+          "-c",
+          `npx tsx scripts/run-all.ts --quick --suite chaos --report-dir ${join(dir, "reports")} 2>&1 | head -n 3`,
+        ],
+        {
+          cwd: ROOT,
+          stdio: "ignore",
+          env: {
+            ...process.env,
+            HIVESTORM_TRIAL_ID: id,
+            HIVESTORM_PORT_OFFSET: String(OFFSET),
+            HIVESTORM_LEDGER: ledger,
+          },
+        },
+      );
+      await new Promise((r) => sh.once("exit", r));
+      while (Date.now() - t0 < STOP_MS && markedProcesses(marker).length) await sleep(100);
+      const left = leftovers(snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen }));
+      lines.push(
+        `closed output pipe: all stopped ${Date.now() - t0} ms after the launch, ${left.length} leftover(s)${left.length ? `: ${left.slice(0, 4).join("; ")}` : ""}`,
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      clearInterval(sampler);
+      janitor(marker, ledger, cacheDir);
+    }
+  });
+
   it("reap.ts settles a stale ledger made by hand", async () => {
     const id = `${SEED}-stale-${process.pid}`;
     const marker = `HIVESTORM_TRIAL_ID=${id}`;

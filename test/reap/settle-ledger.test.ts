@@ -17,7 +17,7 @@ const entry = (id: string, description: string, reap: Record<string, unknown>) =
 });
 
 describe("settleLedgerFile", () => {
-  it("settles a dead run's entries, processes last, and removes the file", async () => {
+  it("settles a dead run's entries, processes first, and removes the file", async () => {
     const g = sleeperGroup();
     const dir = tempDir();
     const file = join(dir, "ledger.json");
@@ -45,9 +45,9 @@ describe("settleLedgerFile", () => {
       assert.deepEqual(
         r.settled.map((s) => [s.entry.id, s.outcome.state]),
         [
+          ["1", "reverted"],
           ["3", "gone"],
           ["2", "gone"],
-          ["1", "reverted"],
         ],
       );
       assert.match(
