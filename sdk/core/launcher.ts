@@ -24,6 +24,15 @@ export function launcherChain(): (ProcessRef & { command: string })[] {
  * Calls `onDeath` once when a launcher dies (polled every `intervalMs`; the timer does not keep the process
  * alive). Returns a function that stops watching.
  */
+/** npm exec (npx) says so in the environment it gives its script; its process must then be among the launchers. */
+function npxGone(chain: { command: string }[]): boolean {
+  return (
+    process.env.npm_command === "exec" &&
+    process.env.npm_lifecycle_event === "npx" &&
+    !chain.some((p) => /^npm exec|(^|[\s/])npx(\s|$)|npm-cli\.js/.test(p.command))
+  );
+}
+
 /**
  * The chain as it was when this module was loaded, early in the process: a launcher killed before the runner
  * starts watching (it loads its config and scenarios first) is still noticed, as missing from it.
@@ -36,6 +45,12 @@ export function watchLaunchers(
 ): () => void {
   const now = launcherChain();
   const chain = [...chainAtLoad, ...now.filter((p) => !chainAtLoad.some((q) => q.pid === p.pid))];
+  if (npxGone(chain)) {
+    // Killed before this module was even loaded: its `sh -c` was handed to init, and nothing else will tell.
+    const gone = { pid: 0, command: "npx (npm exec), gone before this process could watch it" };
+    setImmediate(() => onDeath(gone));
+    return () => {};
+  }
   if (chain.length === 0) return () => {};
   const timer = setInterval(() => {
     const dead = chain.find((p) => !isSameProcess(p));

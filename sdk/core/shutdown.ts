@@ -129,7 +129,7 @@ function install(): void {
   watchLaunchers((launcher) =>
     handle(
       "SIGTERM",
-      `the process that launched this one died (pid ${launcher.pid}: ${launcher.command}): stopping as on SIGTERM`,
+      `the process that launched this one died (${launcher.pid ? `pid ${launcher.pid}: ` : ""}${launcher.command}): stopping as on SIGTERM`,
     ),
   );
 }

@@ -107,4 +107,20 @@ describe("shutdown", () => {
     assert.match(readFileSync(p.marker, "utf8"), /SIGTERM/);
     assert.match(p.stderr(), /launched this one died/);
   });
+
+  it("a process npx launched whose npx is already gone stops as on SIGTERM", async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), "hs-shutdown-")), "marker");
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, "wait", marker], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, npm_command: "exec", npm_lifecycle_event: "npx" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((ok) => child.once("exit", ok));
+    assert.equal(code, 143);
+    assert.match(stderr, /npx \(npm exec\), gone before this process could watch it/);
+    assert.match(readFileSync(marker, "utf8"), /SIGTERM/);
+  });
 });
