@@ -24,9 +24,12 @@ export function reapableKinds(): string[] {
   return Object.keys(REAPERS).sort();
 }
 
-/** Whether a record stops a process the run started (those are reaped first, together). */
+/** Kinds whose reaper stops processes the run started: a service's group, a fault's stress-ng. */
+const PROCESS_KINDS = new Set(["process", "resource-stress"]);
+
+/** Whether a record stops processes (those are reaped first, all at once, to keep the dead-man bound). */
 export function isProcessRecord(record: ReapRecord): boolean {
-  return record.kind === "process";
+  return PROCESS_KINDS.has(record.kind);
 }
 
 /** Reverts one record; throws when its kind is unknown (the record stays for a newer hivestorm to reap). */

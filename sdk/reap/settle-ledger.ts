@@ -1,8 +1,8 @@
 // Settles a ledger file a run left: reverts what is still applied, says what died with its owner, and keeps
-// on disk only what could not be settled. The processes the run started are stopped first, all at once: the
-// bound must not grow with their number, and the changes made on them then undo at once (a cgroup or a mount
-// they no longer hold, a limit or a pause that died with them). The changes follow, newest first; one that
-// failed gets one more try after the others.
+// on disk only what could not be settled. The processes the run started (services, stress processes) are
+// stopped first, all at once: the bound must not grow with their number, and the changes made on them then
+// undo at once (a cgroup or a mount they no longer hold, a limit or a pause that died with them). The changes
+// follow, newest first; one that failed gets one more try after the others.
 import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
@@ -23,6 +23,8 @@ export interface SettleOptions {
   /** SIGTERM → SIGKILL grace for processes. */
   graceMs?: number;
   log?: (line: string) => void;
+  /** Say when each entry was settled, from the start (the watchdog does, to show its bound). */
+  timed?: boolean;
   /** Only settle when the owner is this process (a watchdog checks it still reaps the run it watched). */
   expectOwnerPid?: number;
 }
@@ -52,14 +54,16 @@ export async function settleLedgerFile(file: string, options: SettleOptions = {}
     return result;
   }
   const graceMs = options.graceMs ?? 2000;
+  const t0 = Date.now();
   const attempt = async (entry: LedgerFileEntry) => {
     try {
       const outcome = await reapRecord(entry.reap, { graceMs });
       result.settled.push({ entry, outcome });
+      const at = options.timed ? ` [+${Date.now() - t0} ms]` : "";
       log(
         outcome.state === "gone"
-          ? `gone: ${entry.description}: ${outcome.note ?? "it died with its owner"}`
-          : `reverted: ${entry.description}${outcome.note ? ` (${outcome.note})` : ""}`,
+          ? `gone: ${entry.description}: ${outcome.note ?? "it died with its owner"}${at}`
+          : `reverted: ${entry.description}${outcome.note ? ` (${outcome.note})` : ""}${at}`,
       );
       return undefined;
     } catch (error) {

@@ -44,6 +44,7 @@ async function onEnd(): Promise<void> {
       expectOwnerPid: owner.pid,
       force: true,
       graceMs: 700,
+      timed: true,
       log: (line) => say(line),
     });
     if (result.settled.length || result.left.length)

@@ -127,12 +127,19 @@ async function runTrial(t: TestContext, trial: Trial): Promise<void> {
     const sentAt = Date.now();
     if (!finishedFirst) send(trial.route, npx.pid!, runner);
     const kill = trial.route === "SIGKILL to the runner";
-    const limit = kill ? BOUND_MS + 1000 : STOP_MS;
-    while (Date.now() - sentAt < limit && markedProcesses(marker).length) await sleep(50);
+    // After SIGKILL the dead-man switch alone acts: within its bound every process the run started is gone
+    // and its ports are free (the watchdog itself may still be undoing changes: cgroups, stress processes).
+    let boundLeft: string[] = [];
+    if (kill && !finishedFirst) {
+      await sleep(BOUND_MS);
+      const atBound = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen });
+      boundLeft = [...atBound.ports, ...atBound.processes.filter((p) => !p.includes("watchdog"))];
+    }
+    while (Date.now() - sentAt < (kill ? 15_000 : STOP_MS) && markedProcesses(marker).length) await sleep(50);
     const stoppedMs = Date.now() - sentAt;
     await sleep(200);
     const snap = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen });
-    const left = leftovers(snap);
+    const left = [...boundLeft.map((l) => `at the ${BOUND_MS} ms bound: ${l}`), ...leftovers(snap)];
     lines.push(
       `trial ${trial.index} (seed ${SEED}): --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s` +
         `${finishedFirst ? " (the run had already ended)" : ""}: npx exit ${String(npxExit)}, all stopped after ${stoppedMs} ms, ` +
