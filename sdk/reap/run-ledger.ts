@@ -7,6 +7,7 @@ import { HivestormError } from "../core/errors.ts";
 import { CleanupLedger, DEFAULT_LEDGER_FILE } from "../core/ledger.ts";
 import { ownerAlive, readLedgerFile, removeLedgerFile } from "../core/ledger-file.ts";
 import { commandLine } from "../core/process-identity.ts";
+import { trackLedger } from "../core/shutdown.ts";
 import { ledgerFilesAt, settleLedgerFile } from "./settle-ledger.ts";
 import { startWatchdog, type Watchdog } from "./watchdog.ts";
 
@@ -27,6 +28,7 @@ export interface OpenRunLedgerOptions {
 class RunLedgerImpl extends CleanupLedger implements RunLedger {
   private dog: Watchdog | undefined;
   private closed = false;
+  untrack: () => void = () => {};
 
   constructor(file: string, runId: string | undefined) {
     super({ file, keepFile: true, runId });
@@ -61,6 +63,7 @@ class RunLedgerImpl extends CleanupLedger implements RunLedger {
     }
     await this.dog?.stop();
     removeLedgerFile(this.file!);
+    this.untrack();
   }
 }
 
@@ -87,6 +90,8 @@ export async function openRunLedger(options: OpenRunLedgerOptions): Promise<RunL
     removeLedgerFile(file);
     throw error;
   }
+  // A forced exit (a third SIGINT) names what this ledger still holds.
+  ledger.untrack = trackLedger(ledger);
   return ledger;
 }
 
