@@ -102,12 +102,15 @@ export function snapshot(o: {
   ledger: string;
   seenPids: Set<number>;
 }): Snapshot {
-  const ports = o.ports.flatMap((p) => {
+  // The fast looks first (the process list, the listening table), so that the snapshot shows one moment;
+  // only then the slow one (which pid holds a port) for the message.
+  const marked = markedProcesses(o.marker);
+  const listening = o.ports.filter(listens);
+  const processes = marked.map((p) => `process ${p}: ${commandLine(p)}`);
+  const ports = listening.map((p) => {
     const pid = portHolder(p);
-    const listening = pid !== undefined || listens(p);
-    return listening ? [`port ${p} held${pid ? ` by pid ${pid} (${commandLine(pid)})` : ""}`] : [];
+    return `port ${p} held${pid ? ` by pid ${pid} (${commandLine(pid)})` : ""}`;
   });
-  const processes = markedProcesses(o.marker).map((p) => `process ${p}: ${commandLine(p)}`);
   const mounts = readFileSync("/proc/mounts", "utf8")
     .split("\n")
     .filter((l) => l.split(" ")[1] === o.cacheDir)
