@@ -11,17 +11,26 @@ const port = (p: number) => String(p + offset);
 const node = (file: string, ...args: string[]) => [process.execPath, "--import", "tsx", file, ...args];
 // --target docker: the same services from the image that scripts/build-images.ts builds (host network, same
 // ports); the hive's workers are containers of their own, so that killing a worker is killing a container.
-const IMAGE = "hivestorm/node-demo:local";
+const IMAGE = "hivestorm/node:local";
 const WORKERS = 4;
 const app = (name: string, ...args: string[]) => ["node", `/app/${name}.mjs`, ...args];
 
-export default defineSystem(({ demoBugs, logDir, target, root }) => {
-  const bugs = demoBugs.flatMap((b) => ["--bug", b]);
+export default defineSystem(({ flags, logDir, target, root }) => {
+  const bugs = flags.flatMap((b) => ["--bug", b]);
   const hiveUrl = `http://127.0.0.1:${port(9201)}`;
   const cacheDir = join(tmpdir(), `hivestorm-rbee-cache-${port(9201)}`);
   const workers = { count: WORKERS, name: `hivestorm-worker-${port(9300)}` };
+  const status = async () => {
+    const res = await fetch(`http://127.0.0.1:${port(8081)}/v1/status`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    return ((await res.json()) as { totals: { retried: number } }).totals;
+  };
   return {
     name: "rbee demo (demo/rbee)",
+    // The roles the built-in scenarios act on: the queen is the public API, the hive sits behind it (with a
+    // proxy between them) and owns the pool of workers.
+    roles: { gateway: "queen", backend: "hive", workers: "hive" },
     services: {
       hive: {
         command: node(
@@ -35,6 +44,7 @@ export default defineSystem(({ demoBugs, logDir, target, root }) => {
         // Read by the worker-crash scenarios (requests routed to a worker after its eviction).
         logFiles: [join(logDir, "hive.jsonl")],
         proxy: { listen: `127.0.0.1:${port(9200)}` },
+        apis: ["rbee-hive"],
         instances: async () => {
           const res = await fetch(`${hiveUrl}/v1/workers`, { signal: AbortSignal.timeout(2000) });
           const list = (
@@ -84,6 +94,9 @@ export default defineSystem(({ demoBugs, logDir, target, root }) => {
         },
         url: `http://127.0.0.1:${port(8081)}`,
         proxy: { listen: `127.0.0.1:${port(8080)}` },
+        apis: ["rbee-queen"],
+        // Its own count of retried attempts: NF-003/NF-005 prove with it that their fault bit.
+        counters: { retries: async () => (await status()).retried },
       },
     },
     traffic: {

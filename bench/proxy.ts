@@ -1,19 +1,19 @@
 // Benchmark of the embedded Toxiproxy-compatible server, side by side in one run (see bench/README.md):
 //   npx tsx bench/proxy.ts [--seconds 5] [--connections 50] [--rounds 3] [--pin] [--json]
-// Three processes: the proxy server (scripts/toxiproxy-server.ts, transpiled to plain JavaScript so that the
+// Three processes: the proxy server (the standalone command, `hivestorm-toxiproxy`: plain JavaScript, so that the
 // measured process is the server and not the tsx loader), the HTTP server, and the load generator (autocannon).
 // Each in its own process, so that the proxy gets a core of its own as upstream's measurement did; `--pin` also
 // pins the proxy to CPU 0 and the other two to CPU 1 with taskset. All traffic stays on 127.0.0.1.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, connect, createServer } from "node:net";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import ts from "typescript";
+import { toxiproxyCommand } from "../sdk/testbed/toxiproxy-process.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(dirname(SELF), "..");
@@ -135,7 +135,9 @@ type Numbers = Record<string, number>;
 function spawnOn(cpu: number | undefined, argv: string[]): ChildProcess {
   const [cmd, args] =
     cpu === undefined ? [argv[0], argv.slice(1)] : ["taskset", ["-c", String(cpu), ...argv]];
-  const proc = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"] });
+  // The server's JSON logs (upstream logs each API request and each accepted client) are not measured here.
+  const env = { ...process.env, LOG_LEVEL: "warn" };
+  const proc = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"], env });
   const timer = setTimeout(() => proc.kill("SIGKILL"), 600_000);
   timer.unref();
   proc.on("exit", () => clearTimeout(timer));
@@ -172,34 +174,20 @@ async function run(cpu: number | undefined, role: string, ...args: (string | num
   return r;
 }
 
-/** Transpiles the server's sources to plain JavaScript with TypeScript's own transpiler, in a temporary folder. */
-function buildServer(): { dir: string; script: string } {
-  const dir = mkdtempSync(join(tmpdir(), "hivestorm-bench-"));
-  const files = ["sdk/core", "sdk/toxiproxy", "sdk/toxiproxy/toxics"].flatMap((d) =>
-    readdirSync(join(ROOT, d))
-      .filter((f) => f.endsWith(".ts"))
-      .map((f) => join(ROOT, d, f)),
-  );
-  for (const file of [...files, join(ROOT, "scripts/toxiproxy-server.ts")]) {
-    const js = ts.transpileModule(readFileSync(file, "utf8"), {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        rewriteRelativeImportExtensions: true,
-      },
-    }).outputText;
-    const target = join(dir, relative(ROOT, file)).replace(/\.ts$/, ".js");
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, js);
-  }
-  writeFileSync(join(dir, "package.json"), '{"type":"module"}');
-  return { dir, script: join(dir, "scripts/toxiproxy-server.js") };
+/** The standalone command, its bundle built beforehand so that no run pays for the build. */
+function standaloneServer(): string[] {
+  const argv = toxiproxyCommand();
+  const built = spawnSync(argv[0], [...argv.slice(1), "-version"], { encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`hivestorm-toxiproxy -version: ${built.stderr}`);
+  return argv;
 }
 
 interface ServerProcess {
   proc: ChildProcess;
   url: string;
   rssMB(): number;
+  /** Of the RSS, what is mapped from files (the node binary and libraries), in MB. */
+  fileMB(): number;
 }
 
 async function startServer(argv: string[], cpu: number | undefined): Promise<ServerProcess> {
@@ -210,6 +198,7 @@ async function startServer(argv: string[], cpu: number | undefined): Promise<Ser
     proc,
     url: /(http:\S+)/.exec(line)![1],
     rssMB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(status, "utf8"))![1]) / 1024,
+    fileMB: () => Number(/RssFile:\s+(\d+)/.exec(readFileSync(status, "utf8"))![1]) / 1024,
   };
 }
 
@@ -245,9 +234,10 @@ async function memory(server: ServerProcess, cpu: number | undefined, httpPort: 
   const { open } = await hold.result;
   await new Promise((r) => setTimeout(r, 500));
   const held = server.rssMB();
+  const heldFile = server.fileMB();
   hold.proc.stdin!.end();
   await once(hold.proc, "exit");
-  return { open, idle, held };
+  return { open, idle, held, heldFile };
 }
 
 /** user + system CPU time of a process, in ms (clock ticks are 10 ms on Linux). */
@@ -292,12 +282,12 @@ async function main(): Promise<void> {
         .join(" ")}`,
   );
 
-  const build = buildServer();
+  const standalone = standaloneServer();
   const upstream = child(otherCpu, "serve");
   const servers: ServerProcess[] = [];
   try {
     const ports = await upstream.result;
-    const tp = await startServer([process.execPath, build.script], proxyCpu);
+    const tp = await startServer(standalone, proxyCpu);
     servers.push(tp);
     const httpProxy = await proxyOn(tp, "http", ports.http);
     const bulkProxy = await proxyOn(tp, "bulk", ports.bulk);
@@ -338,7 +328,7 @@ async function main(): Promise<void> {
     await api(tp, "DELETE", "/proxies/bulk/toxics/bandwidth_downstream");
 
     // Memory on fresh server processes, so that the heap grown by the load runs above does not count.
-    const fresh = await startServer([process.execPath, build.script], proxyCpu);
+    const fresh = await startServer(standalone, proxyCpu);
     servers.push(fresh);
     const mem = await memory(fresh, otherCpu, ports.http);
     const tsxServer = await startServer(
@@ -443,11 +433,18 @@ async function main(): Promise<void> {
       "within 1%",
     );
     row(
-      `server RSS idle / ${mem.open} connections (MB)`,
+      `hivestorm-toxiproxy RSS idle / ${mem.open} connections (MB)`,
       "",
       `${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}`,
+      "upstream 2.12: 9.8 / 52.4",
+      "<= 52 MB",
+    );
+    row(
+      `of which mapped from files (node binary, libraries) at ${mem.open} connections (MB)`,
       "",
-      "< 80 MB",
+      fixed(mem.heldFile, 1),
+      "",
+      "",
     );
     row("same, under tsx (MB)", "", `${fixed(memTsx.idle, 1)} / ${fixed(memTsx.held, 1)}`, "", "");
     log(
@@ -459,7 +456,6 @@ async function main(): Promise<void> {
     for (const s of servers) await stopServer(s);
     upstream.proc.stdin!.end();
     upstream.proc.kill();
-    rmSync(build.dir, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,9 @@
 // Builds the local image the docker target runs, with no registry:
-//   npx tsx scripts/build-images.ts [--tag hivestorm/node-demo:local] [--force] [entry.ts ...]
+//   npx tsx scripts/build-images.ts [--tag hivestorm/node:local] [--force] [entry.ts ...]
 // Without entries it bundles demo/rbee/{queen,hive,worker}.ts (those that exist), else docker/placeholder/server.ts.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { HivestormError } from "../sdk/core/errors.ts";
-import { buildNodeImage, DEFAULT_IMAGE_TAG } from "../sdk/system/targets/node-image.ts";
+import { buildNodeImage, DEFAULT_IMAGE_TAG, HivestormError } from "../sdk/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);

@@ -1,7 +1,6 @@
 #!/usr/bin/env -S npx tsx
 // The master runner: npx tsx scripts/run-all.ts [--suite chaos] [--quick] [--dry-run] ... (see --help)
-import { HivestormError } from "../sdk/core/errors.ts";
-import { parseRunAllArgs, runAll, USAGE } from "../sdk/index.ts";
+import { HivestormError, parseRunAllArgs, runAll, USAGE } from "../sdk/index.ts";
 
 try {
   const args = parseRunAllArgs(process.argv.slice(2));

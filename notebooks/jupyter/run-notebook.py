@@ -9,13 +9,19 @@ messages were seen at most 0.2 ms late).
 Checks, each a failure (exit 1) naming the cell:
   - a cell error (nbclient raises it) or an `error` output;
   - a code cell without any output, unless tagged `no-output`;
+  - a code cell whose output count differs from the one expected: the cell's metadata
+    `hivestorm.outputs` (a fixed count), or an output whose metadata `hivestorm_expected_outputs` says how
+    many outputs follow it (a count the cell knows only at run time, one per scenario, say). A cell that
+    lost 15 of its 25 outputs fails here, not only an empty one;
   - a code cell tagged `chart` without an image output (image/svg+xml or image/png), unless it says in
     Markdown why this run has nothing to draw (an output starting with NO_CHART, "_No chart:").
 
 Usage: run-notebook.py IN.ipynb OUT.ipynb [--kernel NAME] [--export]
   --kernel  the kernel to run (default: the notebook's own kernelspec)
   --export  also write OUT's Markdown (charts extracted to <name>_files/) and HTML beside it, as
-            `jupyter nbconvert --to markdown|html` would, without starting Python twice more
+            `jupyter nbconvert --to markdown|html` would, without starting Python twice more. Charts are
+            shown as `text/html` <img> data URIs in the HTML (nbconvert's cleaner strips raw SVG output)
+            and as SVG files in the Markdown
 """
 import argparse
 import asyncio
@@ -32,6 +38,10 @@ GRACE_S = float(os.environ.get("NB_IOPUB_GRACE", "0.2"))
 CELL_TIMEOUT_S = int(os.environ.get("NB_CELL_TIMEOUT", "120"))
 IMAGE_TYPES = ("image/svg+xml", "image/png")
 NO_CHART = "_No chart:"
+EXPECTED_OUTPUTS = "hivestorm_expected_outputs"
+# The Markdown export prefers the SVG (written as a file) to the <img> data URI meant for the HTML export.
+MARKDOWN_PRIORITY = ["text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/html", "text/latex",
+                     "text/plain"]
 
 
 class GraceClient(NotebookClient):
@@ -70,6 +80,7 @@ def output_problems(nb):
                 problems.append(f"{where}: wrote to stderr: {out.text.strip()[:300]}")
         if not outputs and "no-output" not in tags:
             problems.append(f"{where}: produced no output")
+        problems.extend(f"{where}: {p}" for p in count_problems(cell, outputs))
         data = [out.get("data", {}) for out in outputs]
         has_image = any(t in d for d in data for t in IMAGE_TYPES)
         says_why = any(str(d.get("text/markdown", "")).startswith(NO_CHART) for d in data)
@@ -78,14 +89,32 @@ def output_problems(nb):
     return problems
 
 
+def count_problems(cell, outputs):
+    """The output-loss guard: the outputs a cell has against the count it declared."""
+    problems = []
+    fixed = cell.metadata.get("hivestorm", {}).get("outputs")
+    if fixed is not None and len(outputs) != fixed:
+        problems.append(f"expected {fixed} output(s), found {len(outputs)}")
+    for index, out in enumerate(outputs):
+        declared = out.get("metadata", {}).get(EXPECTED_OUTPUTS)
+        if declared is None:
+            continue
+        after = len(outputs) - index - 1
+        if after != declared:
+            problems.append(f"declared {declared} output(s) after output {index}, found {after}")
+    return problems
+
+
 def export(nb, target):
     from nbconvert import HTMLExporter, MarkdownExporter
     from nbconvert.writers import FilesWriter
+    from traitlets.config import Config
 
     out_dir, name = os.path.split(os.path.abspath(target))
     stem = os.path.splitext(name)[0]
     writer = FilesWriter(build_directory=out_dir)
-    for exporter in (MarkdownExporter(), HTMLExporter()):
+    markdown = MarkdownExporter(config=Config({"NbConvertBase": {"display_data_priority": MARKDOWN_PRIORITY}}))
+    for exporter in (markdown, HTMLExporter()):
         resources = {"unique_key": stem, "output_files_dir": f"{stem}_files", "metadata": {"name": stem}}
         body, resources = exporter.from_notebook_node(nb, resources=resources)
         writer.write(body, resources, notebook_name=stem)

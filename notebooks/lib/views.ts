@@ -9,6 +9,7 @@ import {
   scenarioWindowStats,
   WINDOW_NAMES,
 } from "../../sdk/report/analysis/pure.ts";
+import { reasonLine } from "../../sdk/report/failure-reasons.ts";
 import {
   fmtDuration,
   fmtInstant,
@@ -18,6 +19,12 @@ import {
   table,
   verdictWord,
 } from "../../sdk/report/format.ts";
+import {
+  thresholdState,
+  thresholdStateWords,
+  thresholdsJudged,
+  thresholdWords,
+} from "../../sdk/report/threshold-words.ts";
 
 export interface View {
   header: string[];
@@ -46,26 +53,94 @@ export function verdictView(run: RunJournal): View {
       `${s.checks.filter((c) => c.ok).length}/${s.checks.length}`,
       recoveryText(s),
       s.recovery ? fmtMs(s.recovery.deadlineMs) : "n/a",
-      s.reason,
+      reasonLine(s),
     ]),
     align: ["l", "l", "l", "r", "r", "r", "l"],
   };
 }
 
-/** Every check and load threshold of the run, failed ones first. */
+/**
+ * Every check and load threshold of the run, failed ones first. A threshold the scenario only reports (a load
+ * past capacity on purpose) is "reported", never "NO": it did not fail anything.
+ */
 export function checksView(run: RunJournal): View {
   const rows: { ok: boolean; row: string[] }[] = [];
   for (const s of run.scenarios) {
     for (const c of s.checks)
       rows.push({ ok: c.ok, row: [s.id, c.name, c.ok ? "yes" : "NO", c.expected, c.observed] });
-    for (const th of readLoad(s.load)?.thresholds ?? [])
+    const judged = thresholdsJudged(s);
+    for (const th of readLoad(s.load)?.thresholds ?? []) {
+      const state = thresholdState(judged, th);
       rows.push({
-        ok: th.ok,
-        row: [s.id, `threshold ${th.metric}`, th.ok ? "yes" : "NO", th.expression, fmtValue(th.value)],
+        ok: state !== "fail",
+        row: [
+          s.id,
+          `threshold ${th.metric}`,
+          state === "reported" ? thresholdStateWords(state, th.ok) : th.ok ? "yes" : "NO",
+          th.expression,
+          thresholdWords(th),
+        ],
       });
+    }
   }
   rows.sort((a, b) => Number(a.ok) - Number(b.ok));
   return { header: ["scenario", "check", "ok", "expected", "observed"], rows: rows.map((r) => r.row) };
+}
+
+/** A load's totals in one row: requests, failures, error rate, throughput and its latency percentiles. */
+export function loadTotalsView(s: ScenarioResult): View {
+  const v = readLoad(s.load);
+  if (!v) return { header: [], rows: [] };
+  const t = v.totals;
+  return {
+    header: ["requests", "failed", "error rate", "throughput", "p50", "p90", "p95", "p99", "max"],
+    rows: [
+      [
+        fmtNum(t.requests, 0),
+        fmtNum(t.failed, 0),
+        fmtPct(t.requests ? (t.failed ?? 0) / t.requests : null),
+        v.throughput === null ? "n/a" : `${fmtNum(v.throughput)} req/s`,
+        fmtMs(v.latency.p50),
+        fmtMs(v.latency.p90),
+        fmtMs(v.latency.p95),
+        fmtMs(v.latency.p99),
+        fmtMs(v.latency.max),
+      ],
+    ],
+    align: ["r", "r", "r", "r", "r", "r", "r", "r", "r"],
+  };
+}
+
+/** A load's thresholds: judged (pass / FAIL) or only reported, each in words with units. */
+export function thresholdsView(s: ScenarioResult): View {
+  const judged = thresholdsJudged(s);
+  return {
+    header: ["metric", "threshold", "verdict", "in words"],
+    rows: (readLoad(s.load)?.thresholds ?? []).map((t) => [
+      t.metric,
+      t.expression,
+      thresholdStateWords(thresholdState(judged, t), t.ok),
+      thresholdWords(t),
+    ]),
+  };
+}
+
+/** Responses by status and errors by kind over a whole load. */
+export function statusView(s: ScenarioResult): View {
+  const v = readLoad(s.load);
+  return {
+    header: ["status or kind", "count"],
+    rows: v
+      ? [
+          ...Object.entries(v.totals.byStatus).map(([k, n]) => [
+            k === "0" ? "no answer" : `HTTP ${k}`,
+            String(n),
+          ]),
+          ...Object.entries(v.totals.byKind).map(([k, n]) => [k, String(n)]),
+        ]
+      : [],
+    align: ["l", "r"],
+  };
 }
 
 /** Before, during and after the fault: requests, errors, latency percentiles (failed requests included). */
@@ -178,8 +253,4 @@ function sign(n: number): string {
 
 function fmtSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function fmtValue(v: number | null): string {
-  return v === null ? "n/a" : String(Math.round(v * 1000) / 1000);
 }

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../lib/run-select.ts";
 const run = promisify(execFile);
 
 /** The notebooks, in the order a reader takes them. */
-export const NOTEBOOKS = ["run-overview", "fault-windows", "compare-runs"] as const;
+export const NOTEBOOKS = ["run-overview", "fault-windows", "load", "compare-runs"] as const;
 
 const NOTEBOOK_DIR = join(PROJECT_ROOT, "notebooks");
 const RUNNER = join(NOTEBOOK_DIR, "jupyter", "run-notebook.py");

@@ -145,7 +145,7 @@ export function sampleRun(kind: SampleKind): RunJournal {
       dryRun: false,
       strict: false,
       target: "process",
-      demoBugs: kind === "head" ? ["slow-worker-eviction"] : [],
+      systemFlags: kind === "head" ? ["slow-worker-eviction"] : [],
       config: "hivestorm.config.ts",
     },
     environment: { node: "v20.20.2", platform: "linux-x64", cpus: 2, memoryBytes: 24 * 1024 ** 3 },

@@ -1,5 +1,10 @@
 // Checks the load scenarios share: judged on what the run measured, never assumed.
-import { expect } from "../../sdk/index.ts";
+import { expect, type LoadResult, type ScenarioContext } from "../../sdk/index.ts";
+
+/** Whether the load the scenario ran missed any of its thresholds. */
+export function thresholdsFailed(ctx: ScenarioContext): boolean {
+  return Boolean((ctx.recorded<LoadResult>("load") as LoadResult | undefined)?.thresholdsFailed);
+}
 
 interface HealthSample {
   t: number;

@@ -1,34 +1,28 @@
-// Helpers the rbee scenarios share: reading the demo's own counters, so that a check can prove a fault bit
-// (the queen retried) rather than assume it. Not a scenario (files under _lib are not discovered).
-import { expect, type FaultSpec, type ScenarioContext } from "../../sdk/index.ts";
+// The fault bit of the retry scenarios (NF-003, NF-005): the gateway's own `retries` counter, read before and
+// after the fault, proves that it had to retry rather than assume it. Any system whose gateway exposes such a
+// counter (`counters: { retries }` in its config) can run them. Not a scenario (files under _lib are not
+// discovered).
+import { expect, observation, observed, type ScenarioContext } from "../../sdk/index.ts";
 
-export interface QueenTotals {
-  requests: number;
-  ok: number;
-  failed: number;
-  retried: number;
-  timeouts: number;
-}
+const retriesBefore = observation<number>("gatewayRetriesBefore");
+/** How often the gateway retried while the fault was applied. */
+export const retries = observation<number>("retries");
 
-export async function queenTotals(ctx: ScenarioContext): Promise<QueenTotals> {
-  const res = await fetch(new URL("/v1/status", ctx.system.services.queen.url), {
-    signal: AbortSignal.timeout(2000),
-  });
-  return ((await res.json()) as { totals: QueenTotals }).totals;
-}
+/** What the retry scenarios need: a gateway that counts its retries, and a backend behind a proxy. */
+export const RETRY_ROLES = { gateway: ["counter:retries"], backend: ["proxy"] } as const;
 
-/** A fault phase that applies `fault` for the scenario's duration and records how often the queen retried. */
-export function duringCountingRetries(fault: FaultSpec) {
-  return async (ctx: ScenarioContext): Promise<void> => {
-    const before = await queenTotals(ctx);
-    await ctx.apply(fault);
-    await ctx.hold();
-    ctx.record("retries", (await queenTotals(ctx)).retried - before.retried);
-  };
-}
+/** Hooks of a fault scenario that count the gateway's retries between the apply and the revert. */
+export const countingRetries = {
+  before: async (ctx: ScenarioContext): Promise<void> =>
+    ctx.record(retriesBefore, await ctx.system.counter("@gateway", "retries")),
+  beforeRevert: async (ctx: ScenarioContext): Promise<void> => {
+    const before = ctx.recorded(retriesBefore);
+    if (before !== undefined) ctx.record(retries, (await ctx.system.counter("@gateway", "retries")) - before);
+  },
+};
 
-/** The fault bit: the queen had to retry (read from its own counter, not assumed). */
-export const queenRetried = expect.custom("the fault bit: the queen retried", "> 0 retries", (o) => ({
-  ok: Number(o.data.retries) > 0,
-  observed: `${o.data.retries} retries`,
+/** The fault bit: the gateway retried (read from its own counter, not assumed). */
+export const queenRetried = expect.custom("the fault bit: the gateway retried", "> 0 retries", (o) => ({
+  ok: (observed(o, retries) ?? 0) > 0,
+  observed: `${observed(o, retries) ?? "no count of"} retries`,
 }));

@@ -4,40 +4,54 @@
 // under _lib are not discovered).
 import { readFile } from "node:fs/promises";
 import { get } from "node:http";
-import { prlimitMissing } from "../../sdk/chaos/resource/fd-fault.ts";
-import { stressNgMissing } from "../../sdk/chaos/resource/stress-ng.ts";
-import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import {
   type Check,
+  DockerTarget,
+  dockerAvailability,
   expect,
   type InstanceInfo,
+  ProcessTarget,
+  prlimitMissing,
+  procStatus,
   type Requirement,
   type ResourceObservation,
   type ScenarioContext,
+  scopeMissing,
+  stressNgMissing,
+  type Target,
 } from "../../sdk/index.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
-import { DockerTarget } from "../../sdk/system/targets/docker-target.ts";
-import { procStatus } from "../../sdk/system/targets/proc.ts";
-import { ProcessTarget } from "../../sdk/system/targets/process-target.ts";
-import type { Target } from "../../sdk/system/targets/target.ts";
 
-export const QUEEN = "queen";
-export const HIVE = "hive";
+/** The roles these scenarios act on (mapped to services by the system definition). */
+export const QUEEN = "@gateway";
+export const HIVE = "@backend";
+export const WORKERS = "@workers";
+
+/** How the checks name a role's service: the rbee plan's words, which the journals and tests know. */
+const ROLE_NAMES: Record<string, string> = { [QUEEN]: "queen", [HIVE]: "hive" };
+
+/** A role's service definition (dataDir, health path...). */
+export function definitionOf(ctx: ScenarioContext, ref: string) {
+  return ctx.system.definition.services[ctx.system.service(ref).name];
+}
 
 /** The process or container of a service the runner started. */
 export async function serviceTarget(ctx: ScenarioContext, name: string): Promise<Target> {
-  const s = ctx.system.services[name] as { pid?: number; container?: string } | undefined;
+  const s = ctx.system.service(name);
   if (ctx.system.target === "docker" && s?.container)
-    return new DockerTarget({ container: s.container, id: name, ledger: ctx.chaos.ledger });
-  if (s?.pid) return ProcessTarget.attach({ id: name, pid: s.pid, ledger: ctx.chaos.ledger });
-  throw new Error(`service ${name} has no process or container to exhaust (was it started by the runner?)`);
+    return new DockerTarget({ container: s.container, id: s.name, ledger: ctx.chaos.ledger });
+  // The service's own name: a role reference ("@gateway") is not a valid target id.
+  if (s?.pid) return ProcessTarget.attach({ id: s.name, pid: s.pid, ledger: ctx.chaos.ledger });
+  throw new Error(`service ${s.name} has no process or container to exhaust (was it started by the runner?)`);
 }
 
 /** A ready worker of the hive and its target. */
 export async function readyWorker(ctx: ScenarioContext): Promise<{ info: InstanceInfo; target: Target }> {
-  const list = await ctx.system.instances(HIVE);
+  const list = await ctx.system.instances(WORKERS);
   const info = list.find((w) => w.state === "ready" && (w.pid || w.container));
-  if (!info) throw new Error(`no ready worker among ${list.length} listed by the hive`);
+  if (!info)
+    throw new Error(
+      `no ready instance among the ${list.length} that ${ctx.system.service(WORKERS).name} lists`,
+    );
   const target = info.container
     ? new DockerTarget({ container: info.container, id: info.id, ledger: ctx.chaos.ledger })
     : await ProcessTarget.attach({ id: info.id, pid: info.pid!, ledger: ctx.chaos.ledger });
@@ -68,8 +82,7 @@ export const canStress = req(async (ctx) => {
 
 /** A size-bounded filesystem over the hive's data directory: root to mount a tmpfs (processes). */
 export const canFillDisk = req(async (ctx) => {
-  if (!ctx.system.definition.services[HIVE]?.dataDir)
-    return "the hive declares no dataDir in the system definition";
+  if (!definitionOf(ctx, HIVE)?.dataDir) return `${ctx.system.service(HIVE).name} declares no dataDir`;
   if (ctx.system.target === "process" && process.getuid?.() !== 0)
     return "not root: mounting a size-bounded tmpfs over the data directory needs root (the fill never goes to an unbounded disk)";
   return undefined;
@@ -170,10 +183,14 @@ const fmt = (x: unknown) => (typeof x === "number" ? `${Math.round(x)} ms` : "ne
 export const resourceChecks = {
   /** The service's process is the one from before the fault, still running. */
   noCrash: (service: string, key = `${service}Alive`): Check =>
-    expect.custom(`${service} does not crash`, "the same process, alive after the fault", (o) => ({
-      ok: o.data[key] === true,
-      observed: o.data[key] === true ? "alive" : "crashed (its process is gone)",
-    })),
+    expect.custom(
+      `${ROLE_NAMES[service] ?? service} does not crash`,
+      "the same process, alive after the fault",
+      (o) => ({
+        ok: o.data[key] === true,
+        observed: o.data[key] === true ? "alive" : "crashed (its process is gone)",
+      }),
+    ),
   /** Every probe of a URL during the fault was answered 2xx within its timeout. */
   allAnswered: (name: string, key: string, minShare = 1): Check =>
     expect.custom(name, `${Math.round(minShare * 100)}% of probes answered 2xx`, (o) => {
@@ -194,8 +211,8 @@ export const resourceChecks = {
  * --tmpfs mount at that path (docker target).
  */
 export async function diskFillPlace(ctx: ScenarioContext): Promise<string | { dir: string; target: Target }> {
-  const dir = ctx.system.definition.services[HIVE]?.dataDir;
-  if (!dir) throw new Error("the hive declares no dataDir");
+  const dir = definitionOf(ctx, HIVE)?.dataDir;
+  if (!dir) throw new Error(`${ctx.system.service(HIVE).name} declares no dataDir`);
   return ctx.system.target === "docker" ? { dir, target: await serviceTarget(ctx, HIVE) } : dir;
 }
 
@@ -225,7 +242,7 @@ export async function watchEviction(
   let evictedMs: number | null = null;
   let replacedMs: number | null = null;
   if (killedMs !== null) {
-    const listed = async () => ctx.system.instances(HIVE).catch(() => [] as InstanceInfo[]);
+    const listed = async () => ctx.system.instances(WORKERS).catch(() => [] as InstanceInfo[]);
     evictedMs = await timeUntil(
       async () => !(await listed()).some((w) => w.id === worker.id),
       o.deadlineMs ?? 20_000,
@@ -370,5 +387,27 @@ export function burstAnswered(key: string, boundMs: number): Check {
           .join(", ")}), slowest ${b.maxMs} ms`,
       };
     },
+  );
+}
+
+/** The demo worker's simulated VRAM: its health answer reports the budget, a debug endpoint holds memory. */
+export const WORKER_VRAM = { health: "/health", hold: "/v1/debug/vram" };
+
+/**
+ * What the system itself says of a service's CPU while it is stressed, read with the run's `$` (its command and
+ * output land in run.log and the journal): `ps` for a process, `docker stats` for a container.
+ */
+export async function cpuEvidence(ctx: ScenarioContext, ref: string): Promise<void> {
+  const s = ctx.system.service(ref);
+  const out = s.container
+    ? await ctx.$`docker stats --no-stream --format ${"{{.CPUPerc}}"} ${s.container}`.catch(() => undefined)
+    : s.pid
+      ? await ctx.$`ps -o pcpu= -p ${s.pid}`.catch(() => undefined)
+      : undefined;
+  const seen = out?.stdout.trim();
+  if (!seen) return;
+  ctx.record(`${s.name}CpuPercent`, seen);
+  ctx.note(
+    `${ctx.scenario.id}: ${s.name} used ${seen.replace(/%$/, "")}% CPU at the end of the stress (${s.container ? "docker stats" : "ps"}).`,
   );
 }

@@ -4,35 +4,42 @@
 import { readFile } from "node:fs/promises";
 import {
   type Candidate,
+  cgroupSupport,
+  dockerAvailability,
   type FaultHandle,
-  type ProcessFault,
+  observation,
   type ProcessFaultOutcome,
   type Requirement,
   type ScenarioContext,
   type WatchResult,
   watchInstances,
 } from "../../sdk/index.ts";
-import { cgroupSupport } from "../../sdk/system/cgroup/cgroup-support.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
 
-/** The hive: the service whose instances are the workers. */
-export const HIVE = "hive";
+/** The pool of workers: a role, the instances of the service it maps to (the hive in the demo). */
+export const WORKERS = "@workers";
 
 export async function workers(ctx: ScenarioContext) {
-  return ctx.system.instances(HIVE);
+  return ctx.system.instances(WORKERS);
 }
 
-/** Applies a process fault as part of the scenario (a fault window) and returns what it hit. */
-export async function applyObserved(
-  ctx: ScenarioContext,
-  spec: ProcessFault,
-): Promise<{ handle: FaultHandle; outcome: ProcessFaultOutcome }> {
-  let outcome: ProcessFaultOutcome | undefined;
-  const handle = await ctx.apply(spec.observe((o) => (outcome = o)));
-  if (!outcome) throw new Error(`${spec.describe()} reported nothing`);
+/** What a process fault the runner applied did (its hits), logged for the run. */
+export function outcomeOf(ctx: ScenarioContext, handle: FaultHandle): ProcessFaultOutcome {
+  const outcome = handle.details as ProcessFaultOutcome | undefined;
+  if (!outcome) throw new Error(`${handle.description} reported nothing`);
   for (const h of outcome.hits)
     ctx.log(`hit ${h.description} (${h.state}${h.inflight ? `, ${h.inflight} in flight` : ""})`);
-  return { handle, outcome };
+  return outcome;
+}
+
+/** The workers and how many were ready before the fault: recorded by `before`, read by `beside`. */
+export const workersBefore = observation<{ ids: string[]; ready: number }>("workersAtStart");
+
+export async function recordWorkersBefore(ctx: ScenarioContext): Promise<void> {
+  const list = await workers(ctx);
+  ctx.record(workersBefore, {
+    ids: list.map((w) => w.id),
+    ready: list.filter((w) => w.state === "ready").length,
+  });
 }
 
 export interface AfterHit extends WatchResult {
@@ -105,7 +112,7 @@ const ROUTED_MARGIN_MS = 500;
 
 /** The hive's log lines that name a hit worker in a failed attempt after it was evicted (see the margin). */
 async function failuresAfterEviction(ctx: ScenarioContext, w: WatchResult, since: number): Promise<number> {
-  const file = ctx.system.definition.services[HIVE]?.logFiles?.[0];
+  const file = ctx.system.definition.services[ctx.system.service(WORKERS).name]?.logFiles?.[0];
   if (!file) return 0;
   const text = await readFile(file, "utf8").catch(() => "");
   let n = 0;
@@ -176,3 +183,12 @@ export const workerChecks = {
     observed: `${ms(o.data.replacementMs)} until ${o.data.expectedReady} workers were ready again`,
   }),
 };
+
+/**
+ * What the worker scenarios need: a pool of instances that speaks the rbee hive's API (its JSON log names the
+ * worker of each failed attempt; its workers have a debug allocation endpoint).
+ */
+export const WORKER_ROLES = { workers: ["instances", "api:rbee-hive"] } as const;
+
+/** What every worker-crash scenario shares: its roles, and the workers read before the fault. */
+export const WORKER_POOL = { roles: WORKER_ROLES, before: recordWorkersBefore };

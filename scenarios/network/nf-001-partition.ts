@@ -7,9 +7,10 @@ export const scenario = defineScenario({
   name: "Complete network partition (queen ↔ hive)",
   suite: "chaos",
   category: "network",
+  roles: { gateway: [], backend: ["proxy"] },
   expected:
     "With the hive partitioned the queen answers 502/503/504 within its timeout and never hangs; after the heal success is back to >= 99% within 15 s",
-  fault: chaos.network.partition().on("hive"),
+  fault: chaos.network.partition().on("@backend"),
   duration: "20s",
   // Long enough that a queen without timeouts is seen hanging past its 3 s first-byte timeout.
   minDuration: "8s",

@@ -7,9 +7,10 @@ export const scenario = defineScenario({
   name: "High latency (500 ms + jitter)",
   suite: "chaos",
   category: "network",
+  roles: { gateway: [], backend: ["proxy"] },
   expected:
     "Requests still succeed (>= 99%); p95 rises by about the injected latency (350–1000 ms) and no more",
-  fault: chaos.network.latency(500).jitter(100).on("hive"),
+  fault: chaos.network.latency(500).jitter(100).on("@backend"),
   duration: "30s",
   expect: [
     expect.successRate("during", 0.99),

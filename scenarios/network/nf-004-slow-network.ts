@@ -7,8 +7,9 @@ export const scenario = defineScenario({
   name: "Slow network (10 KB/s)",
   suite: "chaos",
   category: "network",
+  roles: { gateway: [], backend: ["proxy"] },
   expected: "At 10 KB/s token streams continue: >= 99% of requests succeed and none times out (p99 < 5 s)",
-  fault: chaos.network.bandwidth(10).on("hive"),
+  fault: chaos.network.bandwidth(10).on("@backend"),
   duration: "30s",
   expect: [
     expect.successRate("during", 0.99),

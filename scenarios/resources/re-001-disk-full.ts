@@ -22,14 +22,15 @@ export const scenario = defineScenario({
   name: "Disk full (100%)",
   suite: "chaos",
   category: "resources",
+  roles: { gateway: [], backend: ["dataDir", "process", "api:rbee-hive"] },
   expected:
     "With the hive's model cache 100% full, uploads are answered 507 Insufficient Storage, the hive does not crash and keeps serving inference (>= 95%), and uploads succeed again within 10 s of the space coming back",
   requires: [canFillDisk],
   // Space that comes back is usable at once: a service that needs longer has not recovered.
   recovery: { deadline: "15s" },
   duration: "20s",
-  during: async (ctx) => {
-    const hive = ctx.system.services[HIVE];
+  steps: async (ctx) => {
+    const hive = ctx.system.service(HIVE);
     const pid = hive.pid;
     const handle = await ctx.apply(
       chaos.resource.disk

@@ -7,11 +7,11 @@ import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
 import {
   allocateIn,
   canStress,
-  HIVE,
   healthy,
   observer,
   oomChecks,
   readyWorker,
+  WORKERS,
   watchEviction,
 } from "../_lib/resources.ts";
 
@@ -23,11 +23,12 @@ export const scenario = defineScenario({
   name: "Memory exhaustion (95%)",
   suite: "chaos",
   category: "resources",
+  roles: { workers: ["instances", "api:rbee-hive"] },
   expected: `At 95% of its memory limit a worker still answers; when it allocates past the limit the kernel OOM-kills it, the hive removes it within ${EVICT_MS / 1000} s and replaces it within ${REPLACE_MS / 1000} s, and the service keeps >= 90% success`,
   requires: [canStress],
   duration: "20s",
-  during: async (ctx) => {
-    const readyBefore = (await ctx.system.instances(HIVE)).filter((w) => w.state === "ready").length;
+  steps: async (ctx) => {
+    const readyBefore = (await ctx.system.instances(WORKERS)).filter((w) => w.state === "ready").length;
     const { info, target } = await readyWorker(ctx);
     const handle = await ctx.apply(
       chaos.resource.memory({ percent: 95 }).on(target).observe(observer(ctx, "memory")),

@@ -22,11 +22,12 @@ export const scenario = defineScenario({
   name: "File descriptor exhaustion",
   suite: "chaos",
   category: "resources",
+  roles: { gateway: ["process"] },
   expected: `With the queen's descriptors exhausted, some of ${BURST} new connections are turned away, the queen does not crash and no request hangs (each is answered or refused within 5 s), and new connections are served again within 5 s of the limit being restored`,
   requires: [canLimitFds],
   duration: "10s",
-  during: async (ctx) => {
-    const queen = ctx.system.services[QUEEN];
+  steps: async (ctx) => {
+    const queen = ctx.system.service(QUEEN);
     const handle = await ctx.apply(
       chaos.resource
         .fds({ leave: 8 })

@@ -5,7 +5,7 @@
 // when to come back (Retry-After), nothing may crash or hang, and once the memory is free again the service must
 // serve as before with no VRAM left held.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { HIVE, observer, QUEEN } from "../_lib/resources.ts";
+import { observer, QUEEN, WORKER_VRAM, WORKERS } from "../_lib/resources.ts";
 
 interface Vram {
   usedMb: number;
@@ -31,17 +31,20 @@ export const scenario = defineScenario({
   name: "VRAM exhaustion (100%, simulated)",
   suite: "chaos",
   category: "resources",
+  roles: { gateway: ["api:rbee-queen"], workers: ["instances", "api:rbee-hive"] },
   expected:
     "With every worker's VRAM full, inference is refused with 503 and a Retry-After header (no crash, no hang); after the VRAM is freed the service recovers and no VRAM stays held",
   duration: "10s",
-  during: async (ctx) => {
-    const urls = (await ctx.system.instances(HIVE)).map((w) => w.url).filter((u): u is string => Boolean(u));
+  steps: async (ctx) => {
+    const urls = (await ctx.system.instances(WORKERS))
+      .map((w) => w.url)
+      .filter((u): u is string => Boolean(u));
     ctx.record("usedBefore", await heldMb(urls));
     const handle = await ctx.apply(
-      chaos.resource.vram({ percent: 100 }).on(urls).observe(observer(ctx, "vram")),
+      chaos.resource.vram({ percent: 100 }).on(urls).simulated(WORKER_VRAM).observe(observer(ctx, "vram")),
     );
     const hold = ctx.hold();
-    const res = await fetch(new URL("/v1/inference", ctx.system.services[QUEEN].clientUrl), {
+    const res = await fetch(new URL("/v1/inference", ctx.system.service(QUEEN).clientUrl), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ prompt: "probe", max_tokens: 4 }),

@@ -26,13 +26,14 @@ export const scenario = defineScenario({
   name: "Combined stress: CPU + memory + a burst",
   suite: "stress",
   category: "combined",
+  roles: { gateway: ["process", "api:rbee-queen"], backend: ["process"] },
   expected: `Under CPU saturation of the hive and memory pressure on a worker, ${BURST} concurrent requests are all answered within ${BOUND_MS / 1000} s (served or shed with 429/502/503/504), nothing crashes, and the service recovers to its baseline latency`,
   requires: [canStress],
   duration: "20s",
   recovery: { deadline: "45s" },
-  during: async (ctx) => {
-    const queen = ctx.system.services[QUEEN];
-    const pids = { hive: ctx.system.services[HIVE].pid, queen: queen.pid };
+  steps: async (ctx) => {
+    const queen = ctx.system.service(QUEEN);
+    const pids = { hive: ctx.system.service(HIVE).pid, queen: queen.pid };
     const cpu = await ctx.apply(
       chaos.resource
         .cpu({ load: 100 })

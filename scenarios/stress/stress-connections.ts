@@ -10,11 +10,12 @@ export const scenario = defineScenario({
   name: "1000 concurrent connections (idle and slow)",
   suite: "stress",
   category: "connections",
+  roles: { gateway: ["process"] },
   expected:
     "With 1000 connections held open (500 idle, 500 slow), the queen does not crash, its health answers >= 95% of probes within 2 s, >= 95% of requests succeed, and it recovers",
   duration: "20s",
-  during: async (ctx) => {
-    const queen = ctx.system.services[QUEEN];
+  steps: async (ctx) => {
+    const queen = ctx.system.service(QUEEN);
     const rssBefore = await rssBytes(queen.pid);
     const idle = await ctx.apply(
       chaos.resource.connections(500).on(queen.url).observe(observer(ctx, "idle")),

@@ -11,12 +11,13 @@ export const scenario = defineScenario({
   name: "CPU exhaustion (stress-ng in the hive's cgroup)",
   suite: "stress",
   category: "cpu",
+  roles: { backend: ["process"] },
   expected:
     "With the hive's CPU budget taken by stress-ng, requests queue (latency rises) but >= 90% succeed, the hive does not crash, and latency is back within 2x the baseline after",
   requires: [canStress],
   duration: "30s",
-  during: async (ctx) => {
-    const pid = ctx.system.services[HIVE].pid;
+  steps: async (ctx) => {
+    const pid = ctx.system.service(HIVE).pid;
     await ctx.apply(
       chaos.resource
         .cpu({ load: 100 })

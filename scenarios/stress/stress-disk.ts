@@ -23,14 +23,15 @@ export const scenario = defineScenario({
   name: "Disk exhaustion (the hive fills its own cache)",
   suite: "stress",
   category: "disk",
+  roles: { backend: ["dataDir", "process", "api:rbee-hive"] },
   expected:
     "As uploads fill the hive's cache, the ones that fit are stored (201) and the rest are answered 507 Insufficient Storage; the hive does not crash and stores uploads again within 10 s of the space coming back",
   requires: [canFillDisk],
   // Space that comes back is usable at once: a service that needs longer has not recovered.
   recovery: { deadline: "15s" },
   duration: "10s",
-  during: async (ctx) => {
-    const hive = ctx.system.services[HIVE];
+  steps: async (ctx) => {
+    const hive = ctx.system.service(HIVE);
     const handle = await ctx.apply(
       chaos.resource.disk
         .fill({ percent: 80 })

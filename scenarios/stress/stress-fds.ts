@@ -20,12 +20,13 @@ export const scenario = defineScenario({
   name: "File descriptor exhaustion (1000 connections against a lowered limit)",
   suite: "stress",
   category: "fds",
+  roles: { gateway: ["process"] },
   expected:
     "With the queen out of descriptors under 1000 connections, new connections are rejected without a crash, no request hangs (each is answered or refused within 5 s), and new connections are served again within 5 s of the limit being restored",
   requires: [canLimitFds],
   duration: "10s",
-  during: async (ctx) => {
-    const queen = ctx.system.services[QUEEN];
+  steps: async (ctx) => {
+    const queen = ctx.system.service(QUEEN);
     const fds = await ctx.apply(
       chaos.resource
         .fds({ leave: 64 })

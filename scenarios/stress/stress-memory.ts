@@ -3,7 +3,7 @@
 // cgroup asks for more than the cgroup has left: the kernel OOM-kills the worker (the OOM killer's first
 // choice: the bigger process, its oom_score_adj raised). The hive must detect and remove it, and replace it.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { canStress, HIVE, observer, oomChecks, readyWorker, watchEviction } from "../_lib/resources.ts";
+import { canStress, observer, oomChecks, readyWorker, WORKERS, watchEviction } from "../_lib/resources.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
@@ -13,11 +13,12 @@ export const scenario = defineScenario({
   name: "Memory exhaustion (stress-ng past a worker's limit)",
   suite: "stress",
   category: "memory",
+  roles: { workers: ["instances", "api:rbee-hive"] },
   expected: `Memory pressure past a worker's limit ends in a kernel OOM kill of the worker; the hive removes it within ${EVICT_MS / 1000} s and replaces it within ${REPLACE_MS / 1000} s, and the service keeps >= 90% success`,
   requires: [canStress],
   duration: "20s",
-  during: async (ctx) => {
-    const readyBefore = (await ctx.system.instances(HIVE)).filter((w) => w.state === "ready").length;
+  steps: async (ctx) => {
+    const readyBefore = (await ctx.system.instances(WORKERS)).filter((w) => w.state === "ready").length;
     const { info, target } = await readyWorker(ctx);
     const handle = await ctx.apply(
       chaos.resource.memory({ percent: 150 }).on(target).observe(observer(ctx, "memory")),

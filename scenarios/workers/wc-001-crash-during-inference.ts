@@ -2,35 +2,31 @@
 // WC-001: a worker is SIGKILLed while it streams tokens. The hive must answer the requests it was serving
 // cleanly (or retry them elsewhere), evict it, route nothing to it afterwards, and get its capacity back.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
-const kill = chaos.process.kill("worker", { signal: "SIGKILL" }).count(1).when("inference");
+const kill = chaos.process.kill("@workers", { signal: "SIGKILL" }).count(1).when("inference");
 
 export const scenario = defineScenario({
   id: "WC-001",
   name: "Worker crash during inference (SIGKILL mid-stream)",
   suite: "chaos",
   category: "workers",
+  ...WORKER_POOL,
   expected: `A worker killed mid-stream costs at most a few requests, each answered 502/503/504 (or retried), never a hang; the hive evicts it within ${EVICT_MS / 1000} s, routes nothing to it afterwards, and has all its workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
   duration: "20s",
   minDuration: "3s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, kill);
+  beside: async (ctx, [handle]) => {
+    const outcome = outcomeOf(ctx, handle);
+    const before = ctx.recorded(workersBefore)!;
     ctx.record("inflightAtKill", outcome.hits[0]?.inflight ?? 0);
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+    });
   },
   expect: [
     expect.custom(

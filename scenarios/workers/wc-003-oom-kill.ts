@@ -2,13 +2,21 @@
 // WC-003: the kernel OOM killer ends a worker. Not a SIGKILL that looks like one: a memory limit just above
 // the worker's usage (a cgroup of its own, or the container's --memory), then the worker's own allocation.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { allocate, applyObserved, canOom, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import {
+  allocate,
+  canOom,
+  outcomeOf,
+  WORKER_POOL,
+  watchAfterHit,
+  workerChecks,
+  workersBefore,
+} from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 20_000;
 const MiB = 1024 * 1024;
 const oom = chaos.process
-  .oom("worker", { headroomBytes: 32 * MiB, timeout: "20s" })
+  .oom("@workers", { headroomBytes: 32 * MiB, timeout: "20s" })
   .count(1)
   .provoke(allocate(256));
 
@@ -17,15 +25,15 @@ export const scenario = defineScenario({
   name: "Worker OOM kill (kernel OOM killer under a memory limit)",
   suite: "chaos",
   category: "workers",
+  ...WORKER_POOL,
   expected: `A worker killed by the kernel OOM killer is evicted by the hive within ${EVICT_MS / 1000} s and replaced within ${REPLACE_MS / 1000} s; the service keeps >= 90% success meanwhile`,
   requires: [canOom],
   fault: oom,
   duration: "20s",
   minDuration: "3s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, oom);
+  beside: async (ctx, [handle]) => {
+    const before = ctx.recorded(workersBefore)!;
+    const outcome = outcomeOf(ctx, handle);
     await outcome.done;
     const hit = outcome.hits[0];
     ctx.record("oomKilled", hit?.oom?.oomKilled ?? false);
@@ -35,16 +43,12 @@ export const scenario = defineScenario({
         `WC-003: OOM produced by ${hit.oom.method}: ${hit.oom.how}. Evidence: ${hit.oom.evidence.join("; ")}.`,
       );
     } else ctx.note(`WC-003: no OOM kill was produced: ${hit?.error ?? "nothing hit"}`);
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-        since: hit ? hit.at + (hit.oom?.killedAfterMs ?? 0) : undefined,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+      since: hit ? hit.at + (hit.oom?.killedAfterMs ?? 0) : undefined,
+    });
   },
   expect: [
     expect.custom(

@@ -2,26 +2,26 @@
 // WC-004: a worker is asked to stop (SIGTERM) while it serves. It should drain and exit within its grace
 // period; one that does not is SIGKILLed when the grace runs out, and the hive notices either way.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const GRACE_MS = 3000;
 const NOTICE_MS = 3000;
 const REPLACE_MS = 20_000;
-const stop = chaos.process.stop("worker", { grace: GRACE_MS }).count(1).when("inference");
+const stop = chaos.process.stop("@workers", { grace: GRACE_MS }).count(1).when("inference");
 
 export const scenario = defineScenario({
   id: "WC-004",
   name: "Worker graceful-shutdown timeout (SIGTERM, grace, SIGKILL)",
   suite: "chaos",
   category: "workers",
+  ...WORKER_POOL,
   expected: `On SIGTERM a worker drains and exits within its ${GRACE_MS / 1000} s grace; if it does not it is SIGKILLed when the grace ends (not later), and either way the hive stops listing it within ${NOTICE_MS / 1000} s of its exit; the service keeps >= 95% success`,
   fault: stop,
   duration: "20s",
   minDuration: "5s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, stop);
+  beside: async (ctx, [handle]) => {
+    const before = ctx.recorded(workersBefore)!;
+    const outcome = outcomeOf(ctx, handle);
     await outcome.done;
     const hit = outcome.hits[0];
     ctx.record("stop", hit?.stop ?? { error: hit?.error });
@@ -32,17 +32,13 @@ export const scenario = defineScenario({
             ? `it was still running when its ${GRACE_MS} ms grace ended and was SIGKILLed (gone after ${hit.stop.exitedAfterMs} ms)`
             : `it exited by itself after ${hit.stop.exitedAfterMs} ms`),
       );
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-        // The hive is judged from the exit on: before it the worker may rightly still be listed (draining).
-        since: hit ? hit.at + (hit.stop?.exitedAfterMs ?? 0) : undefined,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+      // The hive is judged from the exit on: before it the worker may rightly still be listed (draining).
+      since: hit ? hit.at + (hit.stop?.exitedAfterMs ?? 0) : undefined,
+    });
   },
   expect: [
     expect.custom(

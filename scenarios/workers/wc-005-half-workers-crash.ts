@@ -2,36 +2,32 @@
 // WC-005: half of the workers crash at once. The service must go on at reduced capacity, above a stated
 // success rate, while the hive evicts and replaces them.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
-import { applyObserved, watchAfterHit, workerChecks, workers } from "../_lib/workers.ts";
+import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
 const REPLACE_MS = 25_000;
-const kill = chaos.process.kill("worker", { signal: "SIGKILL" }).percent(50);
+const kill = chaos.process.kill("@workers", { signal: "SIGKILL" }).percent(50);
 
 export const scenario = defineScenario({
   id: "WC-005",
   name: "Half of the workers crash at once",
   suite: "chaos",
   category: "workers",
+  ...WORKER_POOL,
   expected: `With half of the workers SIGKILLed at once the service continues at reduced capacity with >= 90% success, every failure a clean 502/503/504; the hive evicts the dead within ${EVICT_MS / 1000} s and has all workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
   duration: "20s",
   minDuration: "3s",
-  during: async (ctx) => {
-    const before = await workers(ctx);
-    const ready = before.filter((w) => w.state === "ready").length;
-    const { handle, outcome } = await applyObserved(ctx, kill);
+  beside: async (ctx, [handle]) => {
+    const before = ctx.recorded(workersBefore)!;
+    const outcome = outcomeOf(ctx, handle);
     ctx.record("killed", outcome.hits.length);
     ctx.record("workersBefore", outcome.population);
-    await Promise.all([
-      watchAfterHit(ctx, outcome, {
-        known: before.map((w) => w.id),
-        expectedReady: ready,
-        deadlineMs: REPLACE_MS,
-      }),
-      ctx.hold(),
-    ]);
-    await handle.revert();
+    await watchAfterHit(ctx, outcome, {
+      known: before.ids,
+      expectedReady: before.ready,
+      deadlineMs: REPLACE_MS,
+    });
   },
   expect: [
     expect.custom("the fault bit: half of the workers were killed", "half of the running workers", (o) => ({

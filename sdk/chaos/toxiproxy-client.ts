@@ -92,3 +92,15 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     );
   }
 }
+
+/** Removes every toxic of a proxy and enables it: the proxy as the testbed created it. */
+export async function resetProxy(url: string, proxy: string): Promise<void> {
+  await call(`reset proxy ${proxy} at ${url}`, async () => {
+    const base = `${url.replace(/\/$/, "")}/proxies/${encodeURIComponent(proxy)}`;
+    const res = await fetch(`${base}/toxics`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`GET ${base}/toxics answered ${res.status}`);
+    for (const t of (await res.json()) as { name: string }[]) await removeToxic(url, proxy, t.name);
+    const p = await toxiproxyClient(url).get(proxy);
+    if (!p.enabled) await p.update({ enabled: true, listen: p.listen, upstream: p.upstream });
+  });
+}

@@ -1,6 +1,7 @@
 // The one duration parser (DESIGN.md convention 4). Inside the SDK every duration is a number of milliseconds;
 // time scaling for quick runs is applied here and nowhere else.
 import { DurationError, HivestormError } from "./errors.ts";
+import { runScope } from "./run-scope.ts";
 
 /** A duration as users write it: milliseconds, or "500ms", "60s", "5m", "1h", "1m30s", "1.5s". */
 export type Duration = number | string;
@@ -89,22 +90,29 @@ function round(n: number): number {
 
 // --- time scaling -------------------------------------------------------------------------------------------
 
-let timeScale = 1;
+/** Bounds of a time scale: beyond them a phase would last longer than a timer can wait, or less than a tick. */
+export const TIME_SCALE_LIMITS = { min: 0.001, max: 1000 } as const;
 
-/**
- * Sets the factor applied to scenario and plan durations (`--time-scale F`, `--quick`). 0.1 makes a 5-minute
- * ramp last 30 s. Protocol timeouts (Toxiproxy latency, HTTP timeouts) are not scaled: only wall-clock phases.
- */
-export function setTimeScale(factor: number): void {
-  if (!Number.isFinite(factor) || factor <= 0) throw new DurationError(factor, "time scale (a number > 0)");
-  timeScale = factor;
+/** Throws unless `factor` is a usable time scale (a finite number within TIME_SCALE_LIMITS). */
+export function checkTimeScale(factor: number): number {
+  if (!Number.isFinite(factor) || factor < TIME_SCALE_LIMITS.min || factor > TIME_SCALE_LIMITS.max)
+    throw new DurationError(
+      factor,
+      `time scale (a number from ${TIME_SCALE_LIMITS.min} to ${TIME_SCALE_LIMITS.max})`,
+    );
+  return factor;
 }
 
+/**
+ * The factor applied to scenario and plan durations in the current run (`--time-scale F`, `--quick`): 0.1 makes
+ * a 5-minute ramp last 30 s. It travels with the run (sdk/core/run-scope.ts), never as a process-wide setting.
+ * Protocol timeouts (Toxiproxy latency, HTTP timeouts) are not scaled: only wall-clock phases.
+ */
 export function getTimeScale(): number {
-  return timeScale;
+  return runScope()?.timeScale ?? 1;
 }
 
 /** Parses a duration and applies the current time scale: for phase lengths (fault windows, load stages). */
 export function scaledDuration(input: Duration, what = "duration"): number {
-  return parseDuration(input, what) * timeScale;
+  return parseDuration(input, what) * getTimeScale();
 }

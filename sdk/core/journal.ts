@@ -5,13 +5,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ValidationError } from "./errors.ts";
 
-export const JOURNAL_SCHEMA = "hivestorm/results@1";
+export const JOURNAL_SCHEMA = "hivestorm/results@2";
+/** Journals of these schemas are still read (every @1 field kept its meaning in @2). */
+export const READABLE_SCHEMAS: readonly string[] = ["hivestorm/results@1", JOURNAL_SCHEMA];
 
 export type RunStatus = "passed" | "failed" | "interrupted" | "error" | "running";
-export type Verdict = "passed" | "failed" | "error" | "skipped";
+export type Verdict = "passed" | "failed" | "error" | "skipped" | "interrupted";
 
 export interface RunJournal {
-  schema: typeof JOURNAL_SCHEMA;
+  schema: string;
   runId: string;
   status: RunStatus;
   /** Why the run ended the way it did (an interruption, a runner error), when not simply its verdicts. */
@@ -34,7 +36,10 @@ export interface RunOptionsRecord {
   dryRun: boolean;
   strict: boolean;
   target: "process" | "docker";
-  demoBugs: string[];
+  /** Switches handed to the system's config (`--demo-bug` for the bundled demo). */
+  systemFlags: string[];
+  /** @deprecated schema @1's name of systemFlags; read it from journals of that schema only. */
+  demoBugs?: string[];
   config: string;
 }
 
@@ -83,6 +88,28 @@ export interface ScenarioResult {
   load?: unknown;
   /** Free-form observations a scenario wants in its report (e.g. "OOM produced by a cgroup memory limit"). */
   notes: string[];
+  /** Every value the scenario recorded (ctx.record), as its checks read them: the evidence behind the verdict. */
+  observations?: Record<string, unknown>;
+  /** What the services logged during the fault window (a file of the run folder), when they logged anything. */
+  logWindow?: { file: string; lines: number };
+  /** Shell commands the scenario ran (ctx.$), in order: what ran, when, how long, how it ended. */
+  commands?: {
+    cmd: string;
+    at: number;
+    durationMs: number;
+    exitCode: number | null;
+    signal?: string | null;
+  }[];
+  /** Services found down after this scenario and started again (or not) before the next one. */
+  restorations?: RestorationRecord[];
+}
+
+export interface RestorationRecord {
+  service: string;
+  /** Why it was restarted: "its process (pid 123) exited", "answered 503". */
+  why: string;
+  ok: boolean;
+  error?: string;
 }
 
 export type WindowName = "before" | "during" | "after";
@@ -94,6 +121,8 @@ export interface PhaseRecord {
 }
 
 export interface FaultRecord {
+  /** The fault handle's id: one per apply, unique in the run. */
+  id?: string;
   kind: string;
   description: string;
   target: string;
@@ -123,6 +152,8 @@ export interface WindowStats {
   p99: number | null;
   max: number | null;
   byStatus: Record<string, number>;
+  /** Per capture of the traffic, the requests of the window by captured value ("(none)" for null). */
+  captures?: Record<string, Record<string, number>>;
 }
 
 export interface RecoveryRecord {
@@ -152,6 +183,8 @@ export interface SampleColumns {
   status: number[];
   /** Whether the request met the scenario's definition of success. */
   ok: boolean[];
+  /** Per capture of the traffic (`traffic.capture`), each request's value; null when absent. */
+  captures?: Record<string, (string | null)[]>;
 }
 
 /** Writes the journal atomically (a reader never sees half a file). */
@@ -186,19 +219,25 @@ export function readJournal(file: string): RunJournal {
   const problems = journalProblems(data);
   if (problems.length)
     throw new ValidationError(file, problems, "point at a results.json written by hivestorm");
-  return data as RunJournal;
+  return upgradeJournal(data as RunJournal);
 }
 
 function journalProblems(data: unknown): { path: string; message: string }[] {
   if (typeof data !== "object" || data === null) return [{ path: "", message: "expected a JSON object" }];
   const d = data as Record<string, unknown>;
   const problems: { path: string; message: string }[] = [];
-  if (d.schema !== JOURNAL_SCHEMA)
+  if (!READABLE_SCHEMAS.includes(d.schema as string))
     problems.push({
       path: "schema",
-      message: `expected "${JOURNAL_SCHEMA}", found ${JSON.stringify(d.schema)}`,
+      message: `expected one of ${READABLE_SCHEMAS.map((x) => `"${x}"`).join(", ")}, found ${JSON.stringify(d.schema)}`,
     });
   if (typeof d.runId !== "string") problems.push({ path: "runId", message: "expected a string" });
   if (!Array.isArray(d.scenarios)) problems.push({ path: "scenarios", message: "expected an array" });
   return problems;
+}
+
+/** A journal of an older schema read as the current one: @1's `demoBugs` is @2's `systemFlags`. */
+export function upgradeJournal(j: RunJournal): RunJournal {
+  if (j.options && j.options.systemFlags === undefined) j.options.systemFlags = j.options.demoBugs ?? [];
+  return j;
 }

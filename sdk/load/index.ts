@@ -12,13 +12,6 @@ export type { K6OperatorOptions } from "./k6/k6-operator.ts";
 export type { K6ScriptOptions } from "./k6/k6-script.ts";
 export { type K6Summary, k6SummaryToResult, parseK6Summary } from "./k6/k6-summary.ts";
 export { load } from "./load.ts";
-export {
-  inferencePattern,
-  type PatternOptions,
-  RBEE_THRESHOLDS,
-  spikePattern,
-  stressPattern,
-} from "./patterns.ts";
 export { LoadPlan, type PlanState, type SpikeOptions, type StageInput } from "./plan.ts";
 export { DEFAULT_REQUEST, type RequestSpec } from "./request-spec.ts";
 export type { ResolvedPlan } from "./resolve-plan.ts";

@@ -1,4 +1,5 @@
 // Validation of a plan's data: every problem at once, with a path to each, before any load starts.
+import { captureProblems } from "../core/capture.ts";
 import { durationProblem } from "../core/duration.ts";
 import type { Problem } from "../core/errors.ts";
 import type { PlanState } from "./plan.ts";
@@ -66,6 +67,12 @@ export function planProblems(s: PlanState, o: { baseUrl?: string; needTarget?: b
     if (typeof c.fn !== "function")
       problems.push({ path: `checks[${i}]`, message: "a check needs a function (res) => boolean" });
   });
+  if (s.capture !== undefined) problems.push(...captureProblems(s.capture, "capture"));
+  if (s.maxCaptureValues !== undefined && (!Number.isInteger(s.maxCaptureValues) || s.maxCaptureValues < 1))
+    problems.push({
+      path: "capture.maxValues",
+      message: `expected a whole number ≥ 1, found ${JSON.stringify(s.maxCaptureValues)}`,
+    });
   const map = groupThresholds(s.thresholds);
   problems.push(...thresholdProblems(map));
   return problems;

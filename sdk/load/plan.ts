@@ -1,6 +1,7 @@
 // A load plan: immutable, validated up front, described in one line. Builders only describe; `run()` hands
 // the plan to an engine. Closed model (virtual users, optional think time) and open model (arrival rate)
 // share the stage vocabulary of k6's ramping-vus and ramping-arrival-rate executors.
+import type { CaptureSpec } from "../core/capture.ts";
 import { type Duration, formatDuration, parseDuration } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import type { Check, CheckFn } from "./checks.ts";
@@ -37,6 +38,10 @@ export interface PlanState {
   readonly timeout: Duration;
   /** How long in-flight requests may finish after the last stage (k6's gracefulStop). */
   readonly gracefulStop: Duration;
+  /** Values captured from each response, counted per value (see capture()). */
+  readonly capture?: CaptureSpec;
+  /** Distinct values counted per capture; later new values count as "(other)". Default 20. */
+  readonly maxCaptureValues?: number;
 }
 
 export interface SpikeOptions {
@@ -109,12 +114,17 @@ export class LoadPlan {
     return this.#with({ thinkTime: duration });
   }
 
+  /** True when the plan states no request of its own (it would send the default GET of the target). */
+  get usesDefaultRequest(): boolean {
+    return this.state.request === DEFAULT_REQUEST;
+  }
+
   /** Base URL of the system under test; the request URL is resolved against it. */
   target(url: string): LoadPlan {
     return this.#with({ target: url });
   }
 
-  /** The request each iteration sends; replaces the default inference request as a whole. */
+  /** The request each iteration sends; replaces the default (GET of the target) as a whole. */
   request(spec: RequestSpec): LoadPlan {
     return this.#with({ request: { ...spec } });
   }
@@ -122,6 +132,18 @@ export class LoadPlan {
   /** A named check on every response, as k6's check(). */
   check(name: string, fn: CheckFn): LoadPlan {
     return this.#with({ checks: [...this.state.checks, { name, fn }] });
+  }
+
+  /**
+   * Values to capture from each response, counted per value per second and over the run (result.captures):
+   * name → "header:<name>", "status", "status-class" or "json:<dotted.path>". At most `maxValues` (default 20)
+   * distinct values per capture are kept, later new ones counted as "(other)". Not with the k6 engine.
+   */
+  capture(spec: CaptureSpec, options: { maxValues?: number } = {}): LoadPlan {
+    return this.#with({
+      capture: { ...this.state.capture, ...spec },
+      ...(options.maxValues !== undefined ? { maxCaptureValues: options.maxValues } : {}),
+    });
   }
 
   /** Thresholds on one metric, in k6's syntax: `.threshold("http_req_duration", "p(95)<500")`. */
@@ -190,6 +212,7 @@ export class LoadPlan {
       s.model === "closed" && safeMs(s.thinkTime) > 0 ? `think ${safeFormat(s.thinkTime)}` : "",
       s.model === "open" && s.maxInFlight ? `max ${s.maxInFlight} in flight` : "",
       s.checks.length ? `${s.checks.length} check${s.checks.length > 1 ? "s" : ""}` : "",
+      s.capture ? `capture ${Object.keys(s.capture).join(", ")}` : "",
       s.thresholds.length
         ? `thresholds ${s.thresholds.map(([m, t]) => `${m} ${typeof t === "string" ? t : t.threshold}`).join(", ")}`
         : "",

@@ -1,5 +1,7 @@
 // Every engine reports requests here, and nothing else measures: one histogram (µs), counters by status
 // and error kind, and per-second windows bucketed by completion time, flushed into the timeline.
+import type { Captured } from "../core/capture.ts";
+import { type CaptureCounts, CaptureTally, mergeCounts } from "./capture-tally.ts";
 import { isExpectedStatus } from "./failure.ts";
 import { createHistogram, type Histogram, recordMs, summarize } from "./histogram.ts";
 import type { ErrorKind, LatencySummary, LoadSample, LoadTotals, RequestRecord } from "./types.ts";
@@ -9,6 +11,7 @@ interface Window {
   errors: number;
   dropped: number;
   hist: Histogram;
+  captures?: CaptureCounts;
 }
 
 export interface RecorderOptions {
@@ -21,6 +24,8 @@ export interface RecorderOptions {
   onRequest?: (r: RequestRecord) => void;
   /** A throwing onSample/onRequest must not break an engine's I/O callbacks: it is reported here. */
   onCallbackError?: (err: unknown) => void;
+  /** Distinct values kept per capture, the rest counted as "(other)"; default 20. */
+  maxCaptureValues?: number;
 }
 
 export class Recorder {
@@ -39,6 +44,9 @@ export class Recorder {
   /** Engine-specific counters for the result (e.g. autocannon instances and its own histogram's count). */
   readonly engineStats: Record<string, number> = {};
   readonly timeline: LoadSample[] = [];
+  /** Captured values of the whole run, per capture and value (bounded, see capture-tally.ts). */
+  readonly captures: CaptureCounts = {};
+  readonly #tally: CaptureTally;
   readonly #windows = new Map<number, Window>();
   // counts by status in a typed array: no string key per request on the hot path
   readonly #status = new Uint32Array(1000);
@@ -51,6 +59,7 @@ export class Recorder {
   constructor(options: RecorderOptions) {
     this.#o = options;
     this.#epoch = performance.timeOrigin + options.t0;
+    this.#tally = new CaptureTally(options.maxCaptureValues);
   }
 
   /** A completed request. `start` is performance.now() at its (scheduled) start. */
@@ -73,6 +82,13 @@ export class Recorder {
       if (error) record.error = error;
       this.#call(this.#o.onRequest, record);
     }
+  }
+
+  /** A response's captured values, counted in the second it completed (performance.now() `at`). */
+  capture(at: number, values: Captured): void {
+    const w = this.#window(at);
+    if (!w.captures) w.captures = {};
+    this.#tally.add(values, w.captures, this.captures);
   }
 
   check(passed: boolean): void {
@@ -175,6 +191,7 @@ export class Recorder {
       p50: pct(50),
       p95: pct(95),
       p99: pct(99),
+      ...(w?.captures ? { captures: w.captures } : {}),
     };
     w?.hist.destroy();
     this.timeline.push(sample);
@@ -188,6 +205,10 @@ export class Recorder {
     last.requests += w.requests;
     last.errors += w.errors;
     if (last.dropped !== undefined) last.dropped += w.dropped;
+    if (w.captures) {
+      if (!last.captures) last.captures = {};
+      mergeCounts(last.captures, w.captures);
+    }
     w.hist.destroy();
     this.#windows.delete(i);
     if (i === this.#current) this.#currentWindow = undefined;

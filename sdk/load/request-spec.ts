@@ -1,5 +1,5 @@
-// What each virtual user or arrival sends. The default is the demo's inference request, so that a plan
-// with only a target exercises the system under test the way its users do.
+// What each virtual user or arrival sends. The default is a bare GET of the target; inside a scenario, a plan
+// without a request of its own sends the system's traffic request (see sdk/runner/run-load.ts).
 import type { Problem } from "../core/errors.ts";
 
 /** A request as a plan states it; `url` may be absolute or a path resolved against the plan's target. */
@@ -24,13 +24,8 @@ export interface ResolvedRequest {
   body?: string | Buffer;
 }
 
-/** The demo's inference request: POST {target}/v1/inference with a tiny prompt. */
-export const DEFAULT_REQUEST: Readonly<RequestSpec> = Object.freeze({
-  method: "POST",
-  url: "/v1/inference",
-  headers: Object.freeze({ "content-type": "application/json" }),
-  body: Object.freeze({ prompt: "Say hello", max_tokens: 8, stream: false }),
-});
+/** A bare GET of the target: a plan states its own request, or a scenario gives it the system's. */
+export const DEFAULT_REQUEST: Readonly<RequestSpec> = Object.freeze({ method: "GET", url: "/" });
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

@@ -1,5 +1,6 @@
 // A plan resolved for running: durations scaled (`--time-scale`, `--quick`) and in ms, the request
 // resolved against the base URL, thresholds parsed. Engines and exporters read only this.
+import { type Capture, parseCaptures } from "../core/capture.ts";
 import { parseDuration, scaledDuration } from "../core/duration.ts";
 import type { Check } from "./checks.ts";
 import type { PlanState } from "./plan.ts";
@@ -18,6 +19,9 @@ export interface ResolvedPlan {
   thinkTimeMs: number;
   request: ResolvedRequest;
   checks: readonly Check[];
+  /** Values captured from each response (none when the plan captures nothing). */
+  captures: Capture[];
+  maxCaptureValues?: number;
   thresholds: Threshold[];
   timeoutMs: number;
   gracefulStopMs: number;
@@ -42,6 +46,8 @@ export function resolvePlan(s: PlanState, baseUrl?: string): ResolvedPlan {
     thinkTimeMs: parseDuration(s.thinkTime, "thinkTime"),
     request: resolveRequest(s.request, baseUrl ?? s.target),
     checks: s.checks,
+    captures: parseCaptures(s.capture, `load plan "${s.name}"`),
+    ...(s.maxCaptureValues !== undefined ? { maxCaptureValues: s.maxCaptureValues } : {}),
     thresholds: parseThresholds(map),
     timeoutMs: parseDuration(s.timeout, "timeout"),
     gracefulStopMs: parseDuration(s.gracefulStop, "gracefulStop"),

@@ -1,6 +1,7 @@
 // Runs a plan: validate, refuse non-loopback targets, pick the engine, tick the timeline, evaluate
 // thresholds (abortOnFail every 2 s, as k6 locally), bound the run in time, and build the plain result.
 
+import { sortByCount } from "../core/capture.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { assertLoopback } from "../core/loopback.ts";
 import { runAutocannon } from "./engines/autocannon-engine.ts";
@@ -48,6 +49,13 @@ export function defaultEngine(plan: ResolvedPlan): EngineName {
 }
 
 export function engineProblems(plan: ResolvedPlan, engine: unknown): Problem[] {
+  if (engine === "k6" && plan.captures.length > 0)
+    return [
+      {
+        path: "engine",
+        message: "the k6 engine does not capture response values: use an embedded engine, or drop capture()",
+      },
+    ];
   if (engine !== "k6" && !Object.hasOwn(ENGINES, engine as string)) {
     return [
       {
@@ -97,6 +105,7 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
     onSample: options.onSample,
     onRequest: options.onRequest,
     onCallbackError: (err) => abort(`a run callback threw${reasonText(err)}`),
+    maxCaptureValues: resolved.maxCaptureValues,
   });
   const stop = new AbortController();
   let abortReason: string | undefined;
@@ -181,7 +190,12 @@ function buildResult(
     thresholds: [],
     thresholdsFailed: false,
     aborted: false,
+    ...(plan.captures.length > 0 ? { captures: sortedCounts(recorder.captures) } : {}),
   };
+}
+
+function sortedCounts(c: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, sortByCount(v)]));
 }
 
 function reasonText(reason: unknown): string {

@@ -71,6 +71,8 @@ export interface LoadSample {
   p50: number;
   p95: number;
   p99: number;
+  /** Responses completed in this window by captured value, per capture (when the plan captures any). */
+  captures?: Record<string, Record<string, number>>;
 }
 
 /** The verdict of one threshold expression. */
@@ -126,4 +128,9 @@ export interface LoadResult {
   thresholdsFailed: boolean;
   aborted: boolean;
   abortReason?: string;
+  /**
+   * Responses of the run by captured value, per capture (plan.capture()); at most the plan's maxValues distinct
+   * values each, later new ones counted as "(other)", no response as "(none)".
+   */
+  captures?: Record<string, Record<string, number>>;
 }

@@ -1,5 +1,6 @@
 // The one registry of ledger record kinds → reapers, read by scripts/reap.ts, a run's watchdog and a run that
 // finds a stale ledger. Each room registers its own kinds; a kind is looked up, never switched on.
+import { $ } from "zx";
 import { RESOURCE_REAPERS } from "../chaos/resource/reapers.ts";
 import type { ReapRecord } from "../core/ledger-file.ts";
 import { dockerClient } from "../system/targets/docker-engine.ts";
@@ -8,8 +9,21 @@ import { NETWORK_REAPERS } from "./network-reapers.ts";
 import type { Reaper, ReapOptions, ReapOutcome } from "./outcome.ts";
 import { START_REAPERS } from "./start-reapers.ts";
 
+const SHELL_REAPERS: Readonly<Record<string, Reaper>> = {
+  // A revert command registered by a shell fault or ctx.$.undo.
+  shell: async (r) => {
+    const out = await $({
+      cwd: String(r.cwd ?? process.cwd()),
+      quiet: true,
+      nothrow: true,
+    })`sh -c ${String(r.cmd)}`;
+    if (out.exitCode !== 0) throw new Error(`exit ${out.exitCode}: ${out.stdall.trim().slice(-300)}`);
+  },
+};
+
 const REAPERS: Readonly<Record<string, Reaper>> = {
   ...NETWORK_REAPERS,
+  ...SHELL_REAPERS,
   ...RESOURCE_REAPERS,
   ...START_REAPERS,
   // A descriptor limit set with prlimit on a recorded process.

@@ -41,7 +41,7 @@ async function argv(): Promise<{ args: string[]; dir?: string }> {
       // dockerode's optional native helpers are not needed to remove a container.
       external: ["cpu-features", "ssh2"],
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        js: "import { createRequire as __hivestormRequire } from 'node:module'; const require = __hivestormRequire(import.meta.url);",
       },
     });
     return { args: [outfile], dir };

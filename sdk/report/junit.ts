@@ -34,8 +34,8 @@ function testcase(s: ScenarioResult): string[] {
     body.push(
       `      <failure message="${attr(s.reason)}" type="failed">${text(details.join("\n") || s.reason)}</failure>`,
     );
-  } else if (s.verdict === "error") {
-    body.push(`      <error message="${attr(s.reason)}" type="error">${text(s.reason)}</error>`);
+  } else if (s.verdict === "error" || s.verdict === "interrupted") {
+    body.push(`      <error message="${attr(s.reason)}" type="${s.verdict}">${text(s.reason)}</error>`);
   } else if (s.verdict === "skipped") {
     const message = s.enable ? `${s.reason} (to run it: ${s.enable})` : s.reason;
     body.push(`      <skipped message="${attr(message)}"/>`);
@@ -58,7 +58,7 @@ function counts(scenarios: ScenarioResult[]) {
   return {
     tests: scenarios.length,
     failures: scenarios.filter((s) => s.verdict === "failed").length,
-    errors: scenarios.filter((s) => s.verdict === "error").length,
+    errors: scenarios.filter((s) => s.verdict === "error" || s.verdict === "interrupted").length,
     skipped: scenarios.filter((s) => s.verdict === "skipped").length,
     ms: scenarios.reduce((sum, s) => sum + scenarioDurationMs(s), 0),
   };

@@ -1,4 +1,4 @@
-// Standalone SVG documents from Observable Plot, drawn server-side on linkedom's DOM (reference/notebooks.md §5).
+// Standalone SVG documents from Observable Plot, drawn server-side on linkedom's DOM.
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { xmlAttr, xmlText } from "./xml.ts";
@@ -15,7 +15,7 @@ interface SvgElementLike {
 
 // One DOM for every chart: Plot only creates detached elements in it.
 let shared: PlotDocument | undefined;
-function plotDocument(): PlotDocument {
+export function plotDocument(): PlotDocument {
   shared ??= (parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: PlotDocument })
     .document;
   return shared;
@@ -24,23 +24,37 @@ function plotDocument(): PlotDocument {
 export interface LegendEntry {
   label: string;
   color: string;
+  /** A dashed line rather than a filled swatch (planned values, limits). */
+  dashed?: boolean;
 }
 
 export interface Panel {
   height: number;
   options: Plot.PlotOptions;
+  /** Swatches drawn on their own row above the panel: never over the title or the marks. */
+  legend?: LegendEntry[];
 }
 
+const LEGEND_ROW = 18;
+const CHAR_WIDTH = 6.2;
+
 /**
- * Stacks Plot panels into one standalone SVG (xmlns, white background, fixed font), with a title on top. A
- * plain nested <svg> per panel keeps it free of HTML (no <figure> legends), so it renders as an <img>.
+ * Stacks Plot panels into one standalone SVG (xmlns, white background, fixed font), the title on its own row
+ * and each panel's legend on rows of their own. A plain nested <svg> per panel keeps it free of HTML (no
+ * <figure> legends), so it renders as an <img>.
  */
-export function stackPanels(title: string, legend: LegendEntry[], panels: Panel[]): string {
-  const titleHeight = 28;
-  let y = titleHeight;
+export function stackPanels(title: string, panels: Panel[]): string {
+  let y = 26;
   const parts: string[] = [];
   for (const panel of panels) {
+    if (panel.legend?.length) {
+      const { items, height } = legendRows(panel.legend, y);
+      parts.push(...items);
+      y += height;
+    }
     const svg = Plot.plot({
+      // Room for tick labels such as "12,000" on the left.
+      marginLeft: 52,
       ...panel.options,
       document: plotDocument(),
       width: CHART_WIDTH,
@@ -55,26 +69,33 @@ export function stackPanels(title: string, legend: LegendEntry[], panels: Panel[
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${y}" viewBox="0 0 ${CHART_WIDTH} ${y}" font-family="${CHART_FONT}">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="19" font-size="14" font-weight="bold" fill="#222">${xmlText(title)}</text>`,
-    ...legendItems(legend),
+    `<text x="10" y="18" font-size="14" font-weight="bold" fill="#222">${xmlText(title)}</text>`,
     ...parts,
     "</svg>",
     "",
   ].join("\n");
 }
 
-// Swatches as SVG (Plot's own legend is HTML), right-aligned on the title line.
-function legendItems(legend: LegendEntry[]): string[] {
-  let x = CHART_WIDTH - 10;
+// Swatches left to right from the panel's left margin, wrapping onto another row rather than overlapping.
+function legendRows(legend: LegendEntry[], top: number): { items: string[]; height: number } {
   const items: string[] = [];
-  for (const entry of [...legend].reverse()) {
-    const width = 18 + entry.label.length * 6.2;
-    x -= width;
+  const left = 52;
+  let x = left;
+  let row = 0;
+  for (const entry of legend) {
+    const width = 22 + entry.label.length * CHAR_WIDTH;
+    if (x + width > CHART_WIDTH - 10 && x > left) {
+      row++;
+      x = left;
+    }
+    const cy = top + row * LEGEND_ROW + 9;
     items.push(
-      `<rect x="${x}" y="9" width="12" height="12" fill="${xmlAttr(entry.color)}"/>`,
-      `<text x="${x + 16}" y="19" font-size="11" fill="#222">${xmlText(entry.label)}</text>`,
+      entry.dashed
+        ? `<line x1="${x}" x2="${x + 14}" y1="${cy}" y2="${cy}" stroke="${xmlAttr(entry.color)}" stroke-width="2" stroke-dasharray="4 2"/>`
+        : `<rect x="${x}" y="${cy - 5}" width="14" height="10" fill="${xmlAttr(entry.color)}"/>`,
+      `<text x="${x + 18}" y="${cy + 4}" font-size="11" fill="#222">${xmlText(entry.label)}</text>`,
     );
-    x -= 8;
+    x += width + 10;
   }
-  return items;
+  return { items, height: (row + 1) * LEGEND_ROW };
 }

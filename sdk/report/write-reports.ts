@@ -3,38 +3,65 @@ import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync }
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { HivestormError } from "../core/errors.ts";
 import type { RunJournal } from "../core/journal.ts";
-import { renderLoadChart, renderScenarioChart } from "./charts.ts";
+import {
+  renderLatencyHistogram,
+  renderLoadChart,
+  renderRecoveryOverview,
+  renderScenarioChart,
+} from "./charts.ts";
+import type { ScenarioFigures } from "./content-scenario.ts";
+import type { Figure } from "./document.ts";
+import { renderHtmlReport } from "./html.ts";
 import { renderJUnit } from "./junit.ts";
 import { renderMarkdownReport } from "./markdown.ts";
 
-/** Writes REPORT.md, junit.xml and charts/*.svg into runDir; returns their paths relative to it. */
+/**
+ * Writes REPORT.md, report.html, junit.xml and charts/*.svg into runDir, from the journal alone; returns their
+ * paths relative to it. report.html holds the charts inline: it opens from disk with nothing beside it.
+ */
 export function writeReports(runDir: string, journal: RunJournal): string[] {
-  const charts: Record<string, string> = {};
-  const loadCharts: Record<string, string> = {};
+  const figures: Record<string, ScenarioFigures> = {};
   const written: string[] = [];
+  const chart = (path: string, alt: string, svg: string): Figure => {
+    writeAtomic(join(runDir, path), svg);
+    written.push(path);
+    return { alt, path, svg };
+  };
   for (const s of journal.scenarios) {
-    const chart = renderScenarioChart(s);
-    if (chart) {
-      charts[s.id] = `charts/${fileSafe(s.id)}.svg`;
-      writeAtomic(join(runDir, charts[s.id]), chart);
-      written.push(charts[s.id]);
-    }
-    const loadChart = renderLoadChart(s.load, `${s.id}: ${s.name} (load)`);
-    if (loadChart) {
-      loadCharts[s.id] = `charts/${fileSafe(s.id)}-load.svg`;
-      writeAtomic(join(runDir, loadCharts[s.id]), loadChart);
-      written.push(loadCharts[s.id]);
-    }
+    const f: ScenarioFigures = { load: [] };
+    const scenarioSvg = renderScenarioChart(s);
+    if (scenarioSvg)
+      f.chart = chart(
+        `charts/${fileSafe(s.id)}.svg`,
+        `${s.id}: latency and responses over time`,
+        scenarioSvg,
+      );
+    const loadSvg = renderLoadChart(s.load, `${s.id}: ${s.name} (load)`);
+    if (loadSvg)
+      f.load!.push(
+        chart(
+          `charts/${fileSafe(s.id)}-load.svg`,
+          `${s.id}: users, requests/s, latency and responses over time`,
+          loadSvg,
+        ),
+      );
+    const histogram = renderLatencyHistogram(s.load, `${s.id}: latency distribution of every request`);
+    if (histogram)
+      f.load!.push(chart(`charts/${fileSafe(s.id)}-latency.svg`, `${s.id}: latency distribution`, histogram));
+    figures[s.id] = f;
   }
+  const overview: Figure[] = [];
+  const recovery = renderRecoveryOverview(journal);
+  if (recovery) overview.push(chart("charts/recovery.svg", "time to recover per scenario", recovery));
   writeAtomic(join(runDir, "junit.xml"), renderJUnit(journal));
   const present = ["results.json", "run.log"].filter((f) => existsSync(join(runDir, f)));
-  const listed = [...present, ...journal.artifacts, "junit.xml", ...written].filter((f) => f !== "REPORT.md");
-  const artifacts = [...new Set(listed)];
-  writeAtomic(
-    join(runDir, "REPORT.md"),
-    renderMarkdownReport({ ...journal, artifacts }, { charts, loadCharts }),
+  const listed = [...present, ...journal.artifacts, "report.html", "junit.xml", ...written].filter(
+    (f) => f !== "REPORT.md",
   );
-  return ["REPORT.md", "junit.xml", ...written];
+  const withFiles = { ...journal, artifacts: [...new Set(listed)] };
+  writeAtomic(join(runDir, "REPORT.md"), renderMarkdownReport(withFiles, { figures, overview }));
+  writeAtomic(join(runDir, "report.html"), renderHtmlReport(withFiles, { figures, overview }));
+  return ["REPORT.md", "report.html", "junit.xml", ...written];
 }
 
 export interface LatestLink {

@@ -16,6 +16,10 @@ export interface RunAllArgs {
   demoBugs: string[];
   target: "process" | "docker";
   allowNonLoopback: boolean;
+  /** Folders, files or globs of scenarios of one's own (--scenarios, repeatable). */
+  scenarios: string[];
+  /** Whether the built-in suite under scenarios/ is included (--no-builtin leaves it out). */
+  builtin: boolean;
   help: boolean;
 }
 
@@ -38,6 +42,8 @@ const KNOWN = new Set([
   "demo-bug",
   "target",
   "allow-non-loopback",
+  "scenarios",
+  "builtin",
   "help",
   "h",
   "_",
@@ -56,10 +62,21 @@ export const USAGE = `Usage: npx tsx scripts/run-all.ts [flags]
   --demo-bug NAME       pass a bug switch to the demo system (repeatable)
   --target KIND         process (default) or docker
   --allow-non-loopback  allow services outside 127.0.0.0/8 (off by default)
+  --scenarios PATH      scenarios of your own: a folder, a file or a glob (repeatable; also scenarios: [...] in the config)
+  --no-builtin          leave out the built-in suite (run only your own scenarios)
 `;
 
-const VALUE_FLAGS = ["suite", "only", "config", "time-scale", "report-dir", "demo-bug", "target"];
-const BOOLEAN_FLAGS = ["quick", "dry-run", "strict", "allow-non-loopback", "help"];
+const VALUE_FLAGS = [
+  "suite",
+  "only",
+  "config",
+  "time-scale",
+  "report-dir",
+  "demo-bug",
+  "target",
+  "scenarios",
+];
+const BOOLEAN_FLAGS = ["quick", "dry-run", "strict", "allow-non-loopback", "help", "builtin"];
 
 /** `--time-scale -1` reads -1 as the value, not as a flag named "1" (then refused with the range). */
 function joinNegativeValues(argv: string[]): string[] {
@@ -77,6 +94,7 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
   const a = minimist(joinNegativeValues(argv), {
     string: VALUE_FLAGS,
     boolean: BOOLEAN_FLAGS,
+    default: { builtin: true },
     alias: { h: "help" },
   });
   const problems: Problem[] = [];
@@ -143,6 +161,8 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
     demoBugs,
     target: target as "process" | "docker",
     allowNonLoopback: flag(a["allow-non-loopback"]),
+    scenarios: ([] as string[]).concat(a.scenarios ?? []).filter((x) => x !== ""),
+    builtin: a.builtin !== false,
     help: flag(a.help),
   };
 }

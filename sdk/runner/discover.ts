@@ -1,11 +1,13 @@
 // Finds scenario files under scenarios/ (TypeScript files exporting `scenario`, and JSON files in the rbee plan's
 // format) and loads them. The runner never imports a scenario by name: adding a file adds a scenario.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { glob } from "zx";
+import { captureProblems } from "../core/capture.ts";
 import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
 import { parseJsonScenario } from "./json-scenario.ts";
-import type { ScenarioDefinition } from "./scenario.ts";
+import { declaredFaults, type ScenarioDefinition } from "./scenario.ts";
 
 export interface DiscoveredScenario {
   file: string;
@@ -26,14 +28,43 @@ export function scenarioFiles(dir: string): string[] {
   return out;
 }
 
+/** Where scenarios come from: the built-in folder (unless left out) and folders or globs of one's own. */
+export interface ScenarioSources {
+  /** Folders or globs ("checks/*.ts"), relative to the root. */
+  extra?: string[];
+  /** Include the built-in suite under scenarios/ (default true). */
+  builtin?: boolean;
+}
+
+/** The scenario files of every source, each once, in a stable order. */
+export async function sourceFiles(root: string, o: ScenarioSources = {}): Promise<string[]> {
+  const files: string[] = o.builtin === false ? [] : scenarioFiles(join(root, "scenarios"));
+  const problems: Problem[] = [];
+  for (const src of o.extra ?? []) {
+    const abs = isAbsolute(src) ? src : join(root, src);
+    if (/[*?[{]/.test(src)) {
+      const hits = (await glob(src, { cwd: root, absolute: true }))
+        .filter((f) => /\.(ts|json)$/.test(f))
+        .sort();
+      if (hits.length === 0) problems.push({ path: src, message: "matches no .ts or .json file" });
+      files.push(...hits);
+    } else if (existsSync(abs) && statSync(abs).isDirectory()) files.push(...scenarioFiles(abs));
+    else if (existsSync(abs)) files.push(abs);
+    else problems.push({ path: src, message: "no such file or folder" });
+  }
+  if (problems.length)
+    throw new ValidationError("--scenarios", problems, "give folders, files or globs of scenario files");
+  return [...new Set(files)];
+}
+
 /** Loads every scenario; all invalid files are reported together and nothing runs. */
 export async function discoverScenarios(
   root: string,
-  dir = join(root, "scenarios"),
+  sources: ScenarioSources = {},
 ): Promise<DiscoveredScenario[]> {
   const found: DiscoveredScenario[] = [];
   const errors: string[] = [];
-  for (const path of scenarioFiles(dir)) {
+  for (const path of await sourceFiles(root, sources)) {
     const file = relative(root, path);
     try {
       if (path.endsWith(".json"))
@@ -79,12 +110,19 @@ export function definitionProblems(d: ScenarioDefinition): Problem[] {
       message: `expected chaos, load or stress, found ${JSON.stringify(d.suite)}`,
     });
   if (!d.expected) problems.push({ path: "expected", message: "state the expected behaviour in words" });
-  if (!Array.isArray(d.expect) || (d.expect.length === 0 && !d.run))
+  if (!Array.isArray(d.expect) || (d.expect.length === 0 && !d.load))
     problems.push({
       path: "expect",
       message: "declare at least one check: a scenario that only ran has not passed",
     });
-  for (const [i, f] of (Array.isArray(d.fault) ? d.fault : d.fault ? [d.fault] : []).entries())
+  const shapes = [d.fault !== undefined, typeof d.steps === "function", d.load !== undefined].filter(Boolean);
+  if (shapes.length !== 1)
+    problems.push({
+      path: "fault|steps|load",
+      message: `declare exactly one of fault (the runner applies it), steps (your own) or load (a plan); found ${shapes.length}`,
+    });
+  for (const [i, f] of declaredFaults(d).entries())
     for (const p of f.validate()) problems.push({ path: `fault[${i}].${p.path}`, message: p.message });
+  if (!d.load && d.capture !== undefined) problems.push(...captureProblems(d.capture, "capture"));
   return problems;
 }

@@ -8,6 +8,8 @@ import type {
   WindowName,
   WindowStats,
 } from "../core/journal.ts";
+import { thresholdWords } from "../report/threshold-words.ts";
+import { captured, share } from "./expect-share.ts";
 
 export interface Observations {
   windows: Partial<Record<WindowName, WindowStats>>;
@@ -148,8 +150,8 @@ export function thresholdsHeld(): Check {
     const load = o.data.load as LoadLike | undefined;
     const t = load?.thresholds ?? [];
     const failed = t.filter((x) => !x.ok);
-    const show = (x: { metric: string; expression: string; value: number }) =>
-      `${x.metric} ${x.expression} (${Math.round(x.value * 1000) / 1000})`;
+    // In words with units: "p95 latency 2050 ms > 500 ms limit".
+    const show = (x: { metric: string; expression: string; value: number; ok: boolean }) => thresholdWords(x);
     return {
       name: "load thresholds",
       expected: t.length ? t.map((x) => `${x.metric} ${x.expression}`).join(", ") : "thresholds evaluated",
@@ -187,4 +189,6 @@ export const expect = {
   failuresAnsweredWith,
   recovered,
   custom,
+  share,
+  captured,
 };

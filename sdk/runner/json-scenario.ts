@@ -1,28 +1,24 @@
 // Scenarios as JSON, in the rbee plan's format plus what a judgement needs, so that adding a file adds a
 // scenario with no code change:
-//   {"id", "name", "toxic", "attributes", "duration_seconds", "expected_behavior",
-//    "target"?, "stream"?, "toxicity"?, "category"?, "expect": {...}, "recovery_deadline_seconds"?}
+//   {"id", "name", "toxic", "attributes" (or "run" and "revert": shell commands), "duration_seconds", "expected_behavior",
+//    "target" (a service or a list: one fault per service, applied together), "stream"?, "toxicity"?,
+//    "category"?, "capture"?: {name: source} (added to the traffic's), "expect": {...},
+//    "recovery_deadline_seconds"?}
 
 import type { FaultSpec } from "../chaos/fault.ts";
-import { network } from "../chaos/network/index.ts";
+import { JSON_NETWORK_FAULTS } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
+import { ShellFault } from "../chaos/shell/shell-fault.ts";
+import { type CaptureSpec, captureProblems } from "../core/capture.ts";
 import { MAX_TIMER_MS } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { SUITES } from "./args.ts";
 import { type Check, expect } from "./expect.ts";
-import type { ScenarioDefinition } from "./scenario.ts";
+import type { ShareRange } from "./expect-share.ts";
+import type { FaultScenario } from "./scenario.ts";
 
-const TOXICS: Record<string, (a: Record<string, number>) => FaultSpec & { on(s: string): FaultSpec }> = {
-  latency: (a) => network.latency(a.latency).jitter(a.jitter ?? 0),
-  bandwidth: (a) => network.bandwidth(a.rate),
-  timeout: (a) => network.timeout(a.timeout ?? 0),
-  reset_peer: (a) => network.reset(a.timeout ?? 0),
-  slicer: (a) => network.slice(a.average_size, a.size_variation ?? 0, a.delay ?? 0),
-  limit_data: (a) => network.limitData(a.bytes),
-  slow_close: (a) => network.slowClose(a.delay),
-  partition: () => network.partition(),
-  down: () => network.down(),
-};
+// The fault kinds' own registry: a toxic kind with a JSON name is a JSON scenario's "toxic" (no second table).
+const TOXICS = JSON_NETWORK_FAULTS;
 
 const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
   success_rate_during: fraction,
@@ -38,12 +34,17 @@ const EXPECT_KEYS: Record<string, (v: unknown) => string | undefined> = {
       ? undefined
       : "expected a non-empty array of HTTP status codes",
   recovered: (v) => (typeof v === "boolean" ? undefined : "expected true or false"),
+  share_before: shareProblem,
+  share_during: shareProblem,
+  share_after: shareProblem,
 };
 
 const TOP_KEYS = new Set([
   "id",
   "name",
   "toxic",
+  "run",
+  "revert",
   "attributes",
   "duration_seconds",
   "expected_behavior",
@@ -55,6 +56,7 @@ const TOP_KEYS = new Set([
   "expect",
   "recovery_deadline_seconds",
   "baseline_seconds",
+  "capture",
   "$schema",
 ]);
 
@@ -64,7 +66,7 @@ const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 const MAX_ATTRIBUTE = MAX_TIMER_MS;
 const seconds = (v: unknown) => typeof v === "number" && v > 0 && v <= MAX_SECONDS;
 
-export function parseJsonScenario(file: string, text: string): ScenarioDefinition {
+export function parseJsonScenario(file: string, text: string): FaultScenario {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -91,11 +93,30 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
     typeof j.expected_behavior === "string" && j.expected_behavior.length > 0,
     "expected a non-empty description",
   );
-  need(
-    "toxic",
-    typeof j.toxic === "string" && j.toxic in TOXICS,
-    `expected one of ${Object.keys(TOXICS).join(", ")}, found ${JSON.stringify(j.toxic)}`,
-  );
+  // A fault is a toxic on proxies, or a pair of shell commands ("run" applies it, "revert" puts it back).
+  const shell = j.run !== undefined || j.revert !== undefined;
+  if (shell && j.toxic !== undefined)
+    problems.push({
+      path: "toxic",
+      message: 'give either "toxic" (a network fault) or "run"/"revert" (a shell fault), not both',
+    });
+  if (shell) {
+    need(
+      "run",
+      typeof j.run === "string" && j.run.trim() !== "",
+      "expected the command that applies the fault",
+    );
+    need(
+      "revert",
+      typeof j.revert === "string" && j.revert.trim() !== "",
+      "expected the command that reverts it: every fault is reverted",
+    );
+  } else
+    need(
+      "toxic",
+      typeof j.toxic === "string" && j.toxic in TOXICS,
+      `expected one of ${Object.keys(TOXICS).join(", ")} (or "run" and "revert" commands), found ${JSON.stringify(j.toxic)}`,
+    );
   need(
     "duration_seconds",
     seconds(j.duration_seconds),
@@ -120,8 +141,16 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
       (SUITES as readonly unknown[]).includes(j.suite),
       `expected one of ${SUITES.join(", ")}, found ${JSON.stringify(j.suite)}`,
     );
-  if (j.target !== undefined)
-    need("target", typeof j.target === "string" && j.target.length > 0, "expected a service name");
+  const targets = shell && j.target === undefined ? [] : Array.isArray(j.target) ? j.target : [j.target];
+  if (!shell)
+    need(
+      "target",
+      targets.length > 0 &&
+        targets.every((t) => typeof t === "string" && t.length > 0) &&
+        new Set(targets).size === targets.length,
+      `expected the service (or "@role") whose proxy gets the fault, or a list of distinct ones, found ${JSON.stringify(j.target)}`,
+    );
+  if (j.capture !== undefined) problems.push(...captureProblems(j.capture, "capture"));
   if (j.stream !== undefined)
     need(
       "stream",
@@ -159,29 +188,37 @@ export function parseJsonScenario(file: string, text: string): ScenarioDefinitio
       if (p) problems.push({ path: `expect.${k}`, message: p });
     }
 
-  let fault: FaultSpec | undefined;
-  if (problems.length === 0) {
-    let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(
-      (j.target as string) ?? "hive",
-    );
-    const tf = f as ToxicFault;
-    if (j.stream && typeof tf.both === "function")
-      f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();
-    if (j.toxicity !== undefined && typeof tf.toxicity === "function")
-      f = (f as ToxicFault).toxicity(j.toxicity as number);
-    for (const p of f.validate()) problems.push({ path: `attributes.${p.path}`, message: p.message });
-    fault = f;
-  }
+  const faults: FaultSpec[] = [];
+  if (problems.length === 0 && shell) faults.push(new ShellFault(j.run as string, j.revert as string));
+  if (problems.length === 0 && !shell)
+    for (const target of targets as string[]) {
+      let f = TOXICS[j.toxic as string](attributes as Record<string, number>).on(target);
+      const tf = f as ToxicFault;
+      if (j.stream && typeof tf.both === "function")
+        f = j.stream === "both" ? tf.both() : j.stream === "upstream" ? tf.upstream() : tf.downstream();
+      if (j.toxicity !== undefined && typeof tf.toxicity === "function")
+        f = (f as ToxicFault).toxicity(j.toxicity as number);
+      // the same attributes for every target: their problems are the same, listed once
+      if (faults.length === 0)
+        for (const p of f.validate()) problems.push({ path: `attributes.${p.path}`, message: p.message });
+      faults.push(f);
+    }
   if (problems.length)
     throw new ValidationError(file, problems, "fix the fields above; see docs/scenarios.md for the format");
+  const roleTargets = (targets as string[]).filter((t) => t.startsWith("@"));
 
   return {
     id: j.id as string,
     name: j.name as string,
-    suite: ((j.suite as string) ?? "chaos") as ScenarioDefinition["suite"],
+    suite: ((j.suite as string) ?? "chaos") as FaultScenario["suite"],
     category: (j.category as string) ?? "network",
     expected: j.expected_behavior as string,
-    fault,
+    fault: faults.length === 1 ? faults[0] : faults,
+    ...(j.capture ? { capture: j.capture as CaptureSpec } : {}),
+    // A target given as a role ("@backend") needs that role mapped, with a proxy in front of its service.
+    ...(roleTargets.length
+      ? { roles: Object.fromEntries(roleTargets.map((t) => [t.slice(1), ["proxy" as const]])) }
+      : {}),
     duration: (j.duration_seconds as number) * 1000,
     baseline: j.baseline_seconds === undefined ? undefined : (j.baseline_seconds as number) * 1000,
     recovery: { deadline: ((j.recovery_deadline_seconds as number) ?? 30) * 1000 },
@@ -213,7 +250,36 @@ function toChecks(ex: Record<string, unknown>): Check[] {
   if (ex.failures_answered_with !== undefined)
     checks.push(expect.failuresAnsweredWith("during", ex.failures_answered_with as number[]));
   if (ex.recovered === true) checks.push(expect.recovered());
+  for (const w of ["before", "during", "after"] as const) {
+    const sh = ex[`share_${w}`] as JsonShare | undefined;
+    if (sh) checks.push(expect.captured(w, sh.capture, String(sh.equals), sh as ShareRange));
+  }
   return checks;
+}
+
+/** `{ "capture": "backend", "equals": "B", "min": 0.99 }`: the share of requests whose capture has a value. */
+interface JsonShare {
+  capture: string;
+  equals: string | number | boolean;
+  min?: number;
+  max?: number;
+}
+
+function shareProblem(v: unknown): string | undefined {
+  const form = '{ "capture": name, "equals": value, "min" and/or "max": fraction }';
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return `expected ${form}`;
+  const o = v as Record<string, unknown>;
+  const bad: string[] = [];
+  const unknown = Object.keys(o).filter((k) => !["capture", "equals", "min", "max"].includes(k));
+  if (unknown.length) bad.push(`unknown field${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
+  if (typeof o.capture !== "string" || o.capture.length === 0)
+    bad.push(`"capture": expected the name of a capture, found ${JSON.stringify(o.capture)}`);
+  if (!["string", "number", "boolean"].includes(typeof o.equals))
+    bad.push(`"equals": expected a string, number or boolean, found ${JSON.stringify(o.equals)}`);
+  if (o.min === undefined && o.max === undefined) bad.push('expected "min" or "max" (or both)');
+  for (const k of ["min", "max"])
+    if (o[k] !== undefined && fraction(o[k])) bad.push(`"${k}": ${fraction(o[k])}`);
+  return bad.length ? `${bad.join("; ")}; expected ${form}` : undefined;
 }
 
 function fraction(v: unknown): string | undefined {

@@ -21,6 +21,7 @@ const MARK: Record<State, string> = {
   failed: "✘",
   error: "!",
   skipped: "-",
+  interrupted: "^",
 };
 
 export function createProgress(stream: NodeJS.WriteStream = process.stdout): Progress {

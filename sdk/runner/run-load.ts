@@ -1,5 +1,6 @@
 // Runs a load plan inside a scenario: against a service of the system, with live progress, the result attached
 // to the scenario (journal, report, charts) and handed to the checks as observations.data.load.
+import { sleep } from "../core/sleep.ts";
 import type { LoadPlan } from "../load/plan.ts";
 import type { LoadResult } from "../load/types.ts";
 import { probeHealth } from "../system/health.ts";
@@ -7,7 +8,7 @@ import type { ScenarioContext } from "./scenario-context.ts";
 import { sendOnce, trafficRequest } from "./traffic.ts";
 
 export interface LoadRunOptions {
-  /** The service to load; default the background traffic's service. */
+  /** The service (or role, "@gateway") to load; default the background traffic's service. */
   service?: string;
   /** Through the service's proxy (clientUrl) instead of straight to it; default false: load measures the system,
    *  not the proxy that chaos scenarios put in front of it. */
@@ -19,8 +20,17 @@ export async function runLoadPlan(
   plan: LoadPlan,
   o: LoadRunOptions = {},
 ): Promise<LoadResult> {
-  const name = o.service ?? ctx.system.definition.traffic.service;
-  const svc = ctx.system.services[name];
+  const t = ctx.system.definition.traffic;
+  const svc = ctx.system.service(o.service ?? t.service);
+  const name = svc.name;
+  // A plan that states no request sends the system's own traffic request: what its users send.
+  if (plan.usesDefaultRequest)
+    plan = plan.request({
+      method: t.method ?? "POST",
+      url: t.path,
+      headers: t.headers,
+      body: t.body as never,
+    });
   const baseUrl = o.viaProxy ? svc.clientUrl : svc.url;
   ctx.log(`load ${plan.describe()} on ${name} at ${baseUrl}`);
   // Health is sampled while the load runs: "no crash, health keeps answering" is a judgement, not a hope.
@@ -62,7 +72,7 @@ async function timeToServe(
     const status = healthy ? (await sendOnce(req, 5000)).status : 0;
     const served = status >= 200 && status < 300;
     if (served) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200, ctx.signal);
   }
   return null;
 }

@@ -1,7 +1,17 @@
 // Background traffic that samples a system's steady state while faults come and go: an open loop at a fixed
-// rate, each request timed from its scheduled start (a stall cannot hide behind a slow sender), with a hard
-// per-request timeout so that a hang is recorded as a failure instead of stopping the sampling.
+// rate, paced by the load engine's pacer (sdk/load/engines/pacer.ts), each request timed from its scheduled
+// start (a stall cannot hide behind a slow sender), with a hard per-request timeout so that a hang is recorded
+// as a failure instead of stopping the sampling.
 import { Agent, request } from "undici";
+import {
+  type Capture,
+  type Captured,
+  type CaptureSpec,
+  capturesNeedBody,
+  captureValues,
+  parseCaptures,
+} from "../core/capture.ts";
+import { everyInterval, pace } from "../load/engines/pacer.ts";
 import { clientUrl, type SystemDefinition } from "../system/definition.ts";
 
 export interface TrafficRequest {
@@ -9,6 +19,8 @@ export interface TrafficRequest {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Values captured from each response into its sample (see sdk/core/capture.ts). */
+  capture?: CaptureSpec;
 }
 
 /** The system's background-traffic request: through the service's proxy, or `direct` to the service. */
@@ -20,6 +32,7 @@ export function trafficRequest(system: SystemDefinition, { direct = false } = {}
     method: t.method ?? "POST",
     headers: { "content-type": "application/json", ...t.headers },
     body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
+    ...(t.capture ? { capture: t.capture } : {}),
   };
 }
 
@@ -49,6 +62,8 @@ export interface Sample {
   status: number;
   ok: boolean;
   error?: string;
+  /** The request's captured values, when the traffic captures any (all null without a response). */
+  captures?: Captured;
 }
 
 export interface TrafficOptions {
@@ -62,45 +77,65 @@ export interface TrafficOptions {
 
 export class Traffic {
   readonly samples: Sample[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #stopped: AbortController | undefined;
+  #pacing: Promise<void> | undefined;
   #inFlight = new Set<Promise<void>>();
   readonly #pendingStarts = new Set<number>();
+  /** The next scheduled start not sent yet (epoch ms): after an event-loop stall it is overdue. */
+  #nextStart = Number.POSITIVE_INFINITY;
   readonly #agent = new Agent({ keepAliveTimeout: 2000, connections: 256 });
+  readonly #captures: Capture[];
+  readonly #needBody: boolean;
 
+  /** Throws a ValidationError naming every problem of `req.capture` before anything is sent. */
   constructor(
     readonly req: TrafficRequest,
     readonly options: TrafficOptions,
-  ) {}
+  ) {
+    this.#captures = parseCaptures(req.capture, "traffic capture", "traffic.capture");
+    this.#needBody = capturesNeedBody(this.#captures);
+  }
+
+  #capture(status: number, headers?: Record<string, string | string[] | undefined>, body?: string) {
+    return this.#captures.length
+      ? { captures: captureValues(this.#captures, { status, headers, body }) }
+      : {};
+  }
 
   start(): void {
-    const interval = 1000 / this.options.rate;
     const t0 = performance.now();
     const epoch0 = Date.now();
-    let n = 0;
-    const tick = () => {
-      // Catch up on every start that is due, so a blocked event loop shows as latency, not as fewer samples.
-      const now = performance.now();
-      while (t0 + n * interval <= now) {
-        this.#fire(epoch0 + n * interval, t0 + n * interval);
-        n++;
-      }
-      this.#timer = setTimeout(tick, Math.max(0, t0 + n * interval - performance.now()));
-    };
-    tick();
+    const interval = 1000 / this.options.rate;
+    this.#nextStart = epoch0;
+    this.#stopped = new AbortController();
+    // The load engine's pacer: starts on schedule, a blocked event loop shows as latency, not fewer samples.
+    this.#pacing = pace(
+      everyInterval(this.options.rate),
+      (ms) => {
+        this.#fire(epoch0 + ms, t0 + ms);
+        this.#nextStart = epoch0 + ms + interval;
+      },
+      { t0, signal: this.#stopped.signal },
+    );
   }
 
   /** Stops sending and waits (bounded by the request timeout) for requests in flight. */
   async stop(): Promise<Sample[]> {
-    clearTimeout(this.#timer);
+    this.#stopped?.abort();
+    await this.#pacing;
+    this.#nextStart = Number.POSITIVE_INFINITY;
     await Promise.allSettled([...this.#inFlight]);
     await this.#agent.close().catch(() => {});
     this.samples.sort((a, b) => a.start - b.start);
     return this.samples;
   }
 
-  /** Start of the oldest request still in flight (epoch ms), or now: samples before it are all complete. */
+  /**
+   * Start of the oldest request still in flight or overdue (a stalled event loop sends late what was due), or
+   * now (epoch ms): samples before it are all complete.
+   */
   settledUntil(): number {
-    let oldest = Date.now();
+    let oldest = Math.min(Date.now(), this.#nextStart);
     for (const s of this.#pendingStarts) if (s < oldest) oldest = s;
     return oldest;
   }
@@ -112,7 +147,7 @@ export class Traffic {
 
   #fire(start: number, perfStart: number): void {
     if (this.#inFlight.size >= (this.options.maxInFlight ?? 1000)) {
-      this.samples.push({ start, latencyMs: 0, status: 0, ok: false, error: "dropped" });
+      this.samples.push({ start, latencyMs: 0, status: 0, ok: false, error: "dropped", ...this.#capture(0) });
       return;
     }
     const isOk = this.options.ok ?? ((s: number) => s >= 200 && s < 400);
@@ -120,6 +155,7 @@ export class Traffic {
     const p = (async () => {
       let status = 0;
       let error: string | undefined;
+      let captured = {};
       try {
         const res = await request(this.req.url, {
           method: this.req.method as "GET",
@@ -131,15 +167,17 @@ export class Traffic {
           bodyTimeout: this.options.timeoutMs,
         });
         status = res.statusCode;
-        await res.body.text();
+        const text = await res.body.text();
+        captured = this.#capture(status, res.headers, this.#needBody ? text : undefined);
       } catch (e) {
         const err = e as Error & { code?: string };
         error =
           err.name === "TimeoutError" || err.name === "AbortError" ? "timeout" : (err.code ?? err.message);
         status = 0;
+        captured = this.#capture(0);
       }
       const latencyMs = performance.now() - perfStart;
-      this.samples.push({ start, latencyMs, status, ok: status !== 0 && isOk(status), error });
+      this.samples.push({ start, latencyMs, status, ok: status !== 0 && isOk(status), error, ...captured });
       this.#pendingStarts.delete(start);
     })();
     this.#inFlight.add(p);

@@ -1,9 +1,12 @@
 // The system under test, as a team declares it in hivestorm.config.ts: its services, how each starts and stops
 // (or where it already runs), its health probe, and the Toxiproxy proxy in front of it.
+import type { CaptureSpec } from "../core/capture.ts";
 import type { Duration } from "../core/duration.ts";
 
 export interface SystemOptions {
-  /** Bug switches for the demo (`--demo-bug`); a config for another system may ignore them. */
+  /** Switches given on the command line (`--demo-bug` for the bundled demo); a config may ignore them. */
+  flags: string[];
+  /** @deprecated the same list as `flags`, under the demo's name for it. */
   demoBugs: string[];
   target: "process" | "docker";
   /** Where services should write their logs; the runner collects them into run.log. */
@@ -22,6 +25,11 @@ export interface ServiceDefinition {
   health?: string;
   /** A Toxiproxy proxy in front of the service: clients (and other services) use `listen`. */
   proxy?: { listen: string };
+  /**
+   * The Toxiproxy API that fronts this service when it is not the run's own: a real Toxiproxy or ours
+   * (`npx tsx scripts/toxiproxy-server.ts`) on the service's host. Off loopback only with --allow-non-loopback.
+   */
+  toxiproxy?: string;
   /** How long the service may take to become healthy; default "20s". */
   startTimeout?: Duration;
   /** SIGTERM, then SIGKILL after this grace; default "5s". */
@@ -34,6 +42,13 @@ export interface ServiceDefinition {
   instances?: () => Promise<InstanceInfo[]>;
   /** For `--target docker`: run this image instead of the command (host network). */
   docker?: DockerServiceDefinition;
+  /**
+   * Counters the service exposes (read through its own API), e.g. `retries`: a scenario reads one before and
+   * after a fault to prove that the fault bit, instead of assuming it.
+   */
+  counters?: Record<string, () => Promise<number>>;
+  /** APIs the service speaks, for scenarios written against one (e.g. the demo's "rbee-hive"). */
+  apis?: string[];
 }
 
 /** A service as a container (`--target docker`); see sdk/system/docker-services.ts. */
@@ -71,12 +86,24 @@ export interface TrafficDefinition {
   rate?: number;
   /** A request slower than this counts as failed (status 0, "timeout"); default "10s". */
   timeout?: Duration;
+  /**
+   * Values to capture from each response, for checks such as expect.share: name → "header:<name>", "status",
+   * "status-class" or "json:<dotted.path>", e.g. `{ backend: "header:x-backend" }`.
+   */
+  capture?: CaptureSpec;
 }
 
 export interface SystemDefinition {
   name: string;
+  /**
+   * Roles the built-in scenarios ask for, mapped to services (`{ gateway: "lb", backend: "app-1" }`): gateway
+   * (the public API), backend (a service behind it), workers (the service whose instances are a pool).
+   */
+  roles?: Record<string, string>;
   /** Started in declaration order, stopped in reverse. */
   services: Record<string, ServiceDefinition>;
+  /** Scenarios of the system's own: folders, files or globs relative to the project root (added to --scenarios). */
+  scenarios?: string[];
   traffic: TrafficDefinition;
 }
 

@@ -62,6 +62,7 @@ export async function loadSystemConfig(
   let system: SystemDefinition;
   try {
     system = resolveSystem(mod.default, {
+      flags: options.demoBugs,
       demoBugs: options.demoBugs,
       target: options.target,
       logDir: options.logDir,

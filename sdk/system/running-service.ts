@@ -48,7 +48,7 @@ export async function startService(
   options: StartServiceOptions,
 ): Promise<RunningService> {
   const { signal } = options;
-  if (signal?.aborted) throw new StartAbortedError(name);
+  if (signal?.aborted) throw aborted(name, signal);
   const healthUrl = new URL(def.health ?? "/health", def.url).toString();
   const startTimeout = parseDuration(def.startTimeout ?? "20s");
   if (!def.command) {
@@ -109,7 +109,7 @@ export async function startService(
     for (;;) {
       if (signal?.aborted) {
         await stop();
-        throw new StartAbortedError(name);
+        throw aborted(name, signal);
       }
       if (exited) {
         await stop();
@@ -132,6 +132,12 @@ export async function startService(
     signal?.removeEventListener("abort", onAbort);
   }
   return { name, url: def.url, pid: child.pid, outputFile, owned: true, stop };
+}
+
+/** The caller's own reason when it gave one (an Error), else ours (a bare abort() carries a DOMException). */
+function aborted(name: string, signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && !(reason instanceof DOMException) ? reason : new StartAbortedError(name);
 }
 
 async function refuseHeldPort(name: string, url: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { captureProblems } from "../core/capture.ts";
 import { durationProblem } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { hostOf, isLoopbackHost } from "../core/loopback.ts";
@@ -42,6 +43,27 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
       else if (!allowNonLoopback && !isLoopbackHost(hostOf(s.proxy.listen)))
         problems.push({ path: `${at}.proxy.listen`, message: "must be a loopback address" });
     }
+    if (s.toxiproxy !== undefined) {
+      let t: URL | undefined;
+      try {
+        t = new URL(s.toxiproxy);
+      } catch {
+        problems.push({
+          path: `${at}.toxiproxy`,
+          message: `expected the http URL of a Toxiproxy API, found ${JSON.stringify(s.toxiproxy)}`,
+        });
+      }
+      if (t && !s.proxy)
+        problems.push({
+          path: `${at}.toxiproxy`,
+          message: "names a Toxiproxy but declares no proxy { listen } on it",
+        });
+      if (t && !allowNonLoopback && !isLoopbackHost(t.hostname))
+        problems.push({
+          path: `${at}.toxiproxy`,
+          message: `${t.hostname} is not loopback (pass --allow-non-loopback to allow a Toxiproxy on another host)`,
+        });
+    }
     for (const key of ["startTimeout", "stopGrace"] as const) {
       const p = s[key] === undefined ? undefined : durationProblem(s[key], { positive: true });
       if (p) problems.push({ path: `${at}.${key}`, message: p });
@@ -61,6 +83,7 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
       problems.push({ path: "traffic.rate", message: "expected requests per second in (0, 1000]" });
     const p = t.timeout === undefined ? undefined : durationProblem(t.timeout, { positive: true });
     if (p) problems.push({ path: "traffic.timeout", message: p });
+    if (t.capture !== undefined) problems.push(...captureProblems(t.capture, "traffic.capture"));
   }
   if (problems.length) throw new ValidationError(file, problems);
 }

@@ -10,6 +10,8 @@ export interface HostPort {
 
 /** Go's net.SplitHostPort plus port parsing; throws the message Go would give (without the "listen tcp: " part). */
 export function splitHostPort(address: string): HostPort {
+  // Go's net.Listen takes "" as every interface on a random port (reported as [::]:<port>).
+  if (address === "") return { host: "", port: 0 };
   let host: string;
   let port: string;
   if (address.startsWith("[")) {

@@ -7,6 +7,8 @@ export interface ServerFlags {
   port: number;
   config?: string;
   allowNonLoopback: boolean;
+  proxyMetrics: boolean;
+  runtimeMetrics: boolean;
   version: boolean;
   help: boolean;
 }
@@ -22,13 +24,10 @@ const FLAGS: Record<string, { kind: Kind; usage: string }> = {
     kind: "bool",
     usage: "Allow proxies whose upstream is outside 127.0.0.0/8 and ::1",
   },
+  "proxy-metrics": { kind: "bool", usage: 'enable toxiproxy-specific prometheus metrics (default "false")' },
+  "runtime-metrics": { kind: "bool", usage: 'enable runtime-related prometheus metrics (default "false")' },
   version: { kind: "bool", usage: "Print the version and exit" },
   help: { kind: "bool", usage: "Print this help and exit" },
-};
-
-const UNSUPPORTED: Record<string, string> = {
-  "proxy-metrics": "Prometheus metrics are not implemented by this server",
-  "runtime-metrics": "Prometheus metrics are not implemented by this server",
 };
 
 export function usage(): string {
@@ -45,6 +44,8 @@ export function parseServerFlags(argv: readonly string[]): ServerFlags {
     host: "localhost",
     port: 8474,
     allowNonLoopback: false,
+    proxyMetrics: false,
+    runtimeMetrics: false,
     version: false,
     help: false,
   };
@@ -58,10 +59,6 @@ export function parseServerFlags(argv: readonly string[]): ServerFlags {
     }
     const name = m[1] === "h" ? "help" : m[1];
     let value = m[2];
-    if (name in UNSUPPORTED) {
-      problems.push({ path: `-${name}`, message: `not supported: ${UNSUPPORTED[name]}` });
-      continue;
-    }
     const flag = FLAGS[name];
     if (flag === undefined) {
       problems.push({ path: `-${name}`, message: "flag provided but not defined" });
@@ -74,6 +71,8 @@ export function parseServerFlags(argv: readonly string[]): ServerFlags {
       }
       const on = value === undefined || /^(1|t|true|TRUE|True)$/.test(value);
       if (name === "allow-non-loopback") out.allowNonLoopback = on;
+      else if (name === "proxy-metrics") out.proxyMetrics = on;
+      else if (name === "runtime-metrics") out.runtimeMetrics = on;
       else if (name === "version") out.version = on;
       else out.help = on;
       continue;

@@ -2,11 +2,16 @@
 import { hostOf, isLoopbackHost } from "../core/loopback.ts";
 import { resolveListen } from "./address.ts";
 import { ApiError, missingField, proxyAlreadyExists, proxyNotFound } from "./api-error.ts";
+import type { ToxiproxyLogger } from "./log.ts";
+import type { LinkMetrics } from "./metrics.ts";
 import { TcpProxy } from "./proxy.ts";
 import type { ProxyFields } from "./requests.ts";
 
 export interface CollectionOptions {
   allowNonLoopback: boolean;
+  logger?: ToxiproxyLogger;
+  /** Set when proxy metrics are on: each link reports its byte counts when it ends. */
+  metrics?: LinkMetrics;
 }
 
 /** The result of /populate: the proxies handled before any error, and that error. */
@@ -36,7 +41,7 @@ export class ProxyCollection {
     if (!input.upstream) throw missingField("upstream");
     this.checkUpstream(input.upstream);
     if (this.proxies.has(input.name)) throw proxyAlreadyExists();
-    const proxy = new TcpProxy(input.name, input.listen ?? "", input.upstream, this.options.allowNonLoopback);
+    const proxy = new TcpProxy(input.name, input.listen ?? "", input.upstream, this.options);
     if (input.enabled ?? true) await proxy.start();
     this.proxies.set(proxy.name, proxy);
     return proxy;
@@ -94,7 +99,7 @@ export class ProxyCollection {
           continue;
         }
         existing?.stop();
-        const proxy = new TcpProxy(name, listen, upstream, this.options.allowNonLoopback);
+        const proxy = new TcpProxy(name, listen, upstream, this.options);
         if (item.enabled ?? true) await proxy.start();
         this.proxies.set(name, proxy);
         done.push(proxy);

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import { Link } from "./link.ts";
+import type { LinkLabels, LinkMetrics } from "./metrics.ts";
 import type { ToxicDefinition } from "./toxic-definition.ts";
 
 const FLUSH_GRACE_MS = 30_000;
@@ -19,6 +20,7 @@ export class Connection {
     readonly upstream: Socket,
     toxics: readonly ToxicDefinition[],
     private readonly onClosed: (connection: Connection) => void,
+    private readonly metrics?: { sink: LinkMetrics; labels: Omit<LinkLabels, "direction"> },
   ) {
     const hooks = {
       finished: (link: Link) => this.linkFinished(link),
@@ -82,6 +84,11 @@ export class Connection {
     this.disposed = true;
     this.up.dispose();
     this.down.dispose();
+    if (this.metrics) {
+      const { sink, labels } = this.metrics;
+      sink.linkEnded({ direction: "upstream", ...labels }, this.up.received, this.up.sent);
+      sink.linkEnded({ direction: "downstream", ...labels }, this.down.received, this.down.sent);
+    }
     this.onClosed(this);
   }
 }

@@ -93,6 +93,9 @@ export class Link {
   private paused = false;
   private inputEnded = false;
   private finished = false;
+  /** Bytes read from the source and handed to the destination socket (upstream's metrics count both). */
+  received = 0;
+  sent = 0;
 
   constructor(
     readonly source: Socket,
@@ -187,6 +190,7 @@ export class Link {
 
   private readonly onData = (data: Buffer): void => {
     if (this.inputEnded) return;
+    this.received += data.length;
     const head = this.stages[0];
     if (head === undefined) {
       this.write(data);
@@ -200,6 +204,7 @@ export class Link {
   private write(data: Buffer): void {
     const dest = this.dest;
     if (dest.destroyed || dest.writableEnded) return;
+    this.sent += data.length;
     if (!dest.write(data) && !this.waitingDrain) {
       this.waitingDrain = true;
       this.updateFlow();

@@ -3,7 +3,9 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { isLoopbackHost } from "../core/loopback.ts";
 import { formatAddress, resolveHost, splitHostPort } from "./address.ts";
 import { ApiError } from "./api-error.ts";
+import type { CollectionOptions } from "./collection.ts";
 import { Connection } from "./connection.ts";
+import { type LogFields, silentLogger } from "./log.ts";
 import type { ToxicDefinition } from "./toxic-definition.ts";
 import { ToxicSet } from "./toxic-set.ts";
 
@@ -20,13 +22,16 @@ export class TcpProxy {
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
   private readonly dialing = new Set<Socket>();
+  private readonly logContext: LogFields;
 
   constructor(
     readonly name: string,
     public listen: string,
     public upstream: string,
-    private readonly allowNonLoopback: boolean,
+    private readonly options: CollectionOptions,
   ) {
+    // Upstream's proxy logger carries the name, listen and upstream the proxy was created with.
+    this.logContext = { name, listen, upstream };
     this.toxics = new ToxicSet({
       added: (t) => this.eachLink(t, (link) => link.addToxic(t)),
       updated: (t) => this.eachLink(t, (link) => link.updateToxic(t)),
@@ -59,10 +64,17 @@ export class TcpProxy {
     this.listen = formatAddress(bound.address, bound.port);
     this.server = server;
     this.enabled = true;
+    this.log("info", {}, "Started proxy");
+  }
+
+  private log(level: "info" | "error", fields: LogFields, message: string): void {
+    const logger = this.options.logger ?? silentLogger;
+    if (logger.enabled(level)) logger.log(level, { ...this.logContext, ...fields }, message);
   }
 
   /** Closes the listener and every connection; toxics are kept. */
   stop(): void {
+    if (this.enabled) this.log("info", {}, "Terminated proxy");
     this.enabled = false;
     this.server?.close();
     this.server = undefined;
@@ -90,7 +102,7 @@ export class TcpProxy {
       return;
     }
     // The API refuses such upstreams already; this guards an upstream that changed under a live listener.
-    if (!this.allowNonLoopback && target.host !== "" && !isLoopbackHost(target.host)) {
+    if (!this.options.allowNonLoopback && target.host !== "" && !isLoopbackHost(target.host)) {
       client.destroy();
       return;
     }
@@ -99,7 +111,17 @@ export class TcpProxy {
     upstream.pause();
     this.dialing.add(upstream);
     this.dialing.add(client);
-    upstream.on("error", () => {});
+    const logger = this.options.logger ?? silentLogger;
+    const clientAddress = (): string => formatAddress(client.remoteAddress ?? "", client.remotePort ?? 0);
+    if (logger.enabled("info")) this.log("info", { client: clientAddress() }, "Accepted client");
+    upstream.on("error", (error) => {
+      if (this.dialing.has(upstream) && logger.enabled("error"))
+        this.log(
+          "error",
+          { error: error.message, client: clientAddress() },
+          "Unable to open connection to upstream",
+        );
+    });
     const failed = (): void => {
       this.dialing.delete(upstream);
       this.dialing.delete(client);
@@ -115,7 +137,18 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const c = new Connection(client, upstream, this.toxics.list(), (done) => this.connections.delete(done));
+      const sink = this.options.metrics;
+      const metrics = sink && {
+        sink,
+        labels: { proxy: this.name, listener: this.listen, upstream: this.upstream },
+      };
+      const c = new Connection(
+        client,
+        upstream,
+        this.toxics.list(),
+        (done) => this.connections.delete(done),
+        metrics,
+      );
       this.connections.add(c);
     });
   };

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
-
 // Upstream tags each response with an xid: 12 bytes (time, machine, pid, counter) in 20 base32hex characters.
 const ALPHABET = "0123456789abcdefghijklmnopqrstuv";
-const machine = randomBytes(5);
-let counter = randomBytes(3).readUIntBE(0, 3);
+// Random machine bytes and counter start, drawn with Math.random: node:crypto would cost the standalone server
+// about a megabyte of resident memory for OpenSSL, and these ids need to be unique, not unpredictable.
+const machine = Buffer.from(Array.from({ length: 5 }, () => Math.floor(Math.random() * 256)));
+let counter = Math.floor(Math.random() * 0x1000000);
 
 export function requestId(): string {
   const raw = Buffer.alloc(12);

@@ -1,44 +1,102 @@
-// Request bodies of the API, decoded and type-checked as upstream's Go structs are, with upstream's errors.
+// Request bodies of the API, decoded as upstream's Go structs are, with upstream's errors: keys are matched to
+// fields in document order (exactly, else ignoring case), null leaves a field as it was, and the first type error
+// is the one reported (Go keeps decoding after it, but answers with the first).
 import { ApiError, badRequestBody, invalidStream, invalidToxicType } from "./api-error.ts";
-import { decodeFirstValue, field, goKind, toFloat32 } from "./go-json.ts";
+import { decodeFirstValue, type GoJson, int64Of, matchesField } from "./go-json.ts";
 import type { Direction } from "./toxic-definition.ts";
 import type { ToxicRegistry } from "./toxics/registry.ts";
 import type { Attributes, ToxicKind } from "./toxics/toxic.ts";
 
-const POPULATE_GO_TYPE = '[]struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }';
+const POPULATE_ITEM_GO_TYPE = 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }';
+const TOXIC_UPDATE_GO_TYPE =
+  'struct { Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\"" }';
 
-export function decodeBody(text: string): unknown {
+export function decodeBody(body: Buffer | string): GoJson {
   try {
-    return decodeFirstValue(text);
+    return decodeFirstValue(body);
   } catch (error) {
     throw badRequestBody((error as Error).message);
   }
 }
 
-function typeError(value: unknown, where: string, goType: string): ApiError {
-  return badRequestBody(
-    `json: cannot unmarshal ${goKind(value)} into Go struct field ${where} of type ${goType}`,
-  );
-}
+/** Collects the first type error of one decode, as Go's decodeState.saveError does. */
+class TypeErrors {
+  first: string | undefined;
 
-function readString(o: Record<string, unknown>, key: string, struct: string): string | undefined {
-  const v = field(o, key);
-  if (v === undefined || typeof v === "string") return v;
-  throw typeError(v, `${struct}.${key}`, "string");
-}
-
-function readBool(o: Record<string, unknown>, key: string, struct: string): boolean | undefined {
-  const v = field(o, key);
-  if (v === undefined || typeof v === "boolean") return v;
-  throw typeError(v, `${struct}.${key}`, "bool");
-}
-
-function asObject(value: unknown, goType: string): Record<string, unknown> {
-  if (value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw badRequestBody(`json: cannot unmarshal ${goKind(value)} into Go value of type ${goType}`);
+  /** `where` is "Struct.field.path" inside a struct, or undefined for a top-level value. */
+  add(value: string, where: string | undefined, goType: string): void {
+    this.first ??=
+      where === undefined
+        ? `json: cannot unmarshal ${value} into Go value of type ${goType}`
+        : `json: cannot unmarshal ${value} into Go struct field ${where} of type ${goType}`;
   }
-  return value as Record<string, unknown>;
+
+  throwIfAny(): void {
+    if (this.first !== undefined) throw badRequestBody(this.first);
+  }
+}
+
+/** The word Go's "cannot unmarshal X" uses for a JSON value that does not fit (numbers without their text). */
+function kindOf(v: GoJson): string {
+  return v.kind;
+}
+
+type FieldDecoder = (value: GoJson, where: string) => void;
+
+/**
+ * Decodes an object into fields named as their JSON tags; `struct` is the Go struct's name ("" for an anonymous
+ * struct) and `path` the fields above it ("attributes."). A non-object is a type error of `goType`.
+ */
+function decodeStruct(
+  v: GoJson,
+  errors: TypeErrors,
+  goType: string,
+  at: { struct: string; path: string } | undefined,
+  fields: Record<string, FieldDecoder>,
+  inner: { struct: string; path: string },
+): void {
+  if (v.kind === "null") return;
+  if (v.kind !== "object") {
+    errors.add(kindOf(v), at && `${at.struct}.${at.path}`, goType);
+    return;
+  }
+  const names = Object.keys(fields);
+  for (const [key, value] of v.entries) {
+    const name = names.find((n) => n === key) ?? names.find((n) => matchesField(key, n));
+    if (name !== undefined) fields[name](value, `${inner.struct}.${inner.path}${name}`);
+  }
+}
+
+function stringField(errors: TypeErrors, set: (s: string) => void): FieldDecoder {
+  return (v, where) => {
+    if (v.kind === "string") set(v.value);
+    else if (v.kind !== "null") errors.add(kindOf(v), where, "string");
+  };
+}
+
+function boolField(errors: TypeErrors, set: (b: boolean) => void): FieldDecoder {
+  return (v, where) => {
+    if (v.kind === "bool") set(v.value);
+    else if (v.kind !== "null") errors.add(kindOf(v), where, "bool");
+  };
+}
+
+/** A float32: Go's ParseFloat(…, 32) refuses what overflows it (1e39), naming the literal. */
+function float32Field(errors: TypeErrors, set: (n: number) => void): FieldDecoder {
+  return (v, where) => {
+    if (v.kind === "number") {
+      const n = Math.fround(Number(v.text));
+      if (Number.isFinite(n)) set(n);
+      else errors.add(`number ${v.text}`, where, "float32");
+    } else if (v.kind !== "null") errors.add(kindOf(v), where, "float32");
+  };
+}
+
+/** Proxy's Logger field (a *zerolog.Logger without exported fields): objects are taken and ignored. */
+function loggerField(errors: TypeErrors): FieldDecoder {
+  return (v, where) => {
+    if (v.kind !== "object" && v.kind !== "null") errors.add(kindOf(v), where, "zerolog.Logger");
+  };
 }
 
 /** The fields of a proxy body; absent ones are undefined. */
@@ -49,27 +107,63 @@ export interface ProxyFields {
   enabled?: boolean;
 }
 
-function proxyFields(value: unknown, goType: string): ProxyFields {
-  const o = asObject(value, goType);
-  return {
-    name: readString(o, "name", "Proxy"),
-    listen: readString(o, "listen", "Proxy"),
-    upstream: readString(o, "upstream", "Proxy"),
-    enabled: readBool(o, "enabled", "Proxy"),
-  };
+function proxyFields(
+  v: GoJson,
+  errors: TypeErrors,
+  goType: string,
+  struct: string,
+  at: { struct: string; path: string } | undefined,
+): ProxyFields {
+  const out: ProxyFields = {};
+  decodeStruct(
+    v,
+    errors,
+    goType,
+    at,
+    {
+      name: stringField(errors, (s) => {
+        out.name = s;
+      }),
+      listen: stringField(errors, (s) => {
+        out.listen = s;
+      }),
+      upstream: stringField(errors, (s) => {
+        out.upstream = s;
+      }),
+      enabled: boolField(errors, (b) => {
+        out.enabled = b;
+      }),
+      Logger: loggerField(errors),
+    },
+    { struct, path: "" },
+  );
+  return out;
 }
 
-export function parseProxyBody(text: string): ProxyFields {
-  return proxyFields(decodeBody(text), "toxiproxy.Proxy");
+/** POST /proxies and POST|PATCH /proxies/{name}: a toxiproxy.Proxy. */
+export function parseProxyBody(body: Buffer | string): ProxyFields {
+  const errors = new TypeErrors();
+  const fields = proxyFields(decodeBody(body), errors, "toxiproxy.Proxy", "Proxy", undefined);
+  errors.throwIfAny();
+  return fields;
 }
 
-export function parsePopulateBody(text: string): ProxyFields[] {
-  const value = decodeBody(text);
-  if (value === null) return [];
-  if (!Array.isArray(value)) {
-    throw badRequestBody(`json: cannot unmarshal ${goKind(value)} into Go value of type ${POPULATE_GO_TYPE}`);
-  }
-  return value.map((item) => proxyFields(item, POPULATE_GO_TYPE.slice(2)));
+/** POST /populate: an array of anonymous structs embedding Proxy, so errors name ".field". */
+export function parsePopulateBody(body: Buffer | string): ProxyFields[] {
+  const value = decodeBody(body);
+  const errors = new TypeErrors();
+  let items: ProxyFields[] = [];
+  if (value.kind === "array") {
+    items = value.items.map((item) => proxyFields(item, errors, POPULATE_ITEM_GO_TYPE, "", undefined));
+  } else if (value.kind !== "null") errors.add(kindOf(value), undefined, `[]${POPULATE_ITEM_GO_TYPE}`);
+  errors.throwIfAny();
+  return items;
+}
+
+/** A toxic's attributes: numbers for the toxic, and the exact int64 values the API prints. */
+export interface DecodedAttributes {
+  values: Attributes;
+  exact: Record<string, bigint>;
 }
 
 export interface ToxicCreate {
@@ -80,14 +174,7 @@ export interface ToxicCreate {
   direction: Direction;
   toxicity: number;
   /** Decodes the attributes; run after the name-clash check, as upstream does. */
-  attributes(): Attributes;
-}
-
-function readToxicity(o: Record<string, unknown>): number | undefined {
-  const v = field(o, "toxicity");
-  if (v === undefined) return undefined;
-  if (typeof v !== "number") throw typeError(v, "ToxicWrapper.toxicity", "float32");
-  return toFloat32(v);
+  attributes(): DecodedAttributes;
 }
 
 export function parseDirection(stream: string): Direction {
@@ -96,58 +183,142 @@ export function parseDirection(stream: string): Direction {
   throw invalidStream();
 }
 
-export function parseToxicCreate(text: string, registry: ToxicRegistry): ToxicCreate {
-  const o = asObject(decodeBody(text), "toxics.ToxicWrapper");
-  const nameField = readString(o, "name", "ToxicWrapper");
-  const type = readString(o, "type", "ToxicWrapper") ?? "";
-  const stream = readString(o, "stream", "ToxicWrapper") ?? "downstream";
-  const toxicity = readToxicity(o) ?? 1;
+/**
+ * POST /proxies/{name}/toxics, in upstream's two passes: first a toxics.ToxicWrapper whose attributes are a
+ * NoopToxic (so a non-object there names NoopToxic), then, once the type is known, the attributes alone.
+ */
+export function parseToxicCreate(body: Buffer | string, registry: ToxicRegistry): ToxicCreate {
+  const value = decodeBody(body);
+  const errors = new TypeErrors();
+  let name = "";
+  let type = "";
+  let stream = "downstream";
+  let toxicity = 1;
+  decodeStruct(
+    value,
+    errors,
+    "toxics.ToxicWrapper",
+    undefined,
+    {
+      attributes: (v, where) => {
+        if (v.kind !== "object" && v.kind !== "null") errors.add(kindOf(v), where, "toxics.NoopToxic");
+      },
+      name: stringField(errors, (s) => {
+        name = s;
+      }),
+      type: stringField(errors, (s) => {
+        type = s;
+      }),
+      stream: stringField(errors, (s) => {
+        stream = s;
+      }),
+      toxicity: float32Field(errors, (n) => {
+        toxicity = n;
+      }),
+    },
+    { struct: "ToxicWrapper", path: "" },
+  );
+  errors.throwIfAny();
   const direction = parseDirection(stream);
-  const name = nameField || `${type}_${stream}`;
+  name ||= `${type}_${stream}`;
   const kind = registry.get(type);
   if (kind === undefined) throw invalidToxicType();
-  const raw = field(o, "attributes");
-  return { name, type, kind, stream, direction, toxicity, attributes: () => decodeAttributes(kind, raw) };
+  return {
+    name,
+    type,
+    kind,
+    stream,
+    direction,
+    toxicity,
+    attributes: () => {
+      const attributeErrors = new TypeErrors();
+      const out = startAttributes(kind);
+      decodeStruct(
+        value,
+        attributeErrors,
+        "",
+        undefined,
+        { attributes: attributesField(kind, attributeErrors, out) },
+        { struct: "", path: "" },
+      );
+      attributeErrors.throwIfAny();
+      return checked(kind, out);
+    },
+  };
 }
 
 export interface ToxicUpdate {
   toxicity?: number;
-  attributes: Attributes;
+  attributes: DecodedAttributes;
 }
 
-export function parseToxicUpdate(text: string, kind: ToxicKind, current: Attributes): ToxicUpdate {
-  const o = asObject(decodeBody(text), "toxics.ToxicWrapper");
-  const toxicity = readToxicity(o);
-  return { toxicity, attributes: decodeAttributes(kind, field(o, "attributes"), current) };
+/** POST|PATCH /proxies/{name}/toxics/{toxic}: upstream decodes into an anonymous struct, so errors say ".toxicity". */
+export function parseToxicUpdate(
+  body: Buffer | string,
+  kind: ToxicKind,
+  current: DecodedAttributes,
+): ToxicUpdate {
+  const value = decodeBody(body);
+  const errors = new TypeErrors();
+  const out = startAttributes(kind, current);
+  let toxicity: number | undefined;
+  decodeStruct(
+    value,
+    errors,
+    TOXIC_UPDATE_GO_TYPE,
+    undefined,
+    {
+      attributes: attributesField(kind, errors, out),
+      toxicity: float32Field(errors, (n) => {
+        toxicity = n;
+      }),
+    },
+    { struct: "", path: "" },
+  );
+  errors.throwIfAny();
+  return { toxicity, attributes: checked(kind, out) };
 }
 
-/** Attributes merged field by field onto `base` (the defaults, or the current values on update). */
-export function decodeAttributes(kind: ToxicKind, raw: unknown, base?: Attributes): Attributes {
-  const out: Attributes = {};
-  for (const spec of kind.attributes) out[spec.name] = base?.[spec.name] ?? spec.default;
-  if (raw === undefined || raw === null) return checked(kind, out);
-  if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw badRequestBody(
-      `json: cannot unmarshal ${goKind(raw)} into Go struct field .attributes of type toxics.${kind.goStruct}`,
-    );
-  }
+function startAttributes(kind: ToxicKind, base?: DecodedAttributes): DecodedAttributes {
+  const out: DecodedAttributes = { values: {}, exact: {} };
   for (const spec of kind.attributes) {
-    const v = field(raw as Record<string, unknown>, spec.name);
-    if (v === undefined) continue;
-    const where = `${kind.goStruct}.attributes.${spec.name}`;
-    if (typeof v !== "number") throw typeError(v, where, spec.goType);
-    if (!Number.isSafeInteger(v)) {
-      throw badRequestBody(
-        `json: cannot unmarshal number ${v} into Go struct field ${where} of type ${spec.goType}`,
-      );
-    }
-    out[spec.name] = v;
+    out.exact[spec.name] = base?.exact[spec.name] ?? BigInt(spec.default);
+    out.values[spec.name] = Number(out.exact[spec.name]);
   }
-  return checked(kind, out);
+  return out;
 }
 
-function checked(kind: ToxicKind, attributes: Attributes): Attributes {
-  const problems = kind.check?.(attributes) ?? [];
+/**
+ * The "attributes" field: each object decoded onto the same struct (so repeated keys merge, as in Go); a null
+ * drops the struct from the field, after which later objects land nowhere.
+ */
+function attributesField(kind: ToxicKind, errors: TypeErrors, out: DecodedAttributes): FieldDecoder {
+  let detached = false;
+  const fields: Record<string, FieldDecoder> = {};
+  for (const spec of kind.attributes) {
+    fields[spec.name] = (v, where) => {
+      if (v.kind === "number") {
+        const n = int64Of(v.text);
+        if (n === undefined) errors.add(`number ${v.text}`, where, spec.goType);
+        else if (!detached) {
+          out.exact[spec.name] = n;
+          out.values[spec.name] = Number(n);
+        }
+      } else if (v.kind !== "null") errors.add(kindOf(v), where, spec.goType);
+    };
+  }
+  return (v) => {
+    if (v.kind === "null") detached = true;
+    if (detached) return;
+    decodeStruct(v, errors, `toxics.${kind.goStruct}`, { struct: "", path: "attributes" }, fields, {
+      struct: kind.goStruct,
+      path: "attributes.",
+    });
+  };
+}
+
+function checked(kind: ToxicKind, attributes: DecodedAttributes): DecodedAttributes {
+  const problems = kind.check?.(attributes.values) ?? [];
   if (problems.length > 0) {
     throw new ApiError(400, `invalid attributes for toxic type ${kind.type}: ${problems.join("; ")}`);
   }

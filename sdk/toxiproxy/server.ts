@@ -2,10 +2,13 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { PrerequisiteError, ValidationError } from "../core/errors.ts";
 import { formatAddress } from "./address.ts";
 import { apiHandler } from "./api.ts";
 import { ProxyCollection } from "./collection.ts";
+import { silentLogger, type ToxiproxyLogger } from "./log.ts";
+import { MetricsRegistry } from "./metrics.ts";
 import { parsePopulateBody } from "./requests.ts";
 import { builtinRegistry } from "./toxics/builtin.ts";
 import type { ToxicRegistry } from "./toxics/registry.ts";
@@ -26,7 +29,22 @@ export interface ToxiproxyOptions {
   version?: string;
   /** The toxic kinds the API accepts; default builtinRegistry() (Toxiproxy 2.12's toxics). */
   registry?: ToxicRegistry;
+  /** Upstream's -proxy-metrics: byte counters per proxy and direction on GET /metrics. Default false. */
+  proxyMetrics?: boolean;
+  /** Upstream's -runtime-metrics: process_* metrics on GET /metrics. Default false. */
+  runtimeMetrics?: boolean;
+  /** Where upstream's JSON log lines go (see jsonLogger); default: nowhere. */
+  logger?: ToxiproxyLogger;
+  /** How long a handler may take before the client gets 503; default upstream's 25 s. */
+  handlerTimeoutMs?: number;
 }
+
+/** Go's http.DefaultMaxHeaderBytes (1 MiB) plus the 4096 bytes of slack its reader allows. */
+const MAX_HEADER_BYTES = (1 << 20) + 4096;
+
+/** What Go's server writes, then closes, for a request it cannot parse. */
+const goRawError = (status: string): string =>
+  `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`;
 
 export interface ToxiproxyServer {
   /** The API's base URL, e.g. "http://127.0.0.1:8474". */
@@ -52,18 +70,58 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
   }
   if (problems.length > 0) throw new ValidationError("toxiproxy options", problems);
 
-  const proxies = new ProxyCollection({ allowNonLoopback: options.allowNonLoopback ?? false });
+  const logger = options.logger ?? silentLogger;
+  const metrics = new MetricsRegistry({
+    proxy: options.proxyMetrics ?? false,
+    runtime: options.runtimeMetrics ?? false,
+  });
+  const proxies = new ProxyCollection({
+    allowNonLoopback: options.allowNonLoopback ?? false,
+    logger,
+    metrics: metrics.options.proxy ? metrics : undefined,
+  });
   if (options.config !== undefined) await loadConfig(proxies, options.config);
+  if (options.config !== undefined) {
+    logger.log("info", { proxies: proxies.list().length }, "Populated proxies from file");
+  }
 
   const sockets = new Set<Socket>();
+  const api = apiHandler({
+    proxies,
+    registry: options.registry ?? builtinRegistry(),
+    version: options.version ?? TOXIPROXY_VERSION,
+    metrics,
+    logger,
+    handlerTimeoutMs: options.handlerTimeoutMs,
+  });
   const server: Server = createServer(
-    { requestTimeout: 15_000, keepAliveTimeout: 60_000 },
-    apiHandler({
-      proxies,
-      registry: options.registry ?? builtinRegistry(),
-      version: options.version ?? TOXIPROXY_VERSION,
-    }),
+    { requestTimeout: 15_000, keepAliveTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES },
+    api.onRequest,
   );
+  // Requests node:http's parser refuses: Go's answers (431 over 1 MiB of headers; methods llhttp does not know,
+  // such as FOO, routed as Go would, so 405 on a known path), then close.
+  server.on("clientError", (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
+    if (!socket.writable || error.code === "ECONNRESET" || error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      socket.destroy();
+      return;
+    }
+    if (error.code === "HPE_HEADER_OVERFLOW") {
+      socket.end(goRawError("431 Request Header Fields Too Large"));
+      return;
+    }
+    const line = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.[01]\r?\n/.exec(
+      error.rawPacket?.toString("latin1") ?? "",
+    );
+    if (error.code === "HPE_INVALID_METHOD" && line) {
+      api.answerRaw(line[1], line[2]).then((raw) => socket.end(raw));
+      return;
+    }
+    socket.end(goRawError("400 Bad Request"));
+  });
+  server.on("connect", (req: { method?: string; url?: string }, socket: Duplex) => {
+    socket.on("error", () => {});
+    api.answerRaw(req.method ?? "CONNECT", req.url ?? "").then((raw) => socket.end(raw));
+  });
   server.on("connection", (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
@@ -83,6 +141,11 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<To
   }
   const address = server.address() as AddressInfo;
   const hostPort = formatAddress(address.address, address.port);
+  logger.log(
+    "info",
+    { address: formatAddress(options.host ?? "localhost", port) },
+    "Starting Toxiproxy HTTP server",
+  );
   let closing: Promise<void> | undefined;
   return {
     url: `http://${hostPort}`,

@@ -11,5 +11,7 @@ export interface ToxicDefinition {
   readonly stream: string;
   readonly toxicity: number;
   readonly attributes: Attributes;
+  /** The attributes' exact int64 values, as the API prints them (beyond 2^53 a number is not exact). */
+  readonly exact: Readonly<Record<string, bigint>>;
   readonly kind: ToxicKind;
 }

@@ -5,9 +5,9 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { createChaosContext } from "../../sdk/chaos/context.ts";
 import { applyFault } from "../../sdk/chaos/fault.ts";
 import { ensureProxies } from "../../sdk/chaos/toxiproxy-client.ts";
-import { setTimeScale } from "../../sdk/core/duration.ts";
 import { ValidationError } from "../../sdk/core/errors.ts";
 import { CleanupLedger } from "../../sdk/core/ledger.ts";
+import { makeScope, within } from "../../sdk/core/run-scope.ts";
 import { chaos } from "../../sdk/index.ts";
 import { startToxiproxy, type ToxiproxyServer } from "../../sdk/toxiproxy/index.ts";
 
@@ -52,7 +52,6 @@ beforeEach(() => {
   ctx = createChaosContext({ toxiproxyUrl: toxiproxy.url, proxies: { svc: "svc" }, ledger });
 });
 after(async () => {
-  setTimeScale(1);
   await toxiproxy.close();
   upstream.closeAllConnections();
   await new Promise((r) => upstream.close(r));
@@ -142,13 +141,13 @@ describe("applying network faults to a real Toxiproxy", () => {
   });
 
   it(".for(d) reverts by itself after the time-scaled duration, and tells the listeners", async () => {
-    setTimeScale(0.5);
     const events: string[] = [];
     ctx.events.on("applied", () => events.push("applied"));
     ctx.events.on("reverted", () => events.push("reverted"));
     const t0 = Date.now();
-    const w = await chaos.network.latency(10).on("svc").for("600ms", ctx);
-    setTimeScale(1);
+    const w = await within(makeScope({ timeScale: 0.5 }), () =>
+      chaos.network.latency(10).on("svc").for("600ms", ctx),
+    );
     assert.ok(w.revertedAt - w.appliedAt >= 280 && Date.now() - t0 < 2000);
     assert.deepEqual(events, ["applied", "reverted"]);
     assert.deepEqual(await toxics(), []);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
+  checkTimeScale,
   durationProblem,
   formatDuration,
   getTimeScale,
@@ -8,9 +9,9 @@ import {
   parseDuration,
   parsePositiveDuration,
   scaledDuration,
-  setTimeScale,
 } from "../../sdk/core/duration.ts";
 import { DurationError } from "../../sdk/core/errors.ts";
+import { enterAmbient, makeScope, within } from "../../sdk/core/run-scope.ts";
 
 describe("parseDuration", () => {
   it("parses every unit to milliseconds", () => {
@@ -61,17 +62,35 @@ describe("formatDuration", () => {
 });
 
 describe("time scale", () => {
-  afterEach(() => setTimeScale(1));
-  it("scales phase durations, not parsing", () => {
-    setTimeScale(0.1);
-    assert.equal(getTimeScale(), 0.1);
-    assert.equal(scaledDuration("5m"), 30_000);
-    assert.equal(parseDuration("5m"), 300_000);
+  it("scales phase durations within a run's scope, not parsing", () => {
+    within(makeScope({ timeScale: 0.1 }), () => {
+      assert.equal(getTimeScale(), 0.1);
+      assert.equal(scaledDuration("5m"), 30_000);
+      assert.equal(parseDuration("5m"), 300_000);
+    });
+    assert.equal(getTimeScale(), 1, "outside any scope the scale is 1");
   });
-  it("refuses a non-positive factor and keeps the old one", () => {
-    setTimeScale(2);
-    assert.throws(() => setTimeScale(0), DurationError);
-    assert.equal(getTimeScale(), 2);
+  it("travels with the run: two scopes in one process never share it", async () => {
+    const a = within(makeScope({ timeScale: 0.5 }), async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return scaledDuration("1s");
+    });
+    const b = within(makeScope({ timeScale: 2 }), async () => scaledDuration("1s"));
+    assert.deepEqual(await Promise.all([a, b]), [500, 2000]);
+  });
+  it("an ambient scope (a script's testbed) applies until it is left", () => {
+    const leave = enterAmbient(makeScope({ timeScale: 0.25 }));
+    assert.equal(scaledDuration("4s"), 1000);
+    leave();
+    assert.equal(getTimeScale(), 1);
+  });
+  it("refuses a factor outside its bounds, naming them", () => {
+    for (const bad of [0, -1, Number.NaN, 1e9, 1e-9, Number.POSITIVE_INFINITY])
+      assert.throws(
+        () => checkTimeScale(bad),
+        (e: Error) => e instanceof DurationError && /0\.001 to 1000/.test(e.message),
+      );
+    assert.equal(checkTimeScale(0.05), 0.05);
   });
   it("refuses a duration longer than a Node timer can wait, with the limit", () => {
     assert.equal(parseDuration(MAX_TIMER_MS), MAX_TIMER_MS);

@@ -25,7 +25,7 @@ const journal = (): RunJournal => ({
     dryRun: false,
     strict: false,
     target: "process",
-    demoBugs: [],
+    systemFlags: [],
     config: "c.ts",
   },
   environment: { node: "v20", platform: "linux-x64", cpus: 2, memoryBytes: 1 },

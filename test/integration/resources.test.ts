@@ -80,7 +80,36 @@ describe("resource scenarios end to end", { skip }, () => {
     await assertNothingLeft(run, j);
   });
 
-  for (const id of ["RE-001", "stress-disk"]) {
+  it("--demo-bug crash-on-enospc fails RE-001; the crashed hive is restarted and RE-003 after it passes", async () => {
+    const run = await runAll([
+      "--suite",
+      "chaos",
+      "--only",
+      "RE-001,RE-003",
+      "--demo-bug",
+      "crash-on-enospc",
+    ]);
+    const j = journalOf(run);
+    assert.deepEqual(verdicts(j), { "RE-001": "failed", "RE-003": "passed" }, run.stdout);
+    const [re1] = j.scenarios;
+    assert.ok(
+      re1.checks.some((c) => !c.ok && c.name === "hive does not crash"),
+      JSON.stringify(re1.checks),
+    );
+    assert.deepEqual(
+      re1.restorations?.map((r) => [r.service, r.ok]),
+      [["hive", true]],
+      JSON.stringify(re1.restorations),
+    );
+    assert.match(run.stdout, /restarted hive after RE-001/);
+    assert.match(
+      readFileSync(join(run.reportDir, j.runId, "REPORT.md"), "utf8"),
+      /restarted hive|hive.*restart/i,
+    );
+    await assertNothingLeft(run, j);
+  });
+
+  for (const id of ["stress-disk"]) {
     it(`--demo-bug crash-on-enospc fails ${id}`, async () => {
       const suite = id.startsWith("RE") ? "chaos" : "stress";
       const run = await runAll(["--suite", suite, "--only", id, "--demo-bug", "crash-on-enospc"]);

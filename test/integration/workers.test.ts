@@ -15,6 +15,7 @@ import {
   demoPorts,
   journalOf,
   runAllChild,
+  shifted,
 } from "./run-all-child.ts";
 
 // Ports of their own (8080 + 2500 ...): other helpers run the suite at other offsets at the same time.
@@ -112,9 +113,9 @@ describe("worker crash scenarios (WC-001..005)", { timeout: 900_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /WC-001[\s\S]*fault: SIGKILL to 1 of worker during inference .*\(worker → the instances of hive\)/,
+      /WC-001[\s\S]*fault: SIGKILL to 1 of @workers during inference .*\(@workers → the instances of hive\)/,
     );
-    assert.match(run.stdout, /WC-005[\s\S]*fault: SIGKILL to 50% of worker/);
+    assert.match(run.stdout, /WC-005[\s\S]*fault: SIGKILL to 50% of @workers/);
     assert.deepEqual(readdirSync(run.reportDir), []);
     await assertNothingLeft(run);
   });
@@ -157,13 +158,18 @@ describe("worker crash scenarios (WC-001..005)", { timeout: 900_000 }, () => {
     const j = journalOf(run);
     assert.deepEqual(verdicts(j), { "WC-001": "passed", "WC-003": "passed" }, run.stdout);
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /starting hive in docker: hivestorm\/node-demo:local/);
-    assert.match(run.stdout, /WC-001: hit container worker-\d+ \(hivestorm-worker-11800-\d\)/);
+    assert.match(run.stdout, /starting hive in docker: hivestorm\/node:local/);
+    assert.match(
+      run.stdout,
+      new RegExp(`WC-001: hit container worker-\\d+ \\(hivestorm-worker-${9300 + shifted(OFFSET)}-\\d\\)`),
+    );
     const wc3 = byId(j)["WC-003"];
     assert.match(wc3.notes.join("\n"), /OOM produced by docker-memory-limit.*State\.OOMKilled true/);
     assert.match(readFileSync(join(run.reportDir, j.runId, "run.log"), "utf8"), /hive\.docker\.log/);
     await assertNothingLeft(run);
-    const left = await listContainers({ names: ["hivestorm-hive-11701", "hivestorm-worker-11800"] });
+    const left = await listContainers({
+      names: [`hivestorm-hive-${9201 + shifted(OFFSET)}`, `hivestorm-worker-${9300 + shifted(OFFSET)}`],
+    });
     assert.deepEqual(
       left.map((c) => c.Names),
       [],

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { setTimeScale } from "../../sdk/core/duration.ts";
 import { NonLoopbackTargetError, ValidationError } from "../../sdk/core/errors.ts";
+import { makeScope, within } from "../../sdk/core/run-scope.ts";
 import { load } from "../../sdk/load/load.ts";
 import { startServer, type TestServer } from "./helpers.ts";
 
@@ -25,10 +25,7 @@ describe("load plans", () => {
       { duration: "1m", target: 0 },
     ]);
     assert.equal(p.state.model, "closed");
-    assert.match(
-      p.describe(),
-      /closed model, users 0, →1000 in 5m, hold 10m, →0 in 1m \(16m\); POST \/v1\/inference/,
-    );
+    assert.match(p.describe(), /closed model, users 0, →1000 in 5m, hold 10m, →0 in 1m \(16m\); GET \//);
   });
   it("spike goes up, holds and comes back to where it started", () => {
     const p = load.spike(100, 2000, { rise: "10s", hold: "1m" });
@@ -42,22 +39,20 @@ describe("load plans", () => {
     assert.equal(p.state.model, "open");
     assert.match(p.describe(), /open model, req\/s 100, hold 30s, →500 in 1m/);
   });
-  it("default to the demo's inference request, resolved against the target", () => {
-    const r = load.constant(1, "1s").target("http://127.0.0.1:8080").resolve().request;
-    assert.equal(r.method, "POST");
-    assert.equal(r.url, "http://127.0.0.1:8080/v1/inference");
-    assert.equal(r.headers["content-type"], "application/json");
-    assert.deepEqual(JSON.parse(String(r.body)), { prompt: "Say hello", max_tokens: 8, stream: false });
+  it("default to a GET of the target, and say so (a scenario then sends its system's traffic request)", () => {
+    const p = load.constant(1, "1s").target("http://127.0.0.1:8080");
+    const r = p.resolve().request;
+    assert.equal(r.method, "GET");
+    assert.equal(r.url, "http://127.0.0.1:8080/");
+    assert.equal(p.usesDefaultRequest, true);
+    assert.equal(p.request({ method: "POST", url: "/x" }).usesDefaultRequest, false);
   });
   it("scale stage durations with the time scale (--quick), not think time", () => {
-    setTimeScale(0.1);
-    try {
+    within(makeScope({ timeScale: 0.1 }), () => {
       const r = load.ramp(0, 10, "5m").thinkTime("1s").target("http://127.0.0.1:1").resolve();
       assert.equal(r.totalMs, 30_000);
       assert.equal(r.thinkTimeMs, 1000);
-    } finally {
-      setTimeScale(1);
-    }
+    });
   });
 });
 
@@ -99,6 +94,26 @@ describe("bad plans", () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(server.arrivals.length, 0);
+  });
+  it("refuses bad captures with every problem, and captures on the k6 engine", async () => {
+    assert.throws(
+      () => load.rate(1, "1s").capture({ backend: "cookie:x", "": "status" }, { maxValues: 0 }).validate(),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.deepEqual(
+          e.problems.map((p) => p.path),
+          ["capture.backend", "capture.", "capture.maxValues"],
+        );
+        return true;
+      },
+    );
+    const plan = load.rate(1, "1s").capture({ cls: "status-class" }).capture({ b: "header:x-backend" });
+    assert.deepEqual(plan.state.capture, { cls: "status-class", b: "header:x-backend" });
+    assert.match(plan.describe(), /capture cls, b/);
+    await assert.rejects(
+      plan.target("http://127.0.0.1:1").run({ engine: "k6" }),
+      /the k6 engine does not capture response values/,
+    );
   });
   it("refuses a negative rate and a zero duration in the open model", () => {
     assert.throws(

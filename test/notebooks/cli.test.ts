@@ -28,7 +28,7 @@ describe("scripts/notebooks.ts", () => {
     assert.match(r.stderr, /the command line is invalid \(2 problems\)/);
     assert.match(
       r.stderr,
-      /command: expected one of exec, build, check, open, preview, sample, found "frobnicate"/,
+      /command: expected one of exec, build, check, open, serve, preview, sample, found "frobnicate"/,
     );
     assert.match(r.stderr, /--port: expected a port number/);
   });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../../notebooks/lib/run-select.ts";
+import { chartProblems, countDrawnMarks } from "../../notebooks/tooling/drawn-marks.ts";
 import {
   CHROMIUM,
   checkPage,
@@ -26,6 +27,7 @@ import {
 import { buildObservable, observablePages } from "../../notebooks/tooling/observable.ts";
 import { denoCheckNotebooks, tscCheckLib } from "../../notebooks/tooling/typecheck.ts";
 import { readJournal } from "../../sdk/core/journal.ts";
+import { renderScenarioChart } from "../../sdk/report/charts.ts";
 
 const run = promisify(execFile);
 const SAMPLE = join(PROJECT_ROOT, "reports", "sample", "results.json");
@@ -120,12 +122,135 @@ describe("Jupyter notebooks on the Deno kernel", { skip: skipJupyter }, () => {
     }
   });
 
+  it("the HTML exports show every chart: Chromium counts drawn marks in each panel", {
+    skip: skipChromium,
+  }, async () => {
+    const head = readJournal(SAMPLE);
+    const expected: Record<string, number> = {
+      "run-overview": 1,
+      "fault-windows": head.scenarios.filter((s) => s.faults.length && s.samples?.t.length).length,
+      // Per load scenario: the load chart and the latency histogram.
+      load: 2 * head.scenarios.filter((s) => s.load).length,
+      "compare-runs": 1,
+    };
+    for (const [name, nb] of executed) {
+      const charts = await countDrawnMarks(nb.html);
+      assert.deepEqual(chartProblems(name, charts, expected[name]), [], `${name}: ${JSON.stringify(charts)}`);
+      for (const c of charts) assert.equal(c.kind, "img", `${name}: ${c.name} is an <img> data URI`);
+    }
+  });
+
+  it("the load notebook: plan as run, thresholds judged or reported (never NO for a reported one)", () => {
+    const md = readFileSync(executed.get("load")!.markdown, "utf8");
+    for (const id of ["LT-001", "LT-002", "LT-003"]) assert.ok(md.includes(`### ${id}: `), id);
+    assert.match(
+      md,
+      /\*\*Plan as run:\*\* inference-load: closed model, users 0, →1000 in 15s, hold 30s, →0 in 3s \(48s\)/,
+    );
+    assert.ok(md.includes("exceeded (reported, not judged)"), "LT-002/LT-003 thresholds are reported");
+    const lt2 = md.slice(md.indexOf("### LT-002"), md.indexOf("### LT-003"));
+    assert.ok(!/\| (NO|FAIL) +\|/.test(lt2), "no NO or FAIL for LT-002's reported thresholds");
+  });
+
   it("honour HIVESTORM_RUN: the same notebook on another run shows that run", async () => {
     const dir = join(out, "jupyter-base");
     const nb = await executeNotebook("run-overview", { run: SAMPLE_BASE, outDir: dir, exports: false });
     const text = readFileSync(nb.ipynb, "utf8");
     assert.ok(text.includes(`Run \`${readJournal(SAMPLE_BASE).runId}\``), "the overview names the base run");
     assert.ok(!text.includes(`Run \`${readJournal(SAMPLE).runId}\``), "and not the default one");
+  });
+
+  it("nbconvert's cleaner blanks raw SVG output; the <img> data URI form keeps its marks", {
+    skip: skipChromium,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hivestorm-cleaner-"));
+    try {
+      const svg = renderScenarioChart(readJournal(SAMPLE).scenarios.find((s) => s.id === "NF-003")!)!;
+      const img = `<img class="hivestorm-chart" alt="as html" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`;
+      const executedNb = (data: Record<string, string>) =>
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: {},
+          cells: [
+            {
+              cell_type: "code",
+              id: "c0",
+              metadata: {},
+              source: "",
+              execution_count: 1,
+              outputs: [{ output_type: "display_data", data, metadata: {} }],
+            },
+          ],
+        });
+      writeFileSync(join(dir, "raw.ipynb"), executedNb({ "image/svg+xml": svg }));
+      writeFileSync(join(dir, "img.ipynb"), executedNb({ "text/html": img, "image/svg+xml": svg }));
+      const exportHtml =
+        "import sys\nfrom nbconvert import HTMLExporter\nfor f in sys.argv[1:]:\n    body, _ = HTMLExporter().from_filename(f)\n    open(f[:-6] + '.html', 'w').write(body)\n";
+      await run("/usr/bin/python3", ["-c", exportHtml, join(dir, "raw.ipynb"), join(dir, "img.ipynb")], {
+        timeout: 60_000,
+      });
+      const raw = await countDrawnMarks(join(dir, "raw.html"));
+      assert.equal(raw.length, 1);
+      assert.deepEqual(raw[0].panels, [0, 0], "the cleaner strips every mark of raw SVG output");
+      const kept = await countDrawnMarks(join(dir, "img.html"));
+      assert.equal(kept.length, 1);
+      assert.ok(kept[0].loaded && kept[0].panels.every((n) => n > 0), JSON.stringify(kept));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fail the run on a cell that lost outputs: against its fixed count, or the count it declared", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hivestorm-lost-nb-"));
+    try {
+      const cell = (source: string, metadata: Record<string, unknown> = {}) => ({
+        cell_type: "code",
+        id: `c${Math.random().toString(36).slice(2, 8)}`,
+        metadata,
+        source,
+        outputs: [],
+        execution_count: null,
+      });
+      const nb = (cells: unknown[]) =>
+        JSON.stringify({
+          nbformat: 4,
+          nbformat_minor: 5,
+          metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+          cells,
+        });
+      const declare = (n: number) =>
+        `await Deno.jupyter.broadcast("display_data", { data: { "text/markdown": "n" }, metadata: { hivestorm_expected_outputs: ${n} }, transient: {} });`;
+      const show = 'await Deno.jupyter.display({ "text/markdown": "x" }, { raw: true });';
+      writeFileSync(join(dir, "fixed.ipynb"), nb([cell(show, { hivestorm: { outputs: 2 } })]));
+      writeFileSync(join(dir, "declared.ipynb"), nb([cell(`${declare(3)}\n${show}`)]));
+      writeFileSync(
+        join(dir, "complete.ipynb"),
+        nb([cell(`${declare(2)}\n${show}\n${show}`, { hivestorm: { outputs: 3 } })]),
+      );
+      const env = {
+        ...process.env,
+        JUPYTER_PATH: join(PROJECT_ROOT, "notebooks", "jupyter"),
+        PATH: `${join(PROJECT_ROOT, "node_modules", ".bin")}:${process.env.PATH}`,
+      };
+      const runner = (name: string) =>
+        run("/usr/bin/python3", [RUNNER, join(dir, `${name}.ipynb`), join(dir, `${name}.out.ipynb`)], {
+          env,
+          timeout: 60_000,
+        }).then(
+          () => ({ code: 0, stderr: "" }),
+          (e: { code: number; stderr: string }) => e,
+        );
+      const fixed = await runner("fixed");
+      assert.equal(fixed.code, 1);
+      assert.match(fixed.stderr, /expected 2 output\(s\), found 1/);
+      const declared = await runner("declared");
+      assert.equal(declared.code, 1);
+      assert.match(declared.stderr, /declared 3 output\(s\) after output 0, found 1/);
+      assert.equal((await runner("complete")).code, 0, "a cell with all its outputs passes");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("fail the run on a cell error and on a chart cell without an image", async () => {
@@ -227,6 +352,22 @@ describe("Observable pages (Notebook Kit), opened in headless Chromium", { skip:
       assert.deepEqual(check.errors, [], `${page}: error cells`);
       assert.ok(check.svgs > 0, `${page}: no <svg> rendered`);
       assert.ok(dom.includes(`Run ${head.runId}:`), `${page}: does not show run ${head.runId}`);
+    }
+  });
+
+  it("draw marks in every panel of every chart", async () => {
+    const head = readJournal(SAMPLE);
+    const expected: Record<string, number> = {
+      overview: 1,
+      "fault-windows": head.scenarios.filter((s) => s.faults.length && s.samples?.t.length).length,
+      compare: 1,
+    };
+    for (const page of observablePages()) {
+      const charts = await countDrawnMarks(join(site, `${page}.html`), {
+        baseUrl: server.url,
+        delayMs: 3000,
+      });
+      assert.deepEqual(chartProblems(page, charts, expected[page]), [], `${page}: ${JSON.stringify(charts)}`);
     }
   });
 });

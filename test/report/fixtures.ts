@@ -235,6 +235,14 @@ export function loadScenario(): ScenarioResult {
     startedAt: T0 + 90_000,
     endedAt: T0 + 100_000,
     phases: [{ name: "load", start: 0, end: 10_000 }],
+    checks: [
+      {
+        name: "load thresholds",
+        ok: false,
+        expected: "http_req_duration p(95)<500, http_req_failed rate<0.001",
+        observed: "failed: http_req_failed rate<0.001 (0.002)",
+      },
+    ],
     load: loadResult(),
   };
 }
@@ -254,7 +262,7 @@ export function buildJournal(scenarios?: ScenarioResult[], runId = "2026-11-27T1
       dryRun: false,
       strict: false,
       target: "process",
-      demoBugs: [],
+      systemFlags: [],
       config: "hivestorm.config.ts",
     },
     environment: { node: "v20.20.2", platform: "linux x64", cpus: 2, memoryBytes: 4 * 1024 ** 3 },

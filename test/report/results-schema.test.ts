@@ -17,6 +17,13 @@ describe("docs/results.schema.json", () => {
     const journal = buildJournal();
     journal.statusReason = "2 scenarios failed";
     journal.environment.toxiproxy = { url: "http://127.0.0.1:8474", embedded: true, version: "2.12.0" };
+    journal.scenarios[0].faults[0].id = "fault-4242-1";
+    journal.scenarios[0].observations = { retries: 3, workersAtStart: { ids: ["w-0"], ready: 1 } };
+    journal.scenarios[0].restorations = [
+      { service: "hive", why: "its process (pid 4242) exited", ok: true },
+      { service: "queen", why: "answered 503", ok: false, error: "did not become healthy within 20000ms" },
+    ];
+    journal.scenarios[1].verdict = "interrupted";
     const json = JSON.parse(JSON.stringify(journal));
     assert.deepEqual(validate(schema, json), []);
   });
@@ -31,8 +38,8 @@ describe("docs/results.schema.json", () => {
     journal.scenarios[0].samples.status[3] = 200.5;
     journal.scenarios[4].load.thresholds[0].ok = "yes";
     assert.deepEqual(validate(schema, journal), [
-      '$.schema: expected "hivestorm/results@1", found "hivestorm/results@0"',
-      '$.scenarios[0].verdict: expected one of passed, failed, error, skipped, found "ok"',
+      '$.schema: expected "hivestorm/results@2", found "hivestorm/results@0"',
+      '$.scenarios[0].verdict: expected one of passed, failed, error, skipped, interrupted, found "ok"',
       '$.scenarios[0].windows.before.p95: expected number or null, found "fast"',
       "$.scenarios[0].timeline[0]: unexpected property extra",
       "$.scenarios[0].samples.status[3]: expected integer, found 200.5",

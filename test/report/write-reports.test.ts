@@ -23,7 +23,7 @@ const reports = mkdtempSync(join(tmpdir(), "hivestorm-reports-"));
 after(() => rmSync(reports, { recursive: true, force: true }));
 
 describe("writeReports", () => {
-  test("writes REPORT.md, junit.xml and one chart per scenario with traffic, and links them", () => {
+  test("writes REPORT.md, report.html, junit.xml and the charts, and links them", () => {
     const journal = buildJournal(undefined, "run-a");
     const dir = join(reports, "run-a");
     writeJournal(join(dir, "results.json"), journal);
@@ -31,10 +31,12 @@ describe("writeReports", () => {
     const written = writeReports(dir, journal);
     assert.deepEqual(written, [
       "REPORT.md",
+      "report.html",
       "junit.xml",
       "charts/NF-002.svg",
       "charts/WC-001.svg",
       "charts/LOAD-inference-load.svg",
+      "charts/recovery.svg",
     ]);
     for (const f of written) assert.ok(existsSync(join(dir, f)), f);
     const md = readFileSync(join(dir, "REPORT.md"), "utf8");
@@ -43,7 +45,14 @@ describe("writeReports", () => {
     assert.ok(md.includes("- [results.json](results.json)\n- [run.log](run.log)"));
     assert.ok(md.includes("- [junit.xml](junit.xml)"));
     parseXml(readFileSync(join(dir, "junit.xml"), "utf8"));
-    for (const chart of written.slice(2)) parseXml(readFileSync(join(dir, chart), "utf8"));
+    for (const chart of written.slice(3)) parseXml(readFileSync(join(dir, chart), "utf8"));
+    // report.html holds every chart inline and links nothing outside itself but the run's files.
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    assert.equal(html.match(/<figure class="chart"/g)?.length, 4);
+    assert.ok(
+      !/<script|<link |src="http|@import/.test(html),
+      "no script, stylesheet link or remote resource",
+    );
     // Rewriting gives the same bytes (reports are pure functions of the journal).
     writeReports(dir, journal);
     assert.equal(readFileSync(join(dir, "REPORT.md"), "utf8"), md);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { HivestormError, ValidationError } from "../../sdk/core/errors.ts";
-import { discoverScenarios } from "../../sdk/runner/discover.ts";
+import { definitionProblems, discoverScenarios } from "../../sdk/runner/discover.ts";
 import { parseJsonScenario } from "../../sdk/runner/json-scenario.ts";
 
 const valid = {
@@ -12,6 +12,7 @@ const valid = {
   name: "Latency 1 s",
   toxic: "latency",
   attributes: { latency: 1000 },
+  target: "hive",
   duration_seconds: 60,
   expected_behavior: "Requests succeed",
   expect: { success_rate_during: 0.99, recovered: true },
@@ -71,9 +72,103 @@ describe("JSON scenarios", () => {
         "extra",
         "id",
         "name",
+        "target",
         "toxic",
       ]);
     }
+  });
+
+  it("take a list of targets (one fault per service), a traffic capture and share checks", () => {
+    const s = parseJsonScenario(
+      "x.json",
+      JSON.stringify({
+        ...valid,
+        target: ["app-1", "app-2"],
+        capture: { backend: "header:x-backend" },
+        expect: {
+          share_during: { capture: "backend", equals: "B", min: 0.99 },
+          share_after: { capture: "backend", equals: "A", min: 0.2, max: 0.3 },
+        },
+      }),
+    );
+    assert.ok(Array.isArray(s.fault));
+    assert.deepEqual(
+      s.fault.map((f) => f.describe()),
+      ["latency 1000ms on app-1 (downstream)", "latency 1000ms on app-2 (downstream)"],
+    );
+    assert.deepEqual(s.capture, { backend: "header:x-backend" });
+    assert.equal(s.roles, undefined);
+    const roles = parseJsonScenario(
+      "x.json",
+      JSON.stringify({ ...valid, target: ["@backend", "app-2"] }),
+    ).roles;
+    assert.deepEqual(roles, { backend: ["proxy"] }, "a role among the targets needs its proxy");
+    const samples = {
+      t: [0, 10, 20, 30],
+      latencyMs: [1, 1, 1, 1],
+      status: [200, 200, 200, 200],
+      ok: [true, true, true, true],
+      captures: { backend: ["B", "B", "A", "B"] },
+    };
+    const window = { start: 0, end: 40, requests: 4, ok: 4, failed: 0, errorRate: 0 };
+    const stats = { ...window, p50: 1, p95: 1, p99: 1, max: 1, byStatus: { "200": 4 } };
+    const o = { windows: { during: stats, after: stats }, samples, faults: [], data: {} };
+    const [during, after] = s.expect.map((c) => c(o));
+    assert.deepEqual(
+      [during.name, during.ok, during.observed],
+      ['backend = "B" during the fault', false, "B: 75%, A: 25% of 4 (75% matched)"],
+    );
+    assert.equal(after.ok, true);
+  });
+
+  it("list every problem of targets, captures and share checks", () => {
+    const bad = {
+      ...valid,
+      target: ["app-1", "app-1", ""],
+      capture: { backend: "cookie:x", "": "status" },
+      expect: {
+        share_during: { capture: "", equals: null, min: 2, extra: 1 },
+        share_after: { capture: "backend", equals: "B" },
+        share_before: "B",
+      },
+    };
+    assert.throws(
+      () => parseJsonScenario("s.json", JSON.stringify(bad)),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.deepEqual(e.problems.map((p) => p.path).sort(), [
+          "capture.",
+          "capture.backend",
+          "expect.share_after",
+          "expect.share_before",
+          "expect.share_during",
+          "target",
+        ]);
+        const during = e.problems.find((p) => p.path === "expect.share_during")!.message;
+        assert.match(during, /unknown field extra; "capture": expected the name of a capture/);
+        assert.match(during, /"equals": expected a string, number or boolean, found null/);
+        assert.match(during, /"min": expected a fraction in \[0, 1\], found 2/);
+        assert.match(
+          e.problems.find((p) => p.path === "expect.share_after")!.message,
+          /expected "min" or "max"/,
+        );
+        assert.match(e.message, /capture\.backend: unknown kind "cookie"/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => parseJsonScenario("s.json", JSON.stringify({ ...valid, target: [] })),
+      /target: expected/,
+    );
+  });
+
+  it("a TypeScript scenario's own capture is checked at discovery, like the JSON one", () => {
+    const s = parseJsonScenario("x.json", JSON.stringify(valid));
+    assert.deepEqual(definitionProblems({ ...s, capture: { backend: "header:x-backend" } }), []);
+    assert.deepEqual(
+      definitionProblems({ ...s, capture: { backend: "body", "": "status" } }).map((p) => p.path),
+      ["capture.backend", "capture."],
+    );
   });
 
   it("refuse a scenario without checks: one that only ran has not passed", () => {

@@ -8,6 +8,8 @@ test("defaults are upstream's: localhost:8474", () => {
     host: "localhost",
     port: 8474,
     allowNonLoopback: false,
+    proxyMetrics: false,
+    runtimeMetrics: false,
     version: false,
     help: false,
   });
@@ -30,12 +32,15 @@ test("-flag value, -flag=value, --flag value and --flag=value all work", () => {
   assert.equal(parseServerFlags(["-allow-non-loopback=false"]).allowNonLoopback, false);
   assert.equal(parseServerFlags(["-version"]).version, true);
   assert.equal(parseServerFlags(["-h"]).help, true);
+  const metrics = parseServerFlags(["-proxy-metrics", "--runtime-metrics=true"]);
+  assert.equal(metrics.proxyMetrics, true);
+  assert.equal(metrics.runtimeMetrics, true);
   assert.equal(parseServerFlags(["-seed", "42"]).port, 8474, "-seed is accepted and ignored, as upstream");
 });
 
 test("bad flags: one ValidationError listing every problem", () => {
   assert.throws(
-    () => parseServerFlags(["-port", "http", "-bogus", "-proxy-metrics", "extra", "-config"]),
+    () => parseServerFlags(["-port", "http", "-bogus", "-proxy-metrics=maybe", "extra", "-config"]),
     (e: ValidationError) => {
       assert.ok(e instanceof ValidationError);
       assert.deepEqual(
@@ -43,7 +48,7 @@ test("bad flags: one ValidationError listing every problem", () => {
         ["-port", "-bogus", "-proxy-metrics", "extra", "-config"],
       );
       assert.match(e.message, /-bogus: flag provided but not defined/);
-      assert.match(e.message, /-proxy-metrics: not supported/);
+      assert.match(e.message, /-proxy-metrics: invalid boolean value "maybe"/);
       return true;
     },
   );

@@ -2,10 +2,10 @@
 // Toxiproxy's "down" (enabled: false), as opposed to a partition, where connections hang.
 import type { Duration } from "../../core/duration.ts";
 import type { Problem } from "../../core/errors.ts";
-import type { ChaosContext } from "../context.ts";
+import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { setProxyEnabled } from "../toxiproxy-client.ts";
-import { resolveProxy } from "./resolve-proxy.ts";
+import { proxyTargetProblems, resolveProxy } from "./resolve-proxy.ts";
 
 export class DownFault implements FaultSpec {
   readonly kind = "network-down";
@@ -31,16 +31,21 @@ export class DownFault implements FaultSpec {
     return this.#service ?? "";
   }
 
+  /** Problems with the target on a system (dry runs): an unknown service or role, or no proxy in front. */
+  planProblems(system: Parameters<typeof proxyTargetProblems>[0]): Problem[] {
+    return proxyTargetProblems(system, this.#service);
+  }
+
   toJSON(): Record<string, unknown> {
     return { kind: this.kind, service: this.#service };
   }
 
   apply(ctx?: ChaosContext): Promise<FaultHandle> {
-    return applyFault(this, ctx);
+    return applyFault(this, ctx ?? chaosContext());
   }
 
   for(duration: Duration, ctx?: ChaosContext): Promise<{ appliedAt: number; revertedAt: number }> {
-    return applyFor(this, duration, ctx);
+    return applyFor(this, duration, ctx ?? chaosContext());
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {

@@ -10,6 +10,7 @@ import {
   resetKind,
   sliceKind,
   slowCloseKind,
+  TOXIC_KINDS,
   timeoutKind,
 } from "./toxic-kinds.ts";
 
@@ -21,7 +22,7 @@ export const network = {
   /** The proxy stops listening: connections refused, open ones closed. */
   down: () => new DownFault(),
   /** A partition: connections stay open and nothing passes, both ways (a blackhole). */
-  partition: () => new ToxicFault(partitionKind, {}).both(),
+  partition: () => new ToxicFault(partitionKind, {}, { stream: partitionKind.stream }),
   /** Cuts a fraction of connections (Toxiproxy has no packet loss; this is the closest at layer 4). */
   loss: (fraction: number) => new ToxicFault(lossKind, { fraction }),
   /** Resets connections (TCP RST) on their first data, or `afterMs` later. */
@@ -40,3 +41,15 @@ export const network = {
 export { DownFault } from "./down-fault.ts";
 export { type Stream, ToxicFault } from "./toxic-fault.ts";
 export { TOXIC_KINDS, type ToxicKind } from "./toxic-kinds.ts";
+
+/** Fault kinds by the name JSON scenarios give them: every toxic kind that has one, and "down". */
+export const JSON_NETWORK_FAULTS: Readonly<
+  Record<string, (attributes: Record<string, number>) => DownFault | ToxicFault>
+> = Object.fromEntries([
+  ...TOXIC_KINDS.filter((k) => k.json).map((k) => [
+    k.json!,
+    (a: Record<string, number>) =>
+      new ToxicFault(k, k.params ? k.params(a) : { ...a }, k.stream ? { stream: k.stream } : {}),
+  ]),
+  ["down", () => new DownFault()],
+]);

@@ -2,10 +2,10 @@
 // method returns a new spec, so a spec can be shared, described and applied more than once.
 import type { Duration } from "../../core/duration.ts";
 import type { Problem } from "../../core/errors.ts";
-import type { ChaosContext } from "../context.ts";
+import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { addToxic, removeToxic } from "../toxiproxy-client.ts";
-import { resolveProxy } from "./resolve-proxy.ts";
+import { proxyTargetProblems, resolveProxy } from "./resolve-proxy.ts";
 import type { ToxicKind } from "./toxic-kinds.ts";
 
 export type Stream = "upstream" | "downstream" | "both";
@@ -79,6 +79,11 @@ export class ToxicFault implements FaultSpec {
     return `${this.#s.kind.describe(this.#s.params)} on ${this.#s.service ?? "?"} (${streams}${toxicity})`;
   }
 
+  /** Problems with the target on a system (dry runs): an unknown service or role, or no proxy in front. */
+  planProblems(system: Parameters<typeof proxyTargetProblems>[0]): Problem[] {
+    return proxyTargetProblems(system, this.#s.service);
+  }
+
   target(): string {
     return this.#s.service ?? "";
   }
@@ -96,12 +101,12 @@ export class ToxicFault implements FaultSpec {
 
   /** Applies the fault now; the handle reverts it (also on `await using`). */
   apply(ctx?: ChaosContext): Promise<FaultHandle> {
-    return applyFault(this, ctx);
+    return applyFault(this, ctx ?? chaosContext());
   }
 
   /** Applies the fault, keeps it for the (time-scaled) duration, reverts it. */
   for(duration: Duration, ctx?: ChaosContext): Promise<{ appliedAt: number; revertedAt: number }> {
-    return applyFor(this, duration, ctx);
+    return applyFor(this, duration, ctx ?? chaosContext());
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {

@@ -13,6 +13,12 @@ export interface ToxicKind {
   describe(p: Record<string, number>): string;
   /** Default toxicity (loss cuts a fraction of connections). */
   toxicity?: (p: Record<string, number>) => number;
+  /** The name JSON scenarios give it ("toxic": ...), when they can; the rbee plan's toxic names. */
+  json?: string;
+  /** The builder's parameters from JSON attributes; default: the attributes as they are. */
+  params?: (attributes: Record<string, number>) => Record<string, number>;
+  /** Directions it acts on unless told otherwise; default downstream, as Toxiproxy. */
+  stream?: "upstream" | "downstream" | "both";
 }
 
 const nonNegativeInt = (p: Record<string, number>, key: string, unit: string): Problem[] =>
@@ -26,6 +32,7 @@ const positiveInt = (p: Record<string, number>, key: string, unit: string): Prob
     : [{ path: key, message: `expected a whole number of ${unit} > 0, found ${JSON.stringify(p[key])}` }];
 
 export const latencyKind: ToxicKind = {
+  json: "latency",
   id: "network-latency",
   toxic: "latency",
   attributes: (p) => ({ latency: p.latency, jitter: p.jitter ?? 0 }),
@@ -37,6 +44,7 @@ export const latencyKind: ToxicKind = {
 };
 
 export const bandwidthKind: ToxicKind = {
+  json: "bandwidth",
   id: "network-bandwidth",
   toxic: "bandwidth",
   attributes: (p) => ({ rate: p.rate }),
@@ -46,8 +54,10 @@ export const bandwidthKind: ToxicKind = {
 
 /** A network partition: connections open, nothing passes (a blackhole, as dropped packets look). */
 export const partitionKind: ToxicKind = {
+  json: "partition",
   id: "network-partition",
   toxic: "timeout",
+  stream: "both",
   attributes: () => ({ timeout: 0 }),
   validate: () => [],
   describe: () => "partition (blackhole: connections open, no bytes pass)",
@@ -67,14 +77,17 @@ export const lossKind: ToxicKind = {
 };
 
 export const resetKind: ToxicKind = {
+  json: "reset_peer",
   id: "network-reset",
   toxic: "reset_peer",
+  params: (a) => ({ after: a.timeout ?? 0 }),
   attributes: (p) => ({ timeout: p.after ?? 0 }),
   validate: (p) => nonNegativeInt({ after: p.after ?? 0 }, "after", "ms"),
   describe: (p) => `connection reset${p.after ? ` after ${p.after}ms` : ""}`,
 };
 
 export const slowCloseKind: ToxicKind = {
+  json: "slow_close",
   id: "network-slow-close",
   toxic: "slow_close",
   attributes: (p) => ({ delay: p.delay }),
@@ -83,6 +96,7 @@ export const slowCloseKind: ToxicKind = {
 };
 
 export const timeoutKind: ToxicKind = {
+  json: "timeout",
   id: "network-timeout",
   toxic: "timeout",
   attributes: (p) => ({ timeout: p.timeout }),
@@ -91,6 +105,7 @@ export const timeoutKind: ToxicKind = {
 };
 
 export const sliceKind: ToxicKind = {
+  json: "slicer",
   id: "network-slice",
   toxic: "slicer",
   attributes: (p) => ({
@@ -112,6 +127,7 @@ export const sliceKind: ToxicKind = {
 };
 
 export const limitDataKind: ToxicKind = {
+  json: "limit_data",
   id: "network-limit-data",
   toxic: "limit_data",
   attributes: (p) => ({ bytes: p.bytes }),

@@ -13,7 +13,7 @@ import {
 import { FaultError, type Problem } from "../../core/errors.ts";
 import type { OomResult, StopResult } from "../../system/targets/target.ts";
 import type { Undo } from "../../system/targets/undo.ts";
-import type { ChaosContext } from "../context.ts";
+import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { type Candidate, describeCandidate, isCandidate } from "./candidates.ts";
 import { describeSelection, resolveSelector, type SelectableSystem } from "./selector.ts";
@@ -234,11 +234,11 @@ export class ProcessFault implements FaultSpec {
   }
 
   apply(ctx?: ChaosContext): Promise<FaultHandle> {
-    return applyFault(this, ctx);
+    return applyFault(this, ctx ?? chaosContext());
   }
 
   for(duration: Duration, ctx?: ChaosContext): Promise<{ appliedAt: number; revertedAt: number }> {
-    return applyFor(this, duration, ctx);
+    return applyFor(this, duration, ctx ?? chaosContext());
   }
 
   async applyRaw(ctx: ChaosContext): Promise<Applied> {
@@ -336,6 +336,7 @@ export class ProcessFault implements FaultSpec {
         for (const u of undos) await u.revert();
         await done;
       },
+      details: outcome,
     };
   }
 

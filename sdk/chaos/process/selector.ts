@@ -1,12 +1,15 @@
 // Selectors name what a process fault acts on: a service ("queen"), the instances behind one ("hive/instances",
-// "hive/workers"), or the word "worker"/"workers": the instances of the one service that declares them.
+// "hive/workers"), the word "worker"/"workers": the instances of the one service that declares them, or a role
+// ("@backend"; "@workers" is a pool: the instances of the service it maps to).
 // Resolved against the system definition before anything is applied; a selector that names nothing is refused
 // with what exists.
 import { FaultError } from "../../core/errors.ts";
+import { howToMap, ROLES, roleOf } from "../../system/roles.ts";
 
 /** The part of a system definition selectors are resolved against. */
 export interface SelectableSystem {
-  services: Record<string, { instances?: unknown; command?: unknown }>;
+  services: Record<string, { instances?: unknown; command?: unknown; proxy?: unknown }>;
+  roles?: Record<string, string>;
 }
 
 export type Selection = { service: string; scope: "service" } | { service: string; scope: "instances" };
@@ -24,6 +27,17 @@ export function resolveSelector(system: SelectableSystem, selector: string): Sel
   ];
   const none = (why: string) => `${why}; this system has: ${known.join(", ")}`;
   if (typeof selector !== "string" || selector.trim() === "") return none("no selector given");
+  const role = roleOf(selector);
+  if (role !== undefined) {
+    const mapped = system.roles?.[role];
+    if (!mapped) return howToMap(role);
+    if (!system.services[mapped])
+      return `role ${role} maps to ${JSON.stringify(mapped)}, which is not a service`;
+    if (ROLES[role]?.scope !== "instances") return { service: mapped, scope: "service" };
+    if (system.services[mapped].instances === undefined)
+      return `role ${role} → ${mapped}: it lists no instances (declare instances: async () => [...])`;
+    return { service: mapped, scope: "instances" };
+  }
   const [head, tail, ...rest] = selector.split("/");
   if (rest.length > 0) return none(`${JSON.stringify(selector)} has more than one "/"`);
   if (tail !== undefined) {

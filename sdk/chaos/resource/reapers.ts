@@ -53,7 +53,7 @@ export const RESOURCE_REAPERS: Readonly<Record<string, Reaper>> = {
   },
   "resource-vram-simulated": async (r) => {
     for (const u of (r.urls as string[]) ?? [])
-      await fetch(new URL("/v1/debug/vram", u), {
+      await fetch(new URL(String(r.hold), u), {
         method: "DELETE",
         signal: AbortSignal.timeout(3000),
       }).catch(() => {});

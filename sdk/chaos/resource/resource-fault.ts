@@ -3,7 +3,7 @@
 // apply/for entry points of the fault contract.
 import type { Duration } from "../../core/duration.ts";
 import type { Problem } from "../../core/errors.ts";
-import type { ChaosContext } from "../context.ts";
+import { type ChaosContext, chaosContext } from "../context.ts";
 import { type Applied, applyFault, applyFor, type FaultHandle, type FaultSpec } from "../fault.ts";
 import { type ResourceTarget, targetName, targetProblems } from "./target-ref.ts";
 
@@ -66,11 +66,11 @@ export abstract class ResourceFault<S extends BaseState> implements FaultSpec {
   }
 
   apply(ctx?: ChaosContext): Promise<FaultHandle> {
-    return applyFault(this, ctx);
+    return applyFault(this, ctx ?? chaosContext());
   }
 
   for(duration: Duration, ctx?: ChaosContext): Promise<{ appliedAt: number; revertedAt: number }> {
-    return applyFor(this, duration, ctx);
+    return applyFor(this, duration, ctx ?? chaosContext());
   }
 
   protected tell(

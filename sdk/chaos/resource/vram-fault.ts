@@ -1,5 +1,6 @@
-// VRAM exhaustion. Without an accelerator (as here) it acts on the demo worker's simulated VRAM budget through
-// its debug endpoints (GET /health → vram, POST/DELETE /v1/debug/vram), and says so. With `.device(i)` on a
+// VRAM exhaustion. Without an accelerator (as here) it acts on a simulated VRAM budget that the service itself
+// exposes: its health answer reports `vram: { budgetMb, usedMb, requestsMb? }`, and a hold endpoint takes
+// POST {mb} and DELETE (paths given with `.simulated({ health, hold })`); the report says it was simulated. With `.device(i)` on a
 // machine with an NVIDIA GPU it runs a real hog instead: a small Python process that allocates the share of the
 // device's free memory through the CUDA driver API (libcuda, shipped with the driver) and holds it until revert.
 import { execFile, spawn } from "node:child_process";
@@ -22,6 +23,15 @@ export interface VramState extends BaseState {
   urls: readonly string[];
   /** A real device instead of the simulation. */
   device?: number;
+  /** The service's simulated-VRAM endpoints (paths on each URL). */
+  endpoint?: SimulatedVramEndpoint;
+}
+
+export interface SimulatedVramEndpoint {
+  /** GET: answers JSON with `vram: { budgetMb, usedMb, requestsMb? }`. */
+  health: string;
+  /** POST { mb } holds that much; DELETE releases it. */
+  hold: string;
 }
 
 interface SimulatedVram {
@@ -48,6 +58,11 @@ export class VramFault extends ResourceFault<VramState> {
     return this.with({ urls: list, target: list.join(",") });
   }
 
+  /** The endpoints of the simulated budget the service exposes (see SimulatedVramEndpoint). */
+  simulated(endpoint: SimulatedVramEndpoint): VramFault {
+    return this.with({ endpoint });
+  }
+
   /** A real NVIDIA device (index) instead of the simulated budget. */
   device(index: number): VramFault {
     return this.with({ device: index, target: `gpu${index}` });
@@ -55,9 +70,15 @@ export class VramFault extends ResourceFault<VramState> {
 
   protected override targetProblems(): Problem[] {
     if (this.s.device !== undefined) return numberProblem("device", this.s.device, 0, 64, "a device index");
-    if (this.s.urls.length === 0)
-      return [{ path: "on", message: "no worker URL given: add .on(urls) or .device(i)" }];
     const p: Problem[] = [];
+    if (this.s.urls.length === 0)
+      p.push({ path: "on", message: "no worker URL given: add .on(urls) or .device(i)" });
+    if (!this.s.endpoint)
+      p.push({
+        path: "simulated",
+        message:
+          "no simulated-VRAM endpoints: add .simulated({ health, hold }) (the service's own API) or .device(i)",
+      });
     for (const [i, u] of this.s.urls.entries()) {
       try {
         if (!isLoopbackHost(new URL(u).hostname))
@@ -79,6 +100,7 @@ export class VramFault extends ResourceFault<VramState> {
       urls: this.s.urls,
       device: this.s.device,
       simulated: this.s.device === undefined,
+      endpoint: this.s.endpoint,
     };
   }
 
@@ -94,22 +116,26 @@ export class VramFault extends ResourceFault<VramState> {
 
   async #simulated(): Promise<Applied> {
     const occupied: string[] = [];
+    const { health: healthPath, hold } = this.s.endpoint!;
     const release = async () => {
-      for (const u of occupied) await call(u, "DELETE", "/v1/debug/vram").catch(() => {});
+      for (const u of occupied) await call(u, "DELETE", hold).catch(() => {});
     };
     const facts: Record<string, unknown>[] = [];
     try {
       for (const u of this.s.urls) {
         if (!isLoopbackHost(new URL(u).hostname))
           throw new NonLoopbackTargetError(u, "vram faults are loopback only");
-        const health = (await call(u, "GET", "/health")) as { vram?: SimulatedVram };
+        const health = (await call(u, "GET", healthPath)) as { vram?: SimulatedVram };
         if (!health.vram || typeof health.vram.budgetMb !== "number")
-          throw new PrerequisiteError(`${u} reports no simulated VRAM (GET /health has no vram.budgetMb)`, {
-            hint: "the simulated VRAM fault needs the demo worker's debug endpoints; on a GPU machine use .device(i)",
-          });
+          throw new PrerequisiteError(
+            `${u} reports no simulated VRAM (GET ${healthPath} has no vram.budgetMb)`,
+            {
+              hint: "the simulated VRAM fault needs the service's simulated-VRAM endpoints; on a GPU machine use .device(i)",
+            },
+          );
         const held = health.vram.usedMb - (health.vram.requestsMb ?? 0);
         const mb = Math.max(0, Math.ceil((this.s.percent / 100) * health.vram.budgetMb) - held);
-        await call(u, "POST", "/v1/debug/vram", { mb });
+        await call(u, "POST", hold, { mb });
         occupied.push(u);
         facts.push({ url: u, occupiedMb: mb, budgetMb: health.vram.budgetMb });
       }
@@ -117,14 +143,14 @@ export class VramFault extends ResourceFault<VramState> {
       await release();
       throw error;
     }
-    const how = `simulated VRAM (no accelerator on this machine): occupied ${this.s.percent}% of the budget of ${occupied.length} worker(s) through POST /v1/debug/vram`;
+    const how = `simulated VRAM (no accelerator on this machine): occupied ${this.s.percent}% of the budget of ${occupied.length} worker(s) through POST ${hold}`;
     this.tell("applied", how, { simulated: true, workers: facts });
     return {
       revert: async () => {
         await release();
         this.tell("reverted", how, { simulated: true });
       },
-      reap: { kind: "resource-vram-simulated", urls: occupied },
+      reap: { kind: "resource-vram-simulated", urls: occupied, hold },
     };
   }
 

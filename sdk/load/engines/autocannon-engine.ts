@@ -13,6 +13,7 @@
 // Like wrk, autocannon times a request written on a fresh socket from before the connect.
 import autocannon from "autocannon";
 import * as hdr from "hdr-histogram-js";
+import { captureValues } from "../../core/capture.ts";
 import { type CheckResponse, runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { type Layer, toLayers, toSteps } from "../stages.ts";
@@ -96,9 +97,12 @@ function startLayer(
     headers: req.headers,
     ...(req.body === undefined ? {} : { body: req.body }),
   };
-  if (checks.length > 0) {
+  const captures = plan.captures;
+  if (checks.length > 0 || captures.length > 0) {
     request.onResponse = (status: number, body: string, _ctx: unknown, headers: CheckResponse["headers"]) => {
-      runChecks(checks, { status, body: body ?? "", headers: headers ?? {} }, recorder);
+      const res = { status, body: body ?? "", headers: headers ?? {} };
+      if (captures.length > 0) recorder.capture(performance.now(), captureValues(captures, res));
+      if (checks.length > 0) runChecks(checks, res, recorder);
     };
   }
   const lengthMs = layer.endMs - layer.startMs;
@@ -128,6 +132,7 @@ function startLayer(
     const latency = kind === "timeout" ? plan.timeoutMs : 0;
     count();
     recorder.record(now - latency, latency, 0, kind);
+    if (captures.length > 0) recorder.capture(now, captureValues(captures, { status: 0 }));
     if (checks.length > 0) runChecks(checks, { status: 0, body: "", headers: {} }, recorder);
   });
   const stopAt = t0 + layer.endMs;

@@ -1,6 +1,7 @@
 // The contract between run.ts and an embedded engine: the engine drives load per the resolved plan,
 // reports every request to the recorder, and returns once the plan and its graceful stop are over or the
 // signal fires (then at once, counting what was still in flight as interrupted).
+import { sleep } from "../../core/sleep.ts";
 import type { Recorder } from "../recorder.ts";
 import type { ResolvedPlan } from "../resolve-plan.ts";
 
@@ -16,16 +17,7 @@ export type Engine = (ctx: EngineContext) => Promise<void>;
 
 /** Resolves after `ms`, or at once when the signal fires. */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return sleep(ms, signal);
 }
 
 /** Resolves when `idle()` turns true (polled), after `ms`, or on abort, whichever comes first. */

@@ -35,14 +35,13 @@ class Call {
   constructor(
     readonly wantBody: boolean,
     readonly cb: ReplyCallback,
+    readonly wantHeaders: boolean,
   ) {}
   onRequestStart(): void {}
   onResponseStart(_c: unknown, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
-    if (this.wantBody) {
-      this.headers = headers;
-      this.chunks = [];
-    }
+    if (this.wantHeaders) this.headers = headers;
+    if (this.wantBody) this.chunks = [];
   }
   onResponseData(_c: unknown, chunk: Buffer): void {
     this.chunks?.push(chunk);
@@ -77,9 +76,18 @@ export function dispatchOptions(req: ResolvedRequest): DispatchOptions {
   };
 }
 
-/** Sends one request; `cb` is called exactly once, with status 0 and `error` when there is no response. */
-export function send(pool: Pool, opts: DispatchOptions, wantBody: boolean, cb: ReplyCallback): void {
-  const call = new Call(wantBody, cb);
+/**
+ * Sends one request; `cb` is called exactly once, with status 0 and `error` when there is no response. The
+ * body is kept only when `wantBody`, the headers only when `wantHeaders` (default: with the body).
+ */
+export function send(
+  pool: Pool,
+  opts: DispatchOptions,
+  wantBody: boolean,
+  cb: ReplyCallback,
+  wantHeaders = wantBody,
+): void {
+  const call = new Call(wantBody, cb, wantHeaders);
   try {
     pool.dispatch(opts, call);
   } catch (err) {

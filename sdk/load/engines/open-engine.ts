@@ -3,20 +3,20 @@
 // measured from the scheduled start so a stall shows in every request it delays (as wrk2, so coordinated
 // omission cannot hide it), and a start that finds the in-flight cap reached is dropped and counted, as
 // k6's dropped_iterations, never queued.
+import { capturesNeedBody, capturesNeedHeaders, captureValues } from "../../core/capture.ts";
 import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { arrivals } from "../stages.ts";
 import { drain, type EngineContext } from "./engine.ts";
 import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
-
-// setTimeout cannot wake sooner than 1 ms; waking up this much early and firing everything due keeps the
-// send lag near the timer's resolution without spinning the CPU.
-const EARLY_MS = 0.3;
+import { pace } from "./pacer.ts";
 
 export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Promise<void> {
   const cap = plan.maxUsers;
   const pool = createPool(plan.request.origin, cap, plan.timeoutMs);
-  const wantBody = plan.checks.length > 0;
+  const captures = plan.captures;
+  const wantBody = plan.checks.length > 0 || capturesNeedBody(captures);
+  const wantHeaders = wantBody || capturesNeedHeaders(captures);
   const opts = dispatchOptions(plan.request);
   const due = arrivals(plan.startTarget, plan.stages);
   let inFlight = 0;
@@ -33,43 +33,31 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
     const start = Math.min(scheduled, now);
     recorder.sendLag(Math.abs(now - scheduled));
     inFlight++;
-    send(pool, opts, wantBody, (r: Reply) => {
-      inFlight--;
-      if (cancelled) {
-        recorder.interrupted(1);
-        return;
-      }
-      recorder.record(
-        start,
-        performance.now() - start,
-        r.status,
-        r.error === undefined ? undefined : errorKind(r.error),
-      );
-      if (wantBody) runChecks(plan.checks, r, recorder);
-    });
+    send(
+      pool,
+      opts,
+      wantBody,
+      (r: Reply) => {
+        inFlight--;
+        if (cancelled) {
+          recorder.interrupted(1);
+          return;
+        }
+        recorder.record(
+          start,
+          performance.now() - start,
+          r.status,
+          r.error === undefined ? undefined : errorKind(r.error),
+        );
+        if (captures.length > 0) recorder.capture(performance.now(), captureValues(captures, r));
+        if (plan.checks.length > 0) runChecks(plan.checks, r, recorder);
+      },
+      wantHeaders,
+    );
   };
 
-  await new Promise<void>((resolve) => {
-    let next = due.next();
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (timer) clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      resolve();
-    };
-    const pump = () => {
-      timer = undefined;
-      const now = performance.now() - t0;
-      while (!next.done && next.value <= now + EARLY_MS) {
-        fire(next.value);
-        next = due.next();
-      }
-      if (next.done || signal.aborted) return stop();
-      timer = setTimeout(pump, Math.max(0, next.value - (performance.now() - t0) - EARLY_MS));
-    };
-    signal.addEventListener("abort", stop, { once: true });
-    pump();
-  });
+  await pace(due, fire, { t0, signal });
+
   // the last start may come before the end of the plan (e.g. a final stage at rate 0)
   const left = t0 + plan.totalMs - performance.now();
   if (left > 0 && !signal.aborted) await drain(() => false, left, signal);

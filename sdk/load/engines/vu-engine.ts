@@ -2,6 +2,7 @@
 // client. autocannon cannot pause between requests (a connection sends its next request as soon as a
 // response completes), so it cannot model users who think; thousands of mostly idle users cost one timer
 // each here, which is how 5000 users with 1 s think time fit on two cores (bench/load.ts).
+import { capturesNeedBody, capturesNeedHeaders, captureValues } from "../../core/capture.ts";
 import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { toSteps } from "../stages.ts";
@@ -15,7 +16,9 @@ interface Vu {
 
 export async function runVus({ plan, recorder, t0, signal }: EngineContext): Promise<void> {
   const pool = createPool(plan.request.origin, plan.maxUsers, plan.timeoutMs);
-  const wantBody = plan.checks.length > 0;
+  const captures = plan.captures;
+  const wantBody = plan.checks.length > 0 || capturesNeedBody(captures);
+  const wantHeaders = wantBody || capturesNeedHeaders(captures);
   const opts = dispatchOptions(plan.request);
   const vus: Vu[] = [];
   let inFlight = 0;
@@ -27,19 +30,26 @@ export async function runVus({ plan, recorder, t0, signal }: EngineContext): Pro
     if (!vu.active || cancelled) return;
     const start = performance.now();
     inFlight++;
-    send(pool, opts, wantBody, (r: Reply) => {
-      inFlight--;
-      if (cancelled) {
-        recorder.interrupted(1);
-        return;
-      }
-      const latency = performance.now() - start;
-      recorder.record(start, latency, r.status, r.error === undefined ? undefined : errorKind(r.error));
-      if (wantBody) runChecks(plan.checks, r, recorder);
-      if (!vu.active || !scheduling) return;
-      if (plan.thinkTimeMs > 0) vu.timer = setTimeout(iterate, plan.thinkTimeMs, vu);
-      else setImmediate(iterate, vu);
-    });
+    send(
+      pool,
+      opts,
+      wantBody,
+      (r: Reply) => {
+        inFlight--;
+        if (cancelled) {
+          recorder.interrupted(1);
+          return;
+        }
+        const latency = performance.now() - start;
+        recorder.record(start, latency, r.status, r.error === undefined ? undefined : errorKind(r.error));
+        if (captures.length > 0) recorder.capture(performance.now(), captureValues(captures, r));
+        if (plan.checks.length > 0) runChecks(plan.checks, r, recorder);
+        if (!vu.active || !scheduling) return;
+        if (plan.thinkTimeMs > 0) vu.timer = setTimeout(iterate, plan.thinkTimeMs, vu);
+        else setImmediate(iterate, vu);
+      },
+      wantHeaders,
+    );
   };
 
   const stopVu = (vu: Vu) => {

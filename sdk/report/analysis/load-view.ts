@@ -35,6 +35,12 @@ export interface LoadThreshold {
   value: number | null;
 }
 
+export interface LoadStage {
+  durationMs: number;
+  /** Users (closed model) or requests/s (open model) reached at the stage's end. */
+  target: number;
+}
+
 export interface LoadView {
   engine: string | null;
   model: string | null;
@@ -57,6 +63,11 @@ export interface LoadView {
   droppedIterations: number | null;
   timeline: LoadPoint[];
   thresholds: LoadThreshold[];
+  /** The plan's stages as they ran (time scale applied), from `startTarget`. */
+  stages: LoadStage[];
+  startTarget: number | null;
+  /** The latency HdrHistogram (µs), compressed base64, when the engine recorded one. */
+  histogram: string | null;
   aborted: boolean;
   abortReason: string | null;
 }
@@ -100,6 +111,13 @@ export function readLoad(load: unknown): LoadView | undefined {
       ok: th.ok === true,
       value: num(th.value),
     })),
+    stages: (Array.isArray(load.stages) ? load.stages : []).filter(isObj).flatMap((st) => {
+      const durationMs = num(st.durationMs);
+      const target = num(st.target);
+      return durationMs === null || target === null ? [] : [{ durationMs, target }];
+    }),
+    startTarget: num(load.startTarget),
+    histogram: histogramData(load.histogram),
     aborted: load.aborted === true,
     abortReason: str(load.abortReason),
   };
@@ -120,6 +138,11 @@ function readPoint(p: Obj): LoadPoint {
     p95: latency(p.p95),
     p99: latency(p.p99),
   };
+}
+
+function histogramData(v: unknown): string | null {
+  if (!isObj(v) || v.encoding !== "hdr-compressed-base64" || v.unit !== "us") return null;
+  return typeof v.data === "string" && v.data.length > 0 ? v.data : null;
 }
 
 function checkCounts(v: unknown): { passes: number; fails: number } | null {

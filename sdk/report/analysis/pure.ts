@@ -11,6 +11,7 @@ export {
 export {
   type LoadLatency,
   type LoadPoint,
+  type LoadStage,
   type LoadThreshold,
   type LoadView,
   readLoad,

@@ -10,7 +10,7 @@ import type Docker from "dockerode";
 import { FaultError, PrerequisiteError, ValidationError } from "../../core/errors.ts";
 import { dockerStatus, requireDocker } from "./docker-engine.ts";
 
-export const DEFAULT_IMAGE_TAG = "hivestorm/node-demo:local";
+export const DEFAULT_IMAGE_TAG = "hivestorm/node:local";
 /** The image label that holds a hash of every input: an image with the same hash is up to date. */
 export const INPUTS_LABEL = "hivestorm.image.inputs";
 

@@ -40,9 +40,9 @@ export async function pollUntil(
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { sleep } from "../../core/sleep.ts";
+
+export { sleep };
 
 /**
  * Every living descendant of `pid` (children, grandchildren, ...), from the parent pids in /proc/<n>/stat:

@@ -1,6 +1,7 @@
 // State changes made through a target (a pause, a cgroup, a memory limit) come with their undo, so that the
 // cleanup ledger can revert them on any exit path, and `scripts/reap.ts` after a killed run.
 import type { CleanupLedger, ReapRecord } from "../../core/ledger.ts";
+import { once } from "../../core/once.ts";
 
 /** The part of the cleanup ledger a target needs. */
 export type UndoLedger = Pick<CleanupLedger, "add" | "settle">;
@@ -25,31 +26,20 @@ export function makeUndo(
   options: { ledger?: UndoLedger; reap?: ReapRecord } = {},
 ): Undo {
   let done = false;
-  let running: Promise<void> | undefined;
   const ledgerId = options.ledger?.add({ description, revert: () => undo.revert(), reap: options.reap });
+  const revert = once(async () => {
+    await action();
+    done = true;
+    if (ledgerId !== undefined) options.ledger?.settle(ledgerId);
+  });
   const undo: Undo = {
     description,
     reap: options.reap,
     get reverted() {
       return done;
     },
-    revert() {
-      if (done) return Promise.resolve();
-      running ??= action().then(
-        () => {
-          done = true;
-          if (ledgerId !== undefined) options.ledger?.settle(ledgerId);
-        },
-        (error: unknown) => {
-          running = undefined;
-          throw error;
-        },
-      );
-      return running;
-    },
-    [Symbol.asyncDispose]() {
-      return undo.revert();
-    },
+    revert,
+    [Symbol.asyncDispose]: revert,
   };
   return undo;
 }

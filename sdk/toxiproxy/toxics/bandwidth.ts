@@ -1,5 +1,12 @@
 import { performance } from "node:perf_hooks";
-import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+import {
+  type Attributes,
+  type Chunk,
+  type PipeOutput,
+  type ToxicKind,
+  type ToxicPipe,
+  timerDelay,
+} from "./toxic.ts";
 
 const EARLY_MS = 0.5;
 // Upstream sends a large chunk in pieces worth 100 ms each, so that a slow link still trickles.
@@ -52,7 +59,7 @@ class BandwidthPipe implements ToxicPipe {
       const head = this.queue[0];
       const due = Math.max(head.arrived, this.lineFree) + head.data.length / this.rate;
       if (due > now + EARLY_MS) {
-        this.timer = setTimeout(this.release, due - now);
+        this.timer = setTimeout(this.release, timerDelay(due - now));
         return;
       }
       this.lineFree = due;

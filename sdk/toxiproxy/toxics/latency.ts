@@ -1,5 +1,12 @@
 import { performance } from "node:perf_hooks";
-import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+import {
+  type Attributes,
+  type Chunk,
+  type PipeOutput,
+  type ToxicKind,
+  type ToxicPipe,
+  timerDelay,
+} from "./toxic.ts";
 
 // Node's timers run on a whole-millisecond clock and fire about 1 ms late. So the timer aims 1 ms early, the
 // last fraction of a millisecond is waited out on the check phase (setImmediate), and a chunk within half a
@@ -53,7 +60,7 @@ class LatencyPipe implements ToxicPipe {
     const wait = this.queue[0].at - now;
     this.timer =
       wait > TIMER_LEAD_MS * 1.5
-        ? setTimeout(this.release, wait - TIMER_LEAD_MS)
+        ? setTimeout(this.release, timerDelay(wait - TIMER_LEAD_MS))
         : setImmediate(this.release);
   };
 }

@@ -1,4 +1,11 @@
-import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+import {
+  type Attributes,
+  type Chunk,
+  type PipeOutput,
+  type ToxicKind,
+  type ToxicPipe,
+  timerDelay,
+} from "./toxic.ts";
 
 /**
  * Waits for the first chunk (or EOF) in its direction, discards it, and `timeout` ms later closes both sockets
@@ -30,7 +37,7 @@ class ResetPeerPipe implements ToxicPipe {
   private arm(): void {
     if (this.fired) return;
     this.fired = true;
-    this.timer = setTimeout(() => this.out.reset(), Math.max(0, this.timeout));
+    this.timer = setTimeout(() => this.out.reset(), timerDelay(this.timeout));
   }
 }
 

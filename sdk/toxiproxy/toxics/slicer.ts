@@ -1,5 +1,12 @@
 import { performance } from "node:perf_hooks";
-import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+import {
+  type Attributes,
+  type Chunk,
+  type PipeOutput,
+  type ToxicKind,
+  type ToxicPipe,
+  timerDelay,
+} from "./toxic.ts";
 
 /**
  * Slice boundaries of a segment of `length` bytes, by upstream's recursive bisection: a segment stops splitting
@@ -73,7 +80,7 @@ class SlicerPipe implements ToxicPipe {
     this.timer = undefined;
     const now = performance.now();
     if (now < this.nextAt - 0.5) {
-      this.timer = setTimeout(this.release, this.nextAt - now);
+      this.timer = setTimeout(this.release, timerDelay(this.nextAt - now));
       return;
     }
     const chunk = this.queue.shift();
@@ -85,7 +92,9 @@ class SlicerPipe implements ToxicPipe {
     this.nextAt = Math.max(now, this.nextAt) + this.delayMs;
     // Yield even without a delay, so that each slice leaves in its own write.
     this.timer =
-      this.nextAt - now >= 1 ? setTimeout(this.release, this.nextAt - now) : setImmediate(this.release);
+      this.nextAt - now >= 1
+        ? setTimeout(this.release, timerDelay(this.nextAt - now))
+        : setImmediate(this.release);
   };
 }
 

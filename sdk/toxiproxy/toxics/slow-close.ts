@@ -1,4 +1,11 @@
-import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+import {
+  type Attributes,
+  type Chunk,
+  type PipeOutput,
+  type ToxicKind,
+  type ToxicPipe,
+  timerDelay,
+} from "./toxic.ts";
 
 /** Passes data through and delays the close that follows the source's EOF by `delay` ms. */
 class SlowClosePipe implements ToxicPipe {
@@ -14,7 +21,7 @@ class SlowClosePipe implements ToxicPipe {
   }
 
   end(): void {
-    this.timer = setTimeout(() => this.out.end(), Math.max(0, this.delay));
+    this.timer = setTimeout(() => this.out.end(), timerDelay(this.delay));
   }
 
   stop(): void {

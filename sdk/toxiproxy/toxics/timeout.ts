@@ -1,4 +1,11 @@
-import type { Attributes, Chunk, PipeOutput, ToxicKind, ToxicPipe } from "./toxic.ts";
+import {
+  type Attributes,
+  type Chunk,
+  type PipeOutput,
+  type ToxicKind,
+  type ToxicPipe,
+  timerDelay,
+} from "./toxic.ts";
 
 /**
  * Swallows every chunk ("the server hangs"). With `timeout` > 0 it closes the connection that many ms after it
@@ -11,7 +18,7 @@ class TimeoutPipe implements ToxicPipe {
     timeout: number,
     private readonly out: PipeOutput,
   ) {
-    if (timeout > 0) this.timer = setTimeout(() => out.end(), timeout);
+    if (timeout > 0) this.timer = setTimeout(() => out.end(), timerDelay(timeout));
   }
 
   push(chunk: Chunk): void {

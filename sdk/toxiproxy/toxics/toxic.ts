@@ -56,3 +56,6 @@ export interface ToxicKind {
   newState?(): object;
   start(attributes: Attributes, out: PipeOutput, state: object | undefined): ToxicPipe;
 }
+
+/** Node's timers take at most 2^31-1 ms (about 24.8 days; more becomes 1 ms): int64 attributes are capped to it. */
+export const timerDelay = (ms: number): number => Math.min(Math.max(0, ms), 2 ** 31 - 1);

@@ -55,6 +55,9 @@ after(() => {
   worker?.kill("SIGKILL");
 });
 
+// The demo worker's simulated-VRAM endpoints.
+const ENDPOINT = { health: "/health", hold: "/v1/debug/vram" };
+
 describe("chaos.resource.vram", () => {
   it("validates percent and the workers' addresses", () => {
     assert.deepEqual(
@@ -63,14 +66,14 @@ describe("chaos.resource.vram", () => {
         .on(["http://10.1.1.1:9300", "nope"])
         .validate()
         .map((p) => p.path),
-      ["on[0]", "on[1]", "percent"],
+      ["simulated", "on[0]", "on[1]", "percent"],
     );
     assert.deepEqual(
       resource
         .vram()
         .validate()
         .map((p) => p.path),
-      ["on"],
+      ["on", "simulated"],
     );
     assert.equal(resource.vram().device(0).describe(), "vram: hold 100% of the free memory of GPU 0");
   });
@@ -81,6 +84,7 @@ describe("chaos.resource.vram", () => {
     const handle = await resource
       .vram({ percent: 100 })
       .on(url)
+      .simulated(ENDPOINT)
       .observe((o) => seen.push(o))
       .apply(testContext());
     try {
@@ -101,7 +105,7 @@ describe("chaos.resource.vram", () => {
     try {
       const port = (other.address() as { port: number }).port;
       await assert.rejects(
-        resource.vram().on(`http://127.0.0.1:${port}`).apply(testContext()),
+        resource.vram().on(`http://127.0.0.1:${port}`).simulated(ENDPOINT).apply(testContext()),
         PrerequisiteError,
       );
     } finally {

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { inferencePattern } from "../../../scenarios/_lib/rbee-patterns.ts";
 import { load } from "../../../sdk/load/load.ts";
-import { inferencePattern } from "../../../sdk/load/patterns.ts";
 
 /** The `options` object of a generated script, parsed back. */
 interface K6Options {
@@ -105,33 +105,5 @@ describe("plan.toK6Script", () => {
 
   it("refuses to export an invalid plan", () => {
     assert.throws(() => load.ramp(0, -1, "0s").target("http://127.0.0.1:1").toK6Script(), /\(2 problems\)/);
-  });
-});
-
-describe("plan.toK6OperatorTestRun", () => {
-  it("writes a ConfigMap with the script and a TestRun with the parallelism", () => {
-    const plan = inferencePattern({ target: "http://queen.example:8080" });
-    const yaml = plan.toK6OperatorTestRun({
-      parallelism: 4,
-      separate: true,
-      arguments: "--out experimental-prometheus-rw",
-    });
-    const [cm, tr] = yaml.split("\n---\n");
-    assert.match(
-      cm,
-      /^apiVersion: v1\nkind: ConfigMap\nmetadata:\n {2}name: inference-load\ndata:\n {2}test\.js: \|\n/,
-    );
-    assert.match(cm, /\n {4}export const options = \{/);
-    assert.match(tr, /apiVersion: k6\.io\/v1alpha1\nkind: TestRun/);
-    assert.match(tr, /\n {2}parallelism: 4\n {2}separate: true\n/);
-    assert.match(tr, /configMap:\n {6}name: inference-load\n {6}file: test\.js/);
-    assert.match(tr, /arguments: "--tag testid=inference-load --out experimental-prometheus-rw"/);
-    assert.match(tr, /cleanup: post/);
-  });
-  it("refuses a parallelism that is not a whole number ≥ 1", () => {
-    assert.throws(
-      () => inferencePattern({ target: "http://127.0.0.1:1" }).toK6OperatorTestRun({ parallelism: 0 }),
-      /parallelism/,
-    );
   });
 });

@@ -2,14 +2,12 @@
 // own, so that a load generator in the runner does not add its latency to every proxied byte (and the other way
 // round). Stopped with the run; it dies with the runner if the runner is killed (stdin closes).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { HivestormError } from "../core/errors.ts";
 
-const SCRIPT = fileURLToPath(new URL("../../scripts/toxiproxy-server.ts", import.meta.url));
+/** The standalone server: plain JavaScript, built on first use (see sdk/toxiproxy/bin.mjs). */
+const BIN = fileURLToPath(new URL("../toxiproxy/bin.mjs", import.meta.url));
 
 export interface ToxiproxyProcess {
   url: string;
@@ -18,41 +16,23 @@ export interface ToxiproxyProcess {
 }
 
 /**
- * The server bundled to one plain-JavaScript file with esbuild: without the tsx loader it needs about 25 MB
- * less (66 MB with 1000 open connections instead of 92, bench/README.md). Falls back to tsx if bundling fails.
+ * The argv that starts `hivestorm-toxiproxy` with this Node: the Node flags of the bin's shebang line (so that
+ * they are written once), then the bin.
  */
-async function serverArgv(): Promise<{ argv: string[]; cleanup: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), "hivestorm-toxiproxy-"));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const outfile = join(dir, "toxiproxy-server.mjs");
-  try {
-    await build({
-      entryPoints: [SCRIPT],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      logLevel: "silent",
-    });
-    return { argv: [outfile], cleanup };
-  } catch {
-    cleanup();
-    return { argv: ["--import", "tsx", SCRIPT], cleanup: () => {} };
-  }
+export function toxiproxyCommand(): string[] {
+  const shebang = readFileSync(BIN, "utf8").split("\n", 1)[0];
+  const flags = /\bnode((?:\s+--\S+)*)\s*$/.exec(shebang)?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
+  return [process.execPath, ...flags, BIN];
 }
 
 export async function startToxiproxyProcess(): Promise<ToxiproxyProcess> {
-  const server = await serverArgv();
-  const child = spawn(process.execPath, [...server.argv, "-host", "127.0.0.1", "-port", "0"], {
+  const [node, ...args] = toxiproxyCommand();
+  const child = spawn(node, [...args, "-host", "127.0.0.1", "-port", "0"], {
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, HIVESTORM_EXIT_WITH_PARENT: "1" },
+    // Upstream logs every API request at debug level; nobody reads these logs here.
+    env: { LOG_LEVEL: "warn", ...process.env, HIVESTORM_EXIT_WITH_PARENT: "1" },
   });
-  const exited = new Promise<void>((r) =>
-    child.once("exit", () => {
-      server.cleanup();
-      r();
-    }),
-  );
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => fail("did not start within 30 s"), 30_000);

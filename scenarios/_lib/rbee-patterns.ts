@@ -1,9 +1,6 @@
-// The rbee team's three load patterns (shared/reference/rbee-test-plan.md) as plan factories, with their
-// thresholds. Durations are scaled at run time, so `--time-scale` / `--quick` apply; users think 1 s
+// The rbee team's three load patterns as plan factories, with their thresholds. Durations are scaled at run time, so `--time-scale` / `--quick` apply; users think 1 s
 // between requests, as the k6 scripts they replace did with sleep(1).
-import type { Duration } from "../core/duration.ts";
-import { load } from "./load.ts";
-import type { LoadPlan } from "./plan.ts";
+import { type Duration, type LoadPlan, load } from "../../sdk/index.ts";
 
 export interface PatternOptions {
   /** Base URL of the system under test (can also be given to run()). */
@@ -19,9 +16,18 @@ export const RBEE_THRESHOLDS = {
   checks: ["rate>0.99"],
 } as const;
 
+/** The request rbee's users send: POST /v1/inference with a tiny prompt. */
+export const INFERENCE_REQUEST = {
+  method: "POST",
+  url: "/v1/inference",
+  headers: { "content-type": "application/json" },
+  body: { prompt: "Say hello", max_tokens: 8, stream: false },
+};
+
 function finish(plan: LoadPlan, name: string, o: PatternOptions): LoadPlan {
   let p = plan
     .named(name)
+    .request(INFERENCE_REQUEST)
     .thinkTime(o.thinkTime ?? "1s")
     .check("status is 2xx", (res) => res.status >= 200 && res.status < 300)
     .thresholds({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { setTimeScale } from "../../sdk/core/duration.ts";
-import { inferencePattern, spikePattern, stressPattern } from "../../sdk/load/patterns.ts";
+import { inferencePattern, spikePattern, stressPattern } from "../../scenarios/_lib/rbee-patterns.ts";
+import { makeScope, within } from "../../sdk/core/run-scope.ts";
 
 const target = "http://127.0.0.1:8080";
 const shape = (p: ReturnType<typeof inferencePattern>) => {
@@ -60,11 +60,8 @@ describe("rbee load patterns", () => {
     }
   });
   it("follow the time scale (--quick)", () => {
-    setTimeScale(0.01);
-    try {
+    within(makeScope({ timeScale: 0.01 }), () => {
       assert.equal(inferencePattern({ target }).resolve().totalMs, 9600);
-    } finally {
-      setTimeScale(1);
-    }
+    });
   });
 });

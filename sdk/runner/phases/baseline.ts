@@ -1,0 +1,49 @@
+// Phase 3, baseline: background traffic at a steady rate before the fault, so that "during" and "after" have
+// something to be compared with. A baseline that is not itself healthy stops the scenario as an error.
+import { parseDuration, scaledDuration } from "../../core/duration.ts";
+import { sleep } from "../../core/sleep.ts";
+import type { FaultScenario, StepsScenario } from "../scenario.ts";
+import type { ScenarioRun } from "../scenario-run.ts";
+import { Traffic, trafficRequest } from "../traffic.ts";
+
+export const BASELINE_DEFAULT = "5s";
+export const MIN_SUCCESS_DEFAULT = 0.99;
+
+export interface Baseline {
+  traffic: Traffic;
+  baselineMs: number;
+  /** Why the baseline is not a steady state; undefined when it is. */
+  problem?: string;
+  stop(): Promise<void>;
+}
+
+export async function runBaseline(run: ScenarioRun, def: FaultScenario | StepsScenario): Promise<Baseline> {
+  const t = run.o.bed.system.traffic;
+  const req = trafficRequest(run.o.bed.system);
+  const capture = def.capture ? { ...req.capture, ...def.capture } : req.capture;
+  const traffic = new Traffic(capture ? { ...req, capture } : req, {
+    rate: def.trafficRate ?? t.rate ?? 20,
+    timeoutMs: parseDuration(t.timeout ?? "10s"),
+  });
+  traffic.start();
+  let seen = 0;
+  const progress = setInterval(() => {
+    const recent = traffic.samples.slice(seen);
+    seen = traffic.samples.length;
+    run.o.onTraffic?.({ rps: recent.length, errors: recent.filter((x) => !x.ok).length });
+  }, 1000);
+  const stop = async () => {
+    clearInterval(progress);
+    await traffic.stop();
+  };
+  const baselineMs = Math.max(2000, scaledDuration(def.baseline ?? BASELINE_DEFAULT));
+  await sleep(baselineMs, run.o.signal);
+  const s = traffic.between(run.startedAt, Date.now());
+  const ok = s.filter((x) => x.ok).length;
+  const min = def.recovery?.minSuccessRate ?? MIN_SUCCESS_DEFAULT;
+  const problem =
+    s.length < 3 || ok / s.length < min
+      ? `system not in steady state before the fault: baseline success ${ok}/${s.length} (needs ${min * 100}%)`
+      : undefined;
+  return { traffic, baselineMs, problem, stop };
+}

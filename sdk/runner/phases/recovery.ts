@@ -1,0 +1,57 @@
+// Phase 6, recovery: after the revert, background traffic is sampled until the steady state holds again over a
+// window (time to recover), or the deadline passes. Timed from the faults' own revert, never from the phase.
+import { parseDuration } from "../../core/duration.ts";
+import type { RecoveryRecord, SampleColumns } from "../../core/journal.ts";
+import { sleep } from "../../core/sleep.ts";
+import { describeRecoveryCriterion, timeToRecover } from "../../report/analysis.ts";
+import type { FaultScenario, StepsScenario } from "../scenario.ts";
+import type { Sample, Traffic } from "../traffic.ts";
+import { MIN_SUCCESS_DEFAULT } from "./baseline.ts";
+
+export const RECOVERY_DEFAULTS = { deadline: "30s", window: "3s" };
+
+export async function measureRecovery(
+  def: FaultScenario | StepsScenario,
+  o: { traffic: Traffic; revertAt: number; startedAt: number; signal: AbortSignal },
+): Promise<RecoveryRecord & { windowMs: number }> {
+  const deadlineMs = parseDuration(def.recovery?.deadline ?? RECOVERY_DEFAULTS.deadline);
+  const windowMs = parseDuration(def.recovery?.window ?? RECOVERY_DEFAULTS.window);
+  const criterion = { window: windowMs, minSuccessRate: def.recovery?.minSuccessRate ?? MIN_SUCCESS_DEFAULT };
+  let ttr: number | null = null;
+  while (!o.signal.aborted && Date.now() - o.revertAt < deadlineMs + windowMs) {
+    await sleep(250, o.signal);
+    // Only finished requests can vouch for recovery: stop at the oldest one still in flight.
+    ttr = timeToRecover(columns(o.traffic.samples, o.startedAt), o.revertAt - o.startedAt, {
+      ...criterion,
+      endMs: o.traffic.settledUntil() - o.startedAt - 1,
+    });
+    if (ttr !== null && ttr <= deadlineMs) break;
+    ttr = null;
+  }
+  return {
+    deadlineMs,
+    recovered: ttr !== null,
+    timeToRecoverMs: ttr,
+    criterion: describeRecoveryCriterion(criterion),
+    windowMs,
+  };
+}
+
+/** Samples as columns, t in ms from the scenario's start, sorted by start. */
+export function columns(samples: Sample[], startedAt: number): SampleColumns {
+  const sorted = [...samples].sort((a, b) => a.start - b.start);
+  const names = Object.keys(sorted.find((s) => s.captures)?.captures ?? {});
+  return {
+    t: sorted.map((s) => round3(s.start - startedAt)),
+    latencyMs: sorted.map((s) => round3(s.latencyMs)),
+    status: sorted.map((s) => s.status),
+    ok: sorted.map((s) => s.ok),
+    ...(names.length
+      ? { captures: Object.fromEntries(names.map((n) => [n, sorted.map((s) => s.captures?.[n] ?? null)])) }
+      : {}),
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
+// hivestorm-toxiproxy: the standalone Toxiproxy-compatible server (main.ts) as plain JavaScript, so that no
+// TypeScript loader lives in the server process (tsx's worker thread alone costs about 30 MB). The sources are
+// bundled with esbuild on first use into node_modules/.cache/hivestorm/ (else the system's temporary folder;
+// HIVESTORM_CACHE_DIR overrides both) and rebuilt when one of them changes; then the bundle runs in this process.
+// --max-semi-space-size=1 caps V8's young generation at 1 MB per semi-space (with 1000 open connections the
+// default lets it grow to 8 MB of mostly empty pages), and --optimize-for-size trades a little speed for memory
+// (bench/README.md).
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "../..");
+const ENTRY_NAME = "hivestorm-toxiproxy-entry.ts";
+const ENTRY =
+  'import { runToxiproxyServer } from "./main.ts";\nawait runToxiproxyServer(process.argv.slice(2));\n';
+
+/** Size and modification time of every source the bundle was built from; undefined if one is gone. */
+function stamp(inputs) {
+  try {
+    return JSON.stringify(
+      inputs.map((file) => {
+        const s = statSync(join(ROOT, file));
+        return [file, s.size, s.mtimeMs];
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function cacheDirs() {
+  if (process.env.HIVESTORM_CACHE_DIR) return [process.env.HIVESTORM_CACHE_DIR];
+  const user = process.getuid?.() ?? "user";
+  return [join(ROOT, "node_modules", ".cache", "hivestorm"), join(tmpdir(), `hivestorm-${user}`)];
+}
+
+function cached(dir) {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, "toxiproxy-server.json"), "utf8"));
+    const bundle = join(dir, "toxiproxy-server.mjs");
+    if (meta.stamp !== undefined && meta.stamp === stamp(meta.inputs) && statSync(bundle).isFile())
+      return bundle;
+  } catch {
+    // no usable bundle here
+  }
+  return undefined;
+}
+
+async function build() {
+  // Loaded only when building, so that a cached start does not carry esbuild's module.
+  const { buildSync } = await import("esbuild");
+  let failure;
+  for (const dir of cacheDirs()) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const part = join(dir, `toxiproxy-server.${process.pid}`);
+      const result = buildSync({
+        stdin: {
+          contents: ENTRY,
+          resolveDir: HERE,
+          sourcefile: ENTRY_NAME,
+          loader: "ts",
+        },
+        absWorkingDir: ROOT,
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        outfile: `${part}.mjs`,
+        metafile: true,
+        legalComments: "none",
+        logLevel: "error",
+      });
+      const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.endsWith(ENTRY_NAME));
+      writeFileSync(`${part}.json`, JSON.stringify({ inputs, stamp: stamp(inputs) }));
+      // Renamed into place, so that a server starting meanwhile never reads half a file.
+      renameSync(`${part}.mjs`, join(dir, "toxiproxy-server.mjs"));
+      renameSync(`${part}.json`, join(dir, "toxiproxy-server.json"));
+      return join(dir, "toxiproxy-server.mjs");
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw new Error(
+    `hivestorm-toxiproxy: cannot build the server into ${cacheDirs().join(" or ")}: ${failure}`,
+  );
+}
+
+let bundle;
+for (const dir of cacheDirs()) bundle ??= cached(dir);
+await import(pathToFileURL(bundle ?? (await build())).href);
