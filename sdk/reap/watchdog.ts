@@ -52,7 +52,17 @@ async function argv(): Promise<{ args: string[]; dir?: string }> {
 }
 
 export async function startWatchdog(file: string): Promise<Watchdog> {
-  const { args, dir } = await argv();
+  const bundled = await argv();
+  try {
+    return await launch(file, bundled.args, bundled.dir);
+  } catch (error) {
+    if (!bundled.dir) throw error;
+    // A bundle that does not run (a dependency esbuild could not flatten): the sources, through tsx.
+    return launch(file, ["--import", "tsx", MAIN]);
+  }
+}
+
+async function launch(file: string, args: string[], dir?: string): Promise<Watchdog> {
   const child = spawn(process.execPath, [...args, file, String(process.pid), ...(dir ? [dir] : [])], {
     stdio: ["pipe", "pipe", "inherit"],
     detached: true,
