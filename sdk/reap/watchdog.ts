@@ -2,7 +2,7 @@
 // watchdog is bundled to one plain-JavaScript file first, so that it has every reaper loaded before the run
 // starts anything, and reacts within its bound when the run dies.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -25,6 +25,7 @@ async function argv(): Promise<{ args: string[]; dir?: string }> {
   let dir: string;
   try {
     mkdirSync(CACHE, { recursive: true });
+    removeStaleBundles();
     dir = mkdtempSync(join(CACHE, "hivestorm-watchdog-"));
   } catch {
     return { args: ["--import", "tsx", MAIN] };
@@ -48,6 +49,22 @@ async function argv(): Promise<{ args: string[]; dir?: string }> {
   } catch {
     rmSync(dir, { recursive: true, force: true });
     return { args: ["--import", "tsx", MAIN] };
+  }
+}
+
+/**
+ * A watchdog removes its bundle as soon as it has loaded it; one that is older than a minute belongs to a run
+ * killed while it was starting its watchdog.
+ */
+function removeStaleBundles(): void {
+  for (const name of readdirSync(CACHE)) {
+    if (!name.startsWith("hivestorm-watchdog-")) continue;
+    const path = join(CACHE, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile
+    }
   }
 }
 
