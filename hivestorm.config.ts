@@ -4,7 +4,11 @@
 // Point the suite at your own system with --config FILE (see docs/system.md).
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BUG_NAMES } from "./demo/rbee/lib/bugs.ts";
 import { defineSystem } from "./sdk/index.ts";
+
+/** The switches --demo-bug takes: an unknown one is refused with this list before anything starts. */
+export const knownFlags = BUG_NAMES;
 
 const offset = Number(process.env.HIVESTORM_PORT_OFFSET ?? 0);
 const port = (p: number) => String(p + offset);

@@ -1,73 +1,112 @@
 #!/usr/bin/env -S npx tsx
-// Reverts what a killed run left behind, from the ledger it mirrored to disk (.hivestorm/ledger.json):
-//   npx tsx scripts/reap.ts [--ledger FILE] [--force] [--containers]
-// --containers also removes every container labelled hivestorm=1 (those a killed run started).
-// A ledger whose run is still alive is left alone unless --force: that run reverts its own faults.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Settles what dead runs left behind, from the ledgers they mirrored to disk (.hivestorm/ledger.json, and
+// .hivestorm/ledger.<pid>.json written beside it while it was held):
+//   npx tsx scripts/reap.ts [--ledger FILE] [--dry-run] [--force] [--containers]
+// Reverts what is still applied, says what died with its owner, and exits 0 only when nothing is left.
+// A ledger whose run is still alive is left alone unless --force: that run reverts its own.
+// --containers also removes the hivestorm containers whose run is dead (never a live run's).
+import { relative } from "node:path";
 import { minimist } from "zx";
-import { reapRecord } from "../sdk/chaos/reapers.ts";
-import { DEFAULT_LEDGER_FILE, type ReapRecord } from "../sdk/core/ledger.ts";
-import { dockerAvailability, removeContainers } from "../sdk/system/targets/index.ts";
+import { DEFAULT_LEDGER_FILE } from "../sdk/core/ledger.ts";
+import { commandLine, isSameProcess } from "../sdk/core/process-identity.ts";
+import { ledgerFilesAt, settleLedgerFile } from "../sdk/reap/settle-ledger.ts";
+import { parseOwnerLabel } from "../sdk/system/docker-services.ts";
+import { dockerAvailability, dockerClient, listContainers } from "../sdk/system/targets/index.ts";
 
+const USAGE = "usage: npx tsx scripts/reap.ts [--ledger FILE] [--dry-run] [--force] [--containers]\n";
+const FLAGS = ["_", "ledger", "force", "help", "containers", "dry-run"];
 const args = minimist(process.argv.slice(2), {
   string: ["ledger"],
-  boolean: ["force", "help", "containers"],
+  boolean: ["force", "help", "containers", "dry-run"],
 });
-const unknown = Object.keys(args).filter((k) => !["_", "ledger", "force", "help", "containers"].includes(k));
-if (unknown.length || args._.length) {
-  process.stderr.write(
-    `reap: unknown arguments: ${[...unknown.map((k) => `--${k}`), ...args._].join(" ")}\nusage: npx tsx scripts/reap.ts [--ledger FILE] [--force] [--containers]\n`,
-  );
+const unknown = Object.keys(args).filter((k) => !FLAGS.includes(k));
+if (unknown.length || args._.length || args.ledger === "") {
+  const bad = [
+    ...unknown.map((k) => `--${k}`),
+    ...args._.map(String),
+    ...(args.ledger === "" ? ['--ledger ""'] : []),
+  ];
+  process.stderr.write(`reap: unknown or empty arguments: ${bad.join(" ")}\n${USAGE}`);
   process.exit(2);
 }
 if (args.help) {
-  process.stdout.write("usage: npx tsx scripts/reap.ts [--ledger FILE] [--force] [--containers]\n");
+  process.stdout.write(USAGE);
   process.exit(0);
 }
-if (args.containers) {
-  const docker = await dockerAvailability();
-  if (docker.ok) {
-    const removed = await removeContainers({});
-    process.stdout.write(
-      `reap: removed ${removed.length} container(s)${removed.length ? `: ${removed.join(", ")}` : ""}\n`,
-    );
-  } else process.stdout.write("reap: no Docker engine answering; no containers to remove\n");
-}
-const file = args.ledger ?? process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE;
-if (!existsSync(file)) {
-  process.stdout.write(`reap: nothing to do (no ledger at ${file})\n`);
-  process.exit(0);
-}
-const ledger = JSON.parse(readFileSync(file, "utf8")) as {
-  entries: (ReapRecord & { id: string; description: string; pid: number })[];
-};
-const alive = ledger.entries.filter((e) => isAlive(e.pid));
-if (alive.length && !args.force) {
-  process.stderr.write(
-    `reap: the run with pid ${alive[0].pid} is still alive and owns these faults; stop it (it reverts them) or pass --force\n`,
-  );
-  process.exit(1);
-}
-const left: typeof ledger.entries = [];
-for (const entry of ledger.entries.reverse()) {
-  try {
-    await reapRecord(entry);
-    process.stdout.write(`reverted: ${entry.description}\n`);
-  } catch (error) {
-    left.push(entry);
-    process.stderr.write(`could not revert ${entry.description}: ${(error as Error).message}\n`);
-  }
-}
-if (left.length) writeFileSync(file, `${JSON.stringify({ version: 1, entries: left.reverse() }, null, 2)}\n`);
-else rmSync(file, { force: true });
-process.exit(left.length ? 1 : 0);
+const dryRun = Boolean(args["dry-run"]);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+let left = 0;
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
+if (args.containers) left += await reapContainers();
+
+const files = args.ledger
+  ? [args.ledger]
+  : ledgerFilesAt(process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE);
+let found = 0;
+for (const file of files) {
+  const name = relative(process.cwd(), file) || file;
+  let result: Awaited<ReturnType<typeof settleLedgerFile>>;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    result = await settleLedgerFile(file, { dryRun, force: Boolean(args.force), log: out });
+  } catch (error) {
+    err(`reap: ${(error as Error).message}`);
+    left++;
+    continue;
   }
+  if (result.missing) continue;
+  found++;
+  if (result.ownerAlive) {
+    const cmd = commandLine(result.owner!.pid);
+    err(
+      `reap: ${name}: the run with pid ${result.owner!.pid}${cmd ? ` (${cmd})` : ""} is still alive and owns it; stop it (it reverts its own) or pass --force`,
+    );
+    left++;
+    continue;
+  }
+  if (dryRun) continue;
+  left += result.left.length;
+  out(
+    `reap: ${name}: ${result.settled.length} settled${result.left.length ? `, ${result.left.length} left (see above)` : ", nothing left"}`,
+  );
+}
+if (found === 0)
+  out(`reap: nothing to do (no ledger at ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`);
+process.exit(left ? 1 : 0);
+
+/** Removes the containers of dead runs; returns how many could not be (or may not be) removed. */
+async function reapContainers(): Promise<number> {
+  const docker = await dockerAvailability();
+  if (!docker.ok) {
+    out("reap: no Docker engine answering; no containers to remove");
+    return 0;
+  }
+  let kept = 0;
+  for (const info of await listContainers({})) {
+    const name = info.Names[0]?.replace(/^\//, "") ?? info.Id;
+    const owner = parseOwnerLabel(info.Labels);
+    if (!owner && !args.force) {
+      err(
+        `reap: container ${name} names no owner run (an older hivestorm's); left alone: pass --force to remove it`,
+      );
+      kept++;
+      continue;
+    }
+    if (owner && isSameProcess(owner)) {
+      out(`reap: container ${name} belongs to the live run with pid ${owner.pid}; left alone`);
+      continue;
+    }
+    if (dryRun) {
+      out(`would remove: container ${name}`);
+      continue;
+    }
+    try {
+      await dockerClient().getContainer(info.Id).remove({ force: true, v: true });
+      out(`removed: container ${name}${owner ? ` (its run, pid ${owner.pid}, is dead)` : ""}`);
+    } catch (error) {
+      err(`reap: could not remove container ${name}: ${(error as Error).message}`);
+      kept++;
+    }
+  }
+  return kept;
 }

@@ -39,6 +39,7 @@ export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
 export { readJournal } from "./core/journal.ts";
 export { CleanupLedger } from "./core/ledger.ts";
+export { onShutdown, trackLedger } from "./core/shutdown.ts";
 export { sleep } from "./core/sleep.ts";
 export {
   type ChaosMeshOptions,
@@ -64,6 +65,7 @@ export {
   percentileOf,
   type RequestSpec,
 } from "./load/index.ts";
+export { openRunLedger, type RunLedger } from "./reap/run-ledger.ts";
 export { loadRun, resultsFile } from "./report/analysis.ts";
 export { formatConsoleSummary } from "./report/console-summary.ts";
 export { writeReports } from "./report/write-reports.ts";
@@ -93,6 +95,7 @@ export {
   type SystemConfig,
   type SystemDefinition,
 } from "./system/definition.ts";
+export { type LoadedSystem, loadSystemConfig } from "./system/load-config.ts";
 export { dockerAvailability } from "./system/targets/docker-engine.ts";
 export { DockerTarget } from "./system/targets/docker-target.ts";
 export { buildNodeImage, DEFAULT_IMAGE_TAG } from "./system/targets/node-image.ts";

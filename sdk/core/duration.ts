@@ -1,19 +1,38 @@
 // The one duration parser (DESIGN.md convention 4). Inside the SDK every duration is a number of milliseconds;
 // time scaling for quick runs is applied here and nowhere else.
-import { DurationError } from "./errors.ts";
+import { DurationError, HivestormError } from "./errors.ts";
 import { runScope } from "./run-scope.ts";
 
 /** A duration as users write it: milliseconds, or "500ms", "60s", "5m", "1h", "1m30s", "1.5s". */
 export type Duration = number | string;
+
+/** The longest wait a Node timer honours (2^31 - 1 ms, about 24.8 days): a longer one fires after ~1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration too long for a timer: refused rather than silently turned into a 1 ms wait. */
+export class DurationTooLongError extends HivestormError {
+  constructor(input: unknown, what: string) {
+    super("E_DURATION", `${what} ${JSON.stringify(input)} is too long`, {
+      expected: `at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node timer waits)`,
+      found: typeof input === "number" ? `${input} ms` : String(input),
+    });
+  }
+}
 
 const UNIT_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)/gy;
 
 /**
  * Parses a duration to milliseconds. Throws DurationError for anything else: negative numbers, NaN, empty
- * strings, unknown units. Zero is allowed here; callers that need a positive duration say so (`positive`).
+ * strings, unknown units, more than MAX_TIMER_MS. Zero is allowed here; callers that need a positive duration say so (`positive`).
  */
 export function parseDuration(input: Duration, what = "duration"): number {
+  const ms = parseUnbounded(input, what);
+  if (ms > MAX_TIMER_MS) throw new DurationTooLongError(input, what);
+  return ms;
+}
+
+function parseUnbounded(input: Duration, what: string): number {
   if (typeof input === "number") {
     if (!Number.isFinite(input) || input < 0) throw new DurationError(input, what);
     return input;
@@ -46,7 +65,9 @@ export function durationProblem(input: unknown, { positive = false } = {}): stri
     const ms = parseDuration(input as Duration);
     if (positive && ms <= 0) return `must be greater than zero, found ${JSON.stringify(input)}`;
     return undefined;
-  } catch {
+  } catch (error) {
+    if (error instanceof DurationTooLongError)
+      return `at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node timer waits), found ${JSON.stringify(input)}`;
     return `expected a duration such as "500ms", "60s" or "5m" (or milliseconds), found ${JSON.stringify(input)}`;
   }
 }

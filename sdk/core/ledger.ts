@@ -1,14 +1,21 @@
-// The cleanup ledger (DESIGN.md convention 3): every applied fault is recorded here until it is reverted.
-// On SIGINT, SIGTERM, an exception or the end of a run everything still open is reverted, newest first. The
-// ledger is mirrored to a JSON file so that `scripts/reap.ts` can revert what a killed run left behind.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+// The cleanup ledger: everything a run changes or starts (faults, processes, containers, folders, mounts,
+// cgroups, limits, proxies) is recorded here until it is reverted. On SIGINT, SIGTERM, an exception or the end
+// of a run everything still open is reverted, newest first. The ledger is mirrored to a JSON file, with its
+// owner's pid and start time, so that `scripts/reap.ts` and the run's watchdog can settle what a killed run
+// left behind.
+import { basename, dirname, join } from "node:path";
+import {
+  type LedgerFile,
+  type LedgerOwner,
+  ownerAlive,
+  type ReapRecord,
+  readLedgerFile,
+  removeLedgerFile,
+  writeLedgerFile,
+} from "./ledger-file.ts";
+import { type ProcessRef, selfRef } from "./process-identity.ts";
 
-/** What a reaper needs to revert an entry from another process: plain JSON, with a `kind` it knows. */
-export interface ReapRecord {
-  kind: string;
-  [key: string]: unknown;
-}
+export type { ReapRecord } from "./ledger-file.ts";
 
 export interface LedgerEntry {
   id: string;
@@ -26,17 +33,31 @@ export interface RevertFailure {
   error: unknown;
 }
 
+export interface CleanupLedgerOptions {
+  file?: string;
+  /** Keep the file while empty (a run's ledger marks the run as alive); default: removed when empty. */
+  keepFile?: boolean;
+  runId?: string;
+}
+
 let counter = 0;
 
 export class CleanupLedger {
-  readonly file: string | undefined;
+  /** Where the ledger is mirrored; may move beside the asked-for file when a live run holds that one. */
+  file: string | undefined;
+  readonly owner: LedgerOwner;
+  protected watchdog: ProcessRef | undefined;
+  private readonly keepFile: boolean;
   private readonly open = new Map<string, LedgerEntry>();
+  protected claimed = false;
 
-  constructor(options: { file?: string } = {}) {
+  constructor(options: CleanupLedgerOptions = {}) {
     this.file = options.file;
+    this.keepFile = options.keepFile ?? false;
+    this.owner = { ...selfRef(), runId: options.runId };
   }
 
-  /** Records an applied change; returns its id. */
+  /** Records an applied change (or a start); returns its id. */
   add(entry: Omit<LedgerEntry, "id" | "appliedAt"> & { appliedAt?: number }): string {
     const id = `${process.pid}-${++counter}`;
     this.open.set(id, { ...entry, id, appliedAt: entry.appliedAt ?? Date.now() });
@@ -71,25 +92,50 @@ export class CleanupLedger {
     return failures;
   }
 
-  private persist(): void {
+  /** The file's content as this ledger would write it now. */
+  snapshot(): LedgerFile {
+    return {
+      version: 2,
+      owner: this.owner,
+      watchdog: this.watchdog,
+      entries: this.entries()
+        .filter((e) => e.reap)
+        .map((e) => ({ id: e.id, description: e.description, appliedAt: e.appliedAt, reap: e.reap! })),
+    };
+  }
+
+  protected persist(): void {
     if (!this.file) return;
-    const records = this.entries()
-      .filter((e) => e.reap)
-      .map((e) => ({
-        id: e.id,
-        description: e.description,
-        appliedAt: e.appliedAt,
-        pid: process.pid,
-        ...e.reap,
-      }));
-    if (records.length === 0) {
-      rmSync(this.file, { force: true });
+    if (!this.claimed) this.claim();
+    const ledger = this.snapshot();
+    if (ledger.entries.length === 0 && !this.keepFile) {
+      removeLedgerFile(this.file);
       return;
     }
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ version: 1, entries: records }, null, 2)}\n`);
-    renameSync(tmp, this.file);
+    writeLedgerFile(this.file, ledger);
+  }
+
+  /**
+   * A ledger file another process wrote is never overwritten: a live run's, or a dead run's that nobody has
+   * settled yet. This ledger then writes beside it (`ledger.<pid>.json`, which reap.ts also reads).
+   */
+  private claim(): void {
+    this.claimed = true;
+    const file = this.file!;
+    let existing: LedgerFile | undefined;
+    let unreadable = false;
+    try {
+      existing = readLedgerFile(file);
+    } catch {
+      unreadable = true;
+    }
+    if (!unreadable && (!existing || existing.owner.pid === process.pid)) return;
+    if (existing && !ownerAlive(existing) && existing.entries.length === 0) return;
+    const name = basename(file).replace(/\.json$/, "");
+    this.file = join(dirname(file), `${name}.${process.pid}.json`);
+    process.stderr.write(
+      `hivestorm: ${file} belongs to ${existing && ownerAlive(existing) ? `a live run (pid ${existing.owner.pid})` : "a dead run not yet reaped (npx tsx scripts/reap.ts)"}; this process records its changes in ${this.file}\n`,
+    );
   }
 }
 

@@ -1,4 +1,6 @@
 // run-all's flags: parsed with zx's minimist, checked all at once (one error naming every bad flag).
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { minimist } from "zx";
 import { type Problem, ValidationError } from "../core/errors.ts";
 
@@ -22,6 +24,9 @@ export interface RunAllArgs {
 }
 
 export const SUITES = ["chaos", "load", "stress"] as const;
+/** The time scale's range: below it phases are shorter than a timer tick; above it, longer than a timer waits. */
+export const TIME_SCALE_MIN = 0.001;
+export const TIME_SCALE_MAX = 1000;
 /** --quick: every scenario in a few minutes. */
 export const QUICK_TIME_SCALE = 0.05;
 
@@ -61,10 +66,34 @@ export const USAGE = `Usage: npx tsx scripts/run-all.ts [flags]
   --no-builtin          leave out the built-in suite (run only your own scenarios)
 `;
 
+const VALUE_FLAGS = [
+  "suite",
+  "only",
+  "config",
+  "time-scale",
+  "report-dir",
+  "demo-bug",
+  "target",
+  "scenarios",
+];
+const BOOLEAN_FLAGS = ["quick", "dry-run", "strict", "allow-non-loopback", "help", "builtin"];
+
+/** `--time-scale -1` reads -1 as the value, not as a flag named "1" (then refused with the range). */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i].replace(/^--/, "");
+    if (argv[i].startsWith("--") && VALUE_FLAGS.includes(flag) && /^-\d|^-\./.test(argv[i + 1] ?? ""))
+      out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 export function parseRunAllArgs(argv: string[]): RunAllArgs {
-  const a = minimist(argv, {
-    string: ["suite", "only", "config", "time-scale", "report-dir", "demo-bug", "target", "scenarios"],
-    boolean: ["quick", "dry-run", "strict", "allow-non-loopback", "help", "builtin"],
+  const a = minimist(joinNegativeValues(argv), {
+    string: VALUE_FLAGS,
+    boolean: BOOLEAN_FLAGS,
     default: { builtin: true },
     alias: { h: "help" },
   });
@@ -72,27 +101,45 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
   for (const k of Object.keys(a))
     if (!KNOWN.has(k)) problems.push({ path: `--${k}`, message: "unknown flag" });
   if (a._.length) problems.push({ path: "arguments", message: `unexpected ${a._.map(String).join(" ")}` });
-  const list = (v: unknown) =>
-    (v === undefined ? [] : ([] as string[]).concat(v as string))
-      .flatMap((s) => s.split(","))
-      .map((s) => s.trim())
-      .filter(Boolean);
-  const suites = list(a.suite);
+  // `--quick=maybe`: minimist reads any text but "false" as true; only =true / =false are booleans.
+  for (const arg of argv) {
+    const m = /^--([^=]+)=(.*)$/.exec(arg);
+    if (m && BOOLEAN_FLAGS.includes(m[1]) && !["true", "false"].includes(m[2]))
+      problems.push({
+        path: `--${m[1]}`,
+        message: `takes no value (or =true / =false), found ${JSON.stringify(m[2])}`,
+      });
+  }
+  const list = (flag: string) => {
+    const values = a[flag] === undefined ? [] : ([] as string[]).concat(a[flag] as string);
+    const items = values.flatMap((s) => String(s).split(",")).map((s) => s.trim());
+    if (items.some((s) => s === ""))
+      problems.push({
+        path: `--${flag}`,
+        message: `expected a name, found an empty value in ${JSON.stringify(values.join(" "))}`,
+      });
+    return items.filter(Boolean);
+  };
+  const suites = list("suite");
   for (const s of suites)
     if (!(SUITES as readonly string[]).includes(s))
       problems.push({
         path: "--suite",
         message: `unknown suite ${JSON.stringify(s)}; expected ${SUITES.join(", ")}`,
       });
-  let timeScale = a.quick ? QUICK_TIME_SCALE : 1;
+  let timeScale = a.quick && a.quick !== "false" ? QUICK_TIME_SCALE : 1;
   if (a["time-scale"] !== undefined) {
-    timeScale = Number(a["time-scale"]);
-    if (!(Number.isFinite(timeScale) && timeScale > 0))
+    const text = String(a["time-scale"]).trim();
+    timeScale = Number(text);
+    // Decimal only: 0x10, 1e9, Infinity are refused, whatever Number() makes of them.
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text) || !(timeScale >= TIME_SCALE_MIN && timeScale <= TIME_SCALE_MAX))
       problems.push({
         path: "--time-scale",
-        message: `expected a number > 0, found ${JSON.stringify(a["time-scale"])}`,
+        message: `expected a decimal number from ${TIME_SCALE_MIN} to ${TIME_SCALE_MAX} (e.g. 0.1), found ${JSON.stringify(a["time-scale"])}`,
       });
   }
+  const only = list("only");
+  const demoBugs = list("demo-bug");
   const target = (a.target ?? "process") as string;
   if (!["process", "docker"].includes(target))
     problems.push({
@@ -104,18 +151,40 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
   if (problems.length) throw new ValidationError("run-all flags", problems, "see --help");
   return {
     suites: suites.length ? SUITES.filter((s) => suites.includes(s)) : [...SUITES],
-    only: list(a.only),
+    only,
     config: a.config ?? "hivestorm.config.ts",
     timeScale,
-    quick: Boolean(a.quick),
-    dryRun: Boolean(a["dry-run"]),
-    strict: Boolean(a.strict),
+    quick: flag(a.quick),
+    dryRun: flag(a["dry-run"]),
+    strict: flag(a.strict),
     reportDir: a["report-dir"] ?? "reports",
-    demoBugs: list(a["demo-bug"]),
+    demoBugs,
     target: target as "process" | "docker",
-    allowNonLoopback: Boolean(a["allow-non-loopback"]),
+    allowNonLoopback: flag(a["allow-non-loopback"]),
     scenarios: ([] as string[]).concat(a.scenarios ?? []).filter((x) => x !== ""),
     builtin: a.builtin !== false,
-    help: Boolean(a.help),
+    help: flag(a.help),
   };
+}
+
+const flag = (v: unknown) => v === true || v === "true";
+
+/**
+ * The report folder must be writable before anything starts: the nearest folder that exists on the way to
+ * it is checked. Returns the problem, or undefined.
+ */
+export function reportDirProblem(root: string, reportDir: string): Problem | undefined {
+  let dir = resolve(root, reportDir);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    if (!statSync(dir).isDirectory())
+      return { path: "--report-dir", message: `${dir} is a file, not a folder (for ${reportDir})` };
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch {
+    return {
+      path: "--report-dir",
+      message: `cannot write to ${dir} (for ${reportDir}); pick a writable folder`,
+    };
+  }
 }

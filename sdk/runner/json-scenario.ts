@@ -10,7 +10,9 @@ import { JSON_NETWORK_FAULTS } from "../chaos/network/index.ts";
 import type { ToxicFault } from "../chaos/network/toxic-fault.ts";
 import { ShellFault } from "../chaos/shell/shell-fault.ts";
 import { type CaptureSpec, captureProblems } from "../core/capture.ts";
+import { MAX_TIMER_MS } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
+import { SUITES } from "./args.ts";
 import { type Check, expect } from "./expect.ts";
 import type { ShareRange } from "./expect-share.ts";
 import type { FaultScenario } from "./scenario.ts";
@@ -59,6 +61,11 @@ const TOP_KEYS = new Set([
 ]);
 
 /** Parses one JSON scenario file's content; throws one ValidationError naming the file and every bad field. */
+/** Seconds a timer can wait (MAX_TIMER_MS), and the largest toxic attribute (ms, bytes: an int32). */
+const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+const MAX_ATTRIBUTE = MAX_TIMER_MS;
+const seconds = (v: unknown) => typeof v === "number" && v > 0 && v <= MAX_SECONDS;
+
 export function parseJsonScenario(file: string, text: string): FaultScenario {
   let raw: unknown;
   try {
@@ -112,8 +119,8 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     );
   need(
     "duration_seconds",
-    typeof j.duration_seconds === "number" && j.duration_seconds > 0,
-    `expected a number of seconds > 0, found ${JSON.stringify(j.duration_seconds)}`,
+    seconds(j.duration_seconds),
+    `expected a number of seconds > 0 and at most ${MAX_SECONDS}, found ${JSON.stringify(j.duration_seconds)}`,
   );
   const attributes = (j.attributes ?? {}) as Record<string, unknown>;
   if (typeof attributes !== "object" || Array.isArray(attributes))
@@ -122,6 +129,18 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
     for (const [k, v] of Object.entries(attributes))
       if (typeof v !== "number")
         problems.push({ path: `attributes.${k}`, message: `expected a number, found ${JSON.stringify(v)}` });
+      // The fault checks its own lower bounds; beyond an int32 no toxic can honour the value.
+      else if (!Number.isFinite(v) || v > MAX_ATTRIBUTE)
+        problems.push({
+          path: `attributes.${k}`,
+          message: `at most ${MAX_ATTRIBUTE}, found ${JSON.stringify(v)}`,
+        });
+  if (j.suite !== undefined)
+    need(
+      "suite",
+      (SUITES as readonly unknown[]).includes(j.suite),
+      `expected one of ${SUITES.join(", ")}, found ${JSON.stringify(j.suite)}`,
+    );
   const targets = shell && j.target === undefined ? [] : Array.isArray(j.target) ? j.target : [j.target];
   if (!shell)
     need(
@@ -147,14 +166,14 @@ export function parseJsonScenario(file: string, text: string): FaultScenario {
   if (j.recovery_deadline_seconds !== undefined)
     need(
       "recovery_deadline_seconds",
-      typeof j.recovery_deadline_seconds === "number" && j.recovery_deadline_seconds > 0,
-      "expected seconds > 0",
+      seconds(j.recovery_deadline_seconds),
+      `expected seconds > 0 and at most ${MAX_SECONDS}, found ${JSON.stringify(j.recovery_deadline_seconds)}`,
     );
   if (j.baseline_seconds !== undefined)
     need(
       "baseline_seconds",
-      typeof j.baseline_seconds === "number" && j.baseline_seconds > 0,
-      "expected seconds > 0",
+      seconds(j.baseline_seconds),
+      `expected seconds > 0 and at most ${MAX_SECONDS}, found ${JSON.stringify(j.baseline_seconds)}`,
     );
   const ex = j.expect as Record<string, unknown> | undefined;
   if (typeof ex !== "object" || ex === null || Array.isArray(ex) || Object.keys(ex).length === 0)

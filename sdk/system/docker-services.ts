@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import { parseDuration } from "../core/duration.ts";
 import { HivestormError, TimeoutError, ValidationError } from "../core/errors.ts";
+import type { CleanupLedger } from "../core/ledger.ts";
+import { isSameProcess, type ProcessRef, selfRef } from "../core/process-identity.ts";
 import type { DockerServiceDefinition, ServiceDefinition } from "./definition.ts";
 import { probeHealth } from "./health.ts";
 import type { RunningService } from "./running-service.ts";
@@ -26,6 +28,36 @@ export interface DockerServiceOptions {
   runId: string;
   docker?: Docker;
   log?: (line: string) => void;
+  /** Records each container started (settled when removed), so that a reaper removes what a dead run left. */
+  ledger?: CleanupLedger;
+}
+
+/** The label naming the run that started a container: "<pid>:<start time>" of its runner. */
+export const OWNER_LABEL = "hivestorm.owner";
+
+export function ownerLabelValue(ref: ProcessRef = selfRef()): string {
+  return `${ref.pid}:${ref.startTime ?? ""}`;
+}
+
+/** The runner named by a container's owner label; undefined when it has none (an older run's container). */
+export function parseOwnerLabel(labels: Record<string, string> | undefined): ProcessRef | undefined {
+  const m = /^(\d+):(\d*)$/.exec(labels?.[OWNER_LABEL] ?? "");
+  return m ? { pid: Number(m[1]), startTime: m[2] || undefined } : undefined;
+}
+
+/** Records a started container in the ledger; the returned function settles it once removed. */
+function recordContainer(ledger: CleanupLedger | undefined, name: string, docker: Docker): () => void {
+  if (!ledger) return () => {};
+  const id = ledger.add({
+    description: `container ${name}`,
+    revert: () =>
+      docker
+        .getContainer(name)
+        .remove({ force: true })
+        .catch(() => {}),
+    reap: { kind: "container", name },
+  });
+  return () => ledger.settle(id);
 }
 
 /** The container name of a service: unique per port, so that runs on other port offsets do not collide. */
@@ -55,12 +87,13 @@ export async function startDockerService(
     env: def.env,
     runId: o.runId,
     docker,
-    labels: { "hivestorm.service": name },
+    labels: { "hivestorm.service": name, [OWNER_LABEL]: ownerLabelValue() },
   };
   const binds = [`${o.logDir}:${o.logDir}`, ...(d.binds ?? [])];
   await removeStale(docker, container);
+  const settle = recordContainer(o.ledger, container, docker);
   await startContainer({ ...base, name: container, cmd: d.cmd, memoryBytes: d.memoryBytes, binds });
-  const replicas = d.replicas ? await startReplicas(name, d, { ...base, binds }, o.log) : undefined;
+  const replicas = d.replicas ? await startReplicas(name, d, { ...base, binds }, o.log, o.ledger) : undefined;
   const stop = once(async () => {
     await replicas?.stop();
     await stopContainer(docker, container, parseDuration(def.stopGrace ?? "5s"));
@@ -71,6 +104,8 @@ export async function startDockerService(
         .getContainer(c)
         .remove({ force: true })
         .catch(() => {});
+    settle();
+    replicas?.settle();
   });
   try {
     await waitHealthy(docker, name, container, def);
@@ -106,13 +141,16 @@ async function startReplicas(
   d: DockerServiceDefinition,
   base: Base,
   log: (line: string) => void = () => {},
+  ledger?: CleanupLedger,
 ) {
   const r = d.replicas!;
   const names = Array.from({ length: r.count }, (_, slot) => replicaContainerName(r, slot));
   let stopping = false;
   const keepers: Promise<void>[] = [];
+  const settles: (() => void)[] = [];
   for (const [slot, name] of names.entries()) {
     await removeStale(base.docker, name);
+    settles.push(recordContainer(ledger, name, base.docker));
     await startContainer({
       ...base,
       labels: { ...base.labels, "hivestorm.replica-of": service, "hivestorm.slot": String(slot) },
@@ -124,6 +162,9 @@ async function startReplicas(
   }
   return {
     names,
+    settle: () => {
+      for (const s of settles) s();
+    },
     async stop() {
       stopping = true;
       for (const name of names) await stopContainer(base.docker, name, 5000);
@@ -208,6 +249,15 @@ async function removeStale(docker: Docker, name: string): Promise<void> {
     throw new HivestormError("E_CONTAINER_NAME", `a container named ${name} exists and is not hivestorm's`, {
       hint: `remove or rename it (docker rm -f ${name}), or run with another HIVESTORM_PORT_OFFSET`,
     });
+  const owner = parseOwnerLabel(info.Config.Labels);
+  if (owner && owner.pid !== process.pid && isSameProcess(owner))
+    throw new HivestormError(
+      "E_CONTAINER_NAME",
+      `container ${name} belongs to a live run (pid ${owner.pid})`,
+      {
+        hint: "wait for that run or stop it, or run with another HIVESTORM_PORT_OFFSET",
+      },
+    );
   await docker.getContainer(name).remove({ force: true });
 }
 

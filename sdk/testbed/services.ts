@@ -2,6 +2,7 @@
 // docker), stopped in reverse; checked between scenarios, and started again when one died or stopped
 // answering, so that a scenario that killed a service does not fail every scenario after it.
 import { parseDuration } from "../core/duration.ts";
+import type { CleanupLedger } from "../core/ledger.ts";
 import { sleep } from "../core/sleep.ts";
 import type { ServiceDefinition, SystemDefinition } from "../system/definition.ts";
 import { startDockerService } from "../system/docker-services.ts";
@@ -16,6 +17,8 @@ export interface ServiceStatus {
 }
 
 export interface ServiceSetOptions {
+  /** Every process and container started is recorded here until it is stopped (the dead-man switch reads it). */
+  ledger?: CleanupLedger;
   root: string;
   logDir: string;
   runId: string;
@@ -54,8 +57,12 @@ export class ServiceSet {
       `starting ${name}${inDocker ? ` in docker: ${def.docker!.image} ${def.docker!.cmd.join(" ")}` : def.command ? `: ${def.command.join(" ")}` : ` (already running at ${def.url})`}`,
     );
     const svc = inDocker
-      ? await startDockerService(name, def, { logDir: this.o.logDir, runId: this.o.runId, log: this.o.log })
-      : await startService(name, def, { cwd: this.o.root, logDir: this.o.logDir, signal: this.o.signal });
+      ? await startDockerService(name, def, {
+          ...{ logDir: this.o.logDir, runId: this.o.runId, log: this.o.log, ledger: this.o.ledger },
+        })
+      : await startService(name, def, {
+          ...{ cwd: this.o.root, logDir: this.o.logDir, ledger: this.o.ledger, signal: this.o.signal },
+        });
     this.running[name] = svc;
     if (!this.#order.includes(name)) this.#order.push(name);
     return svc;

@@ -13,9 +13,10 @@ import { CHAOS_CONTEXT, type ChaosContext, createChaosContext } from "../chaos/c
 import { systemCandidates } from "../chaos/process/system-candidates.ts";
 import { checkTimeScale } from "../core/duration.ts";
 import { HivestormError } from "../core/errors.ts";
-import { CleanupLedger, DEFAULT_LEDGER_FILE } from "../core/ledger.ts";
+import { DEFAULT_LEDGER_FILE } from "../core/ledger.ts";
 import { enterAmbient, makeScope, type RunScope, within } from "../core/run-scope.ts";
 import { onShutdown } from "../core/shutdown.ts";
+import { openRunLedger, type RunLedger } from "../reap/run-ledger.ts";
 import {
   clientUrl,
   type InstanceInfo,
@@ -96,7 +97,7 @@ export class Testbed implements AsyncDisposable {
     readonly root: string,
     readonly logDir: string,
     readonly target: "process" | "docker",
-    readonly ledger: CleanupLedger,
+    readonly ledger: RunLedger,
     readonly toxiproxy: TestbedToxiproxy,
     readonly services_: ServiceSet,
     readonly log: (line: string) => void,
@@ -155,8 +156,12 @@ export class Testbed implements AsyncDisposable {
     const { system } = loaded;
     const source = options.name ?? loaded.source;
     mkdirSync(logDir, { recursive: true });
-    const ledger = new CleanupLedger({
+    // The run's ledger: claimed for this process (a dead run's is settled first), with its dead-man switch.
+    const ledger = await openRunLedger({
+      root,
       file: resolve(root, options.ledgerFile ?? process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE),
+      runId,
+      log,
     });
     // Until the testbed exists, a signal during start-up stops what was started and exits.
     const startup = new AbortController();
@@ -176,7 +181,15 @@ export class Testbed implements AsyncDisposable {
             await settled;
           });
     let toxiproxy: TestbedToxiproxy | undefined;
-    const services = new ServiceSet(system, { root, logDir, runId, target, log, signal: startup.signal });
+    const services = new ServiceSet(system, {
+      root,
+      logDir,
+      runId,
+      target,
+      log,
+      ledger,
+      signal: startup.signal,
+    });
     try {
       startup.signal.throwIfAborted();
       toxiproxy = await openToxiproxy(system, {
@@ -189,6 +202,8 @@ export class Testbed implements AsyncDisposable {
     } catch (error) {
       await services.stopAll();
       await toxiproxy?.close().catch(() => {});
+      await ledger.revertAll();
+      await ledger.close();
       throw startup.signal.aborted ? startup.signal.reason : error;
     } finally {
       unhook();
@@ -352,6 +367,8 @@ export class Testbed implements AsyncDisposable {
         this.log(`could not revert ${f.description}: ${String(f.error)}; run npx tsx scripts/reap.ts`);
       await this.services_.stopAll();
       await this.toxiproxy.close().catch((e) => this.log(`stopping the Toxiproxy: ${String(e)}`));
+      // The watchdog stops with the ledger; anything still open stays on record for it and for reap.ts.
+      await this.ledger.close();
       for (const c of this.#cleanups.splice(0).reverse()) c();
     })();
     return this.#closing;

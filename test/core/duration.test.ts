@@ -5,6 +5,7 @@ import {
   durationProblem,
   formatDuration,
   getTimeScale,
+  MAX_TIMER_MS,
   parseDuration,
   parsePositiveDuration,
   scaledDuration,
@@ -90,5 +91,14 @@ describe("time scale", () => {
         (e: Error) => e instanceof DurationError && /0\.001 to 1000/.test(e.message),
       );
     assert.equal(checkTimeScale(0.05), 0.05);
+  });
+  it("refuses a duration longer than a Node timer can wait, with the limit", () => {
+    assert.equal(parseDuration(MAX_TIMER_MS), MAX_TIMER_MS);
+    for (const long of [MAX_TIMER_MS + 1, "1000h", 1e12])
+      assert.throws(
+        () => parseDuration(long, "fault duration"),
+        /fault duration .* is too long[\s\S]*at most 2147483647 ms/,
+      );
+    assert.match(durationProblem("600h") ?? "", /at most 2147483647 ms/);
   });
 });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ValidationError } from "../../sdk/core/errors.ts";
-import { parseRunAllArgs, QUICK_TIME_SCALE } from "../../sdk/runner/args.ts";
+import { parseRunAllArgs, QUICK_TIME_SCALE, reportDirProblem } from "../../sdk/runner/args.ts";
 
 describe("run-all flags", () => {
   it("defaults: all suites in order, scale 1, process target", () => {
@@ -44,5 +47,35 @@ describe("run-all flags", () => {
       ]);
       assert.match(e.message, /^run-all flags is invalid \(5 problems\)/);
     }
+  });
+  it("refuses every number out of bounds and every empty selection, with the limit in the message", () => {
+    const problem = (argv: string[]) => {
+      try {
+        parseRunAllArgs(argv);
+      } catch (e) {
+        assert.ok(e instanceof ValidationError);
+        return e.message;
+      }
+      assert.fail(`${argv.join(" ")} was accepted`);
+    };
+    for (const scale of ["-1", "0", "1e9", "1e-9", "0x10", "Infinity", "1001", "0.0001", "abc"])
+      assert.match(
+        problem(["--time-scale", scale]),
+        /--time-scale: expected a decimal number from 0\.001 to 1000/,
+        scale,
+      );
+    assert.match(problem(["--quick=maybe"]), /--quick: takes no value/);
+    assert.match(problem(["--suite", ""]), /--suite: expected a name, found an empty value/);
+    assert.match(problem(["--only", ""]), /--only: expected a name/);
+    assert.match(problem(["--only", "NF-001,,NF-002"]), /--only: expected a name/);
+    assert.equal(parseRunAllArgs(["--time-scale", "1000"]).timeScale, 1000);
+    assert.equal(parseRunAllArgs(["--time-scale", ".5"]).timeScale, 0.5);
+    assert.equal(parseRunAllArgs(["--quick=false"]).timeScale, 1);
+  });
+  it("finds an unwritable report folder before anything starts", () => {
+    assert.equal(reportDirProblem(tmpdir(), "reports/x"), undefined);
+    const file = join(mkdtempSync(join(tmpdir(), "hs-args-")), "a-file");
+    writeFileSync(file, "");
+    assert.match(reportDirProblem(tmpdir(), join(file, "reports"))?.message ?? "", /is a file, not a folder/);
   });
 });

@@ -213,4 +213,30 @@ describe("JSON scenarios", () => {
       return true;
     });
   });
+  it("refuse durations, deadlines and toxic attributes beyond what timers and toxics honour, and unknown suites", () => {
+    const bad = {
+      ...valid,
+      suite: "smoke",
+      duration_seconds: 1e12,
+      recovery_deadline_seconds: 1e12,
+      baseline_seconds: 3e6,
+      attributes: { latency: 1e12 },
+    };
+    assert.throws(
+      () => parseJsonScenario("x.json", JSON.stringify(bad)),
+      (e: Error) => {
+        assert.ok(e instanceof ValidationError);
+        assert.deepEqual(e.problems.map((p) => p.path).sort(), [
+          "attributes.latency",
+          "baseline_seconds",
+          "duration_seconds",
+          "recovery_deadline_seconds",
+          "suite",
+        ]);
+        assert.match(e.message, /at most 2147483/);
+        assert.match(e.message, /attributes.latency: at most 2147483647/);
+        return true;
+      },
+    );
+  });
 });

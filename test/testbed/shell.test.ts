@@ -61,8 +61,8 @@ describe("a run's $", () => {
     const u = $.undo`echo reverted >> undo.txt`;
     assert.equal(ledger.size, 1);
     const onDisk = JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8"));
-    assert.equal(onDisk.entries[0].kind, "shell");
-    assert.equal(onDisk.entries[0].cwd, dir);
+    assert.equal(onDisk.entries[0].reap.kind, "shell");
+    assert.equal(onDisk.entries[0].reap.cwd, dir);
     assert.equal(existsSync(join(dir, "undo.txt")), false, "not run when registered");
     await u.revert();
     await u.revert();

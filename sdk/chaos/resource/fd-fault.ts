@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { FaultError, PrerequisiteError, type Problem } from "../../core/errors.ts";
+import { processStartTime } from "../../core/process-identity.ts";
 import { procStatus } from "../../system/targets/proc.ts";
 import type { ChaosContext } from "../context.ts";
 import type { Applied } from "../fault.ts";
@@ -73,7 +74,14 @@ export class FdFault extends ResourceFault<FdState> {
         if ((await procStatus(t.pid)) !== "exited") await setNofile(t.pid, original);
         this.tell("reverted", how, { pid: t.pid, alive: (await procStatus(t.pid)) !== "exited" });
       },
-      reap: { kind: "resource-nofile", pid: t.pid, soft: original.soft, hard: original.hard },
+      // The start time tells the reaper a reused pid from the target.
+      reap: {
+        kind: "resource-nofile",
+        pid: t.pid,
+        startTime: processStartTime(t.pid),
+        soft: original.soft,
+        hard: original.hard,
+      },
     };
   }
 }

@@ -2,7 +2,8 @@
 // from the JSON records in the ledger file. Register RESOURCE_REAPERS next to the network ones.
 import { rm } from "node:fs/promises";
 import { totalmem } from "node:os";
-import type { ReapRecord } from "../../core/ledger.ts";
+import { isSameProcess } from "../../core/process-identity.ts";
+import { gone, type Reaper } from "../../reap/outcome.ts";
 import { removeCgroupDirs } from "../../system/cgroup/cgroup.ts";
 import { dockerClient, dockerStatus } from "../../system/targets/docker-engine.ts";
 import { procStatus } from "../../system/targets/proc.ts";
@@ -11,9 +12,7 @@ import { setNofile } from "./fd-fault.ts";
 import { restoreOomScores } from "./memory-fault.ts";
 import { groupAlive, isStressNg, killGroup } from "./stress-ng.ts";
 
-export type ResourceReaper = (record: ReapRecord) => Promise<void>;
-
-export const RESOURCE_REAPERS: Readonly<Record<string, ResourceReaper>> = {
+export const RESOURCE_REAPERS: Readonly<Record<string, Reaper>> = {
   /** A stressor (stress-ng, the built-in hog, the VRAM hog) in a cgroup: end it, undo the target's OOM score, remove our cgroup. */
   "resource-stress": async (r) => {
     const pgid = Number(r.pgid);
@@ -46,7 +45,11 @@ export const RESOURCE_REAPERS: Readonly<Record<string, ResourceReaper>> = {
   },
   "resource-nofile": async (r) => {
     const pid = Number(r.pid);
-    if ((await procStatus(pid)) === "exited") return;
+    if ((await procStatus(pid)) === "exited")
+      return gone(`process ${pid} exited: its descriptor limit went with it`);
+    // A reused pid is a stranger whose limit is not ours to set.
+    if (!isSameProcess({ pid, startTime: typeof r.startTime === "string" ? r.startTime : undefined }))
+      return gone(`process ${pid} exited (its pid now belongs to another process, left alone)`);
     await setNofile(pid, { soft: r.soft as number | "unlimited", hard: r.hard as number | "unlimited" });
   },
   "resource-vram-simulated": async (r) => {

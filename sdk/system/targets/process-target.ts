@@ -8,6 +8,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../../core/errors.ts";
+import { processStartTime } from "../../core/process-identity.ts";
 import { pollUntil, procCommand, procStatus } from "./proc.ts";
 import { oomInCgroup } from "./process-oom.ts";
 import type { OomOptions, OomResult, StopOptions, StopResult, Target, TargetStatus } from "./target.ts";
@@ -178,7 +179,7 @@ export class ProcessTarget implements Target {
     }
     const undo = makeUndo(`resume ${this.describe()} (SIGCONT)`, async () => sendSignal(pid, "SIGCONT"), {
       ledger: this.ledger,
-      reap: { kind: "process-paused", pid },
+      reap: { kind: "process-paused", pid, startTime: processStartTime(pid) },
     });
     this.pauseUndo = undo;
     return undo;

@@ -3,17 +3,23 @@
 import { totalmem } from "node:os";
 import type Docker from "dockerode";
 import type { ReapRecord } from "../../core/ledger.ts";
+import { isSameProcess } from "../../core/process-identity.ts";
+import { gone, type ReapOutcome } from "../../reap/outcome.ts";
 import { removeCgroupDirs } from "../cgroup/cgroup.ts";
 import { dockerClient, dockerStatus } from "./docker-engine.ts";
 import { sendSignal } from "./process-target.ts";
 
-type Reaper = (record: ReapRecord, docker: () => Docker) => Promise<void>;
+type Reaper = (record: ReapRecord, docker: () => Docker) => Promise<ReapOutcome | undefined | unknown>;
 
 /** One reaper per record kind that the targets write (DESIGN convention 8: kinds are registered, not switched). */
 export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
   cgroup: (record) => removeCgroupDirs(strings(record.dirs)),
   "process-paused": async (record) => {
-    if (typeof record.pid === "number") sendSignal(record.pid, "SIGCONT");
+    const pid = Number(record.pid);
+    const startTime = typeof record.startTime === "string" ? record.startTime : undefined;
+    // SIGCONT only to the very process paused: a reused pid is a stranger.
+    if (!isSameProcess({ pid, startTime })) return gone(`process ${pid} exited while paused`);
+    sendSignal(pid, "SIGCONT");
   },
   "docker-paused": (record, docker) =>
     ignoreGone(() => docker().getContainer(String(record.container)).unpause()),

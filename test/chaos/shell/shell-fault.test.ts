@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createChaosContext } from "../../../sdk/chaos/context.ts";
 import { applyFault } from "../../../sdk/chaos/fault.ts";
-import { reapRecord } from "../../../sdk/chaos/reapers.ts";
 import { programOf, ShellFault } from "../../../sdk/chaos/shell/shell-fault.ts";
 import { FaultError } from "../../../sdk/core/errors.ts";
 import { CleanupLedger } from "../../../sdk/core/ledger.ts";
+import { reapRecord } from "../../../sdk/reap/registry.ts";
 
 describe("shell faults", () => {
   const dir = mkdtempSync(join(tmpdir(), "hs-shellfault-"));

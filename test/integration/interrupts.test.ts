@@ -1,0 +1,268 @@
+// Interrupts, the way users and CI systems send them, at random moments of real `npx tsx scripts/run-all.ts
+// --quick` runs: each trial is followed by a snapshot of what it left (ports, processes, the hive's tmpfs,
+// cgroups, the ledger). Zero leftovers is the only pass. SIGKILL trials get no reap.ts: the run's dead-man
+// switch alone must clean up within its bound. A last trial hands reap.ts a stale ledger made by hand.
+//   HIVESTORM_TRIALS=30 HIVESTORM_TRIAL_SEED=1234 node --import tsx --test test/integration/interrupts.test.ts
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, describe, it, type TestContext } from "node:test";
+import { processStartTime } from "../../sdk/core/process-identity.ts";
+import {
+  cacheDirFor,
+  leftovers,
+  markedProcesses,
+  type Route,
+  runnerBelow,
+  sampleTrials,
+  snapshot,
+  type Trial,
+} from "./interrupt-trials.ts";
+import { shifted } from "./run-all-child.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const SEED = Number(process.env.HIVESTORM_TRIAL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const COUNT = Number(process.env.HIVESTORM_TRIALS ?? 4);
+/** The dead-man bound (docs/cleanup.md), and how long a signalled run may take to revert and stop. */
+const BOUND_MS = 2000;
+const STOP_MS = 90_000;
+const OFFSET = shifted(500);
+const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const lines: string[] = [];
+
+process.stdout.write(
+  `interrupt trials: seed ${SEED}, ${COUNT} trial(s) (replay: HIVESTORM_TRIAL_SEED=${SEED} HIVESTORM_TRIALS=${COUNT})\n`,
+);
+after(() => process.stdout.write(`\n${lines.join("\n")}\n`));
+
+function send(route: Route, npx: number, runner: number | undefined): void {
+  const to = (pid: number | undefined, sig: NodeJS.Signals) => {
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  if (route === "SIGINT to the runner") to(runner, "SIGINT");
+  else if (route === "SIGTERM to the runner") to(runner, "SIGTERM");
+  else if (route === "SIGINT to the process group") to(-npx, "SIGINT");
+  else if (route === "SIGTERM to the process group") to(-npx, "SIGTERM");
+  else if (route === "SIGINT twice to the process group") {
+    to(-npx, "SIGINT");
+    setTimeout(() => to(-npx, "SIGINT"), 300);
+  } else if (route === "SIGTERM to npx") to(npx, "SIGTERM");
+  else if (route === "SIGINT to npx, then SIGKILL to npx") {
+    to(npx, "SIGINT");
+    setTimeout(() => to(npx, "SIGKILL"), 5000);
+  } else if (route === "SIGKILL to npx") to(npx, "SIGKILL");
+  else to(runner, "SIGKILL");
+}
+
+/** Stops whatever a trial left, so that the next trial (and the machine) starts clean. */
+function janitor(marker: string, ledger: string, cacheDir: string): void {
+  for (const pid of markedProcesses(marker)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/reap.ts", "--ledger", ledger, "--force"], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
+  if (readFileSync("/proc/mounts", "utf8").includes(` ${cacheDir} `)) spawnSync("umount", ["-l", cacheDir]);
+}
+
+async function runTrial(t: TestContext, trial: Trial): Promise<void> {
+  const id = `${SEED}-${trial.index}-${process.pid}`;
+  const marker = `HIVESTORM_TRIAL_ID=${id}`;
+  const dir = mkdtempSync(join(tmpdir(), "hs-interrupt-"));
+  const ledger = join(dir, "ledger.json");
+  const cacheDir = cacheDirFor(OFFSET);
+  const log = openSync(join(dir, "run.out"), "a");
+  const t0 = Date.now();
+  const npx = spawn(
+    "npx",
+    ["tsx", "scripts/run-all.ts", "--quick", "--suite", trial.suite, "--report-dir", join(dir, "reports")],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", log, log],
+      env: {
+        ...process.env,
+        HIVESTORM_TRIAL_ID: id,
+        HIVESTORM_PORT_OFFSET: String(OFFSET),
+        HIVESTORM_LEDGER: ledger,
+      },
+    },
+  );
+  closeSync(log);
+  let npxExit: number | string | null | undefined;
+  npx.once("exit", (code, sig) => {
+    npxExit = code ?? sig;
+  });
+  // Every pid of the trial (for cgroups named after a target), and whether the run armed a dead-man switch.
+  const seen = new Set<number>();
+  let armed = false;
+  const sampler = setInterval(() => {
+    for (const p of markedProcesses(marker)) seen.add(p);
+    try {
+      armed ||= Boolean(JSON.parse(readFileSync(ledger, "utf8")).watchdog);
+    } catch {
+      // no ledger yet
+    }
+  }, 250);
+  let runner: number | undefined;
+  try {
+    while (Date.now() - t0 < trial.atMs && npxExit === undefined) {
+      runner = runnerBelow(npx.pid!, marker) ?? runner;
+      await sleep(100);
+    }
+    const finishedFirst = npxExit !== undefined;
+    const sentAt = Date.now();
+    if (!finishedFirst) send(trial.route, npx.pid!, runner);
+    const kill = trial.route === "SIGKILL to the runner";
+    // After SIGKILL the dead-man switch alone acts: within its bound every process the run started is gone
+    // and its ports are free (the watchdog itself may still be undoing changes: cgroups, stress processes).
+    let boundLeft: string[] = [];
+    if (kill && !finishedFirst) {
+      await sleep(BOUND_MS);
+      const atBound = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen });
+      boundLeft = [...atBound.ports, ...atBound.processes.filter((p) => !p.includes("watchdog"))];
+    }
+    while (Date.now() - sentAt < (kill ? 15_000 : STOP_MS) && markedProcesses(marker).length) await sleep(50);
+    const stoppedMs = Date.now() - sentAt;
+    await sleep(200);
+    const snap = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen });
+    const left = [...boundLeft.map((l) => `at the ${BOUND_MS} ms bound: ${l}`), ...leftovers(snap)];
+    lines.push(
+      `trial ${trial.index} (seed ${SEED}): --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s` +
+        `${finishedFirst ? " (the run had already ended)" : ""}: npx exit ${String(npxExit)}, all stopped after ${stoppedMs} ms, ` +
+        `${left.length} leftover(s)${left.length ? `: ${left.slice(0, 6).join("; ")}${left.length > 6 ? "; …" : ""}` : ""}`,
+    );
+    if (kill && !armed && left.length)
+      t.todo("the runner does not open its ledger with openRunLedger yet: no dead-man switch armed");
+    assert.deepEqual(
+      left,
+      [],
+      `leftovers after ${trial.route} (replay with HIVESTORM_TRIAL_SEED=${SEED}); run output in ${dir}/run.out`,
+    );
+  } finally {
+    clearInterval(sampler);
+    janitor(marker, ledger, cacheDir);
+  }
+}
+
+describe("interrupts leave nothing behind", { timeout: COUNT * 180_000 + 120_000 }, () => {
+  for (const trial of sampleTrials(SEED, COUNT, 2000, 30_000))
+    it(`trial ${trial.index}: --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s`, (t) =>
+      runTrial(t, trial));
+
+  it("a reader that goes away (run-all 2>&1 | head -n 3) ends in the same cleanup, without a spin", async () => {
+    const id = `${SEED}-pipe-${process.pid}`;
+    const marker = `HIVESTORM_TRIAL_ID=${id}`;
+    const dir = mkdtempSync(join(tmpdir(), "hs-interrupt-"));
+    const ledger = join(dir, "ledger.json");
+    const cacheDir = cacheDirFor(OFFSET);
+    const seen = new Set<number>();
+    const sampler = setInterval(() => {
+      for (const p of markedProcesses(marker)) seen.add(p);
+    }, 250);
+    const t0 = Date.now();
+    try {
+      const sh = spawn(
+        "sh",
+        [
+          "-c",
+          `npx tsx scripts/run-all.ts --quick --suite chaos --report-dir ${join(dir, "reports")} 2>&1 | head -n 3`,
+        ],
+        {
+          cwd: ROOT,
+          stdio: "ignore",
+          env: {
+            ...process.env,
+            HIVESTORM_TRIAL_ID: id,
+            HIVESTORM_PORT_OFFSET: String(OFFSET),
+            HIVESTORM_LEDGER: ledger,
+          },
+        },
+      );
+      await new Promise((r) => sh.once("exit", r));
+      while (Date.now() - t0 < STOP_MS && markedProcesses(marker).length) await sleep(100);
+      const left = leftovers(snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen }));
+      lines.push(
+        `closed output pipe: all stopped ${Date.now() - t0} ms after the launch, ${left.length} leftover(s)${left.length ? `: ${left.slice(0, 4).join("; ")}` : ""}`,
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      clearInterval(sampler);
+      janitor(marker, ledger, cacheDir);
+    }
+  });
+
+  it("reap.ts settles a stale ledger made by hand", async () => {
+    const id = `${SEED}-stale-${process.pid}`;
+    const marker = `HIVESTORM_TRIAL_ID=${id}`;
+    const dir = mkdtempSync(join(tmpdir(), "hs-interrupt-"));
+    const ledger = join(dir, "ledger.json");
+    const scratch = join(dir, "scratch");
+    mkdirSync(scratch);
+    const group = spawn("sh", ["-c", "sleep 300 & sleep 301 & wait"], {
+      detached: true,
+      stdio: "ignore",
+      env: { ...process.env, HIVESTORM_TRIAL_ID: id },
+    });
+    group.unref();
+    const entry = (n: number, description: string, reap: Record<string, unknown>) => ({
+      id: String(n),
+      description,
+      appliedAt: 0,
+      reap,
+    });
+    writeFileSync(
+      ledger,
+      JSON.stringify({
+        version: 2,
+        owner: { pid: 4_190_000, startTime: "1" },
+        entries: [
+          entry(1, "service queen", {
+            kind: "process",
+            pid: group.pid,
+            startTime: processStartTime(group.pid!),
+            group: true,
+          }),
+          entry(2, "scratch folder", { kind: "temp-folder", path: scratch }),
+          entry(3, "latency on queen", {
+            kind: "toxiproxy-toxics",
+            url: "http://127.0.0.1:1",
+            proxy: "queen",
+            toxics: ["l"],
+          }),
+        ],
+      }),
+    );
+    try {
+      const r = spawnSync("npx", ["tsx", "scripts/reap.ts", "--ledger", ledger], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /gone: latency on queen/);
+      await sleep(100);
+      const left = leftovers(
+        snapshot({ marker, ports: [], cacheDir: "/nonexistent", ledger, seenPids: new Set() }),
+      );
+      lines.push(
+        `stale ledger: reap.ts exit ${r.status}, ${left.length} leftover(s)${left.length ? `: ${left.join("; ")}` : ""}`,
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      janitor(marker, ledger, "/nonexistent");
+    }
+  });
+});
