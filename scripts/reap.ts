@@ -7,11 +7,17 @@
 // --containers also removes the hivestorm containers whose run is dead (never a live run's).
 import { relative } from "node:path";
 import { minimist } from "zx";
-import { DEFAULT_LEDGER_FILE } from "../sdk/core/ledger.ts";
-import { commandLine, isSameProcess } from "../sdk/core/process-identity.ts";
-import { ledgerFilesAt, settleLedgerFile } from "../sdk/reap/settle-ledger.ts";
-import { parseOwnerLabel } from "../sdk/system/docker-services.ts";
-import { dockerAvailability, dockerClient, listContainers } from "../sdk/system/targets/index.ts";
+import {
+  commandLine,
+  DEFAULT_LEDGER_FILE,
+  dockerAvailability,
+  dockerClient,
+  isSameProcess,
+  ledgerFilesAt,
+  listContainers,
+  parseOwnerLabel,
+  settleLedgerFile,
+} from "../sdk/index.ts";
 
 const USAGE = "usage: npx tsx scripts/reap.ts [--ledger FILE] [--dry-run] [--force] [--containers]\n";
 const FLAGS = ["_", "ledger", "force", "help", "containers", "dry-run"];

@@ -38,7 +38,8 @@ export { type Duration, formatDuration, getTimeScale, parseDuration } from "./co
 export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
 export { readJournal } from "./core/journal.ts";
-export { CleanupLedger } from "./core/ledger.ts";
+export { CleanupLedger, DEFAULT_LEDGER_FILE } from "./core/ledger.ts";
+export { commandLine, isSameProcess } from "./core/process-identity.ts";
 export { onShutdown, trackLedger } from "./core/shutdown.ts";
 export { sleep } from "./core/sleep.ts";
 export {
@@ -66,6 +67,7 @@ export {
   type RequestSpec,
 } from "./load/index.ts";
 export { openRunLedger, type RunLedger } from "./reap/run-ledger.ts";
+export { ledgerFilesAt, settleLedgerFile } from "./reap/settle-ledger.ts";
 export { loadRun, resultsFile } from "./report/analysis.ts";
 export { formatConsoleSummary } from "./report/console-summary.ts";
 export { writeReports } from "./report/write-reports.ts";
@@ -95,8 +97,10 @@ export {
   type SystemConfig,
   type SystemDefinition,
 } from "./system/definition.ts";
+export { parseOwnerLabel } from "./system/docker-services.ts";
 export { type LoadedSystem, loadSystemConfig } from "./system/load-config.ts";
-export { dockerAvailability } from "./system/targets/docker-engine.ts";
+export { listContainers } from "./system/targets/docker-containers.ts";
+export { dockerAvailability, dockerClient } from "./system/targets/docker-engine.ts";
 export { DockerTarget } from "./system/targets/docker-target.ts";
 export { buildNodeImage, DEFAULT_IMAGE_TAG } from "./system/targets/node-image.ts";
 export { procStatus } from "./system/targets/proc.ts";
