@@ -20,6 +20,8 @@ export interface RunAllArgs {
   scenarios: string[];
   /** Whether the built-in suite under scenarios/ is included (--no-builtin leaves it out). */
   builtin: boolean;
+  /** What makes CPU and memory pressure: the built-in hog or stress-ng (--stressor; default: HIVESTORM_STRESSOR, else builtin). */
+  stressor?: "builtin" | "stress-ng";
   help: boolean;
 }
 
@@ -29,25 +31,6 @@ export const TIME_SCALE_MIN = 0.001;
 export const TIME_SCALE_MAX = 1000;
 /** --quick: every scenario in a few minutes. */
 export const QUICK_TIME_SCALE = 0.05;
-
-const KNOWN = new Set([
-  "suite",
-  "only",
-  "config",
-  "time-scale",
-  "quick",
-  "dry-run",
-  "strict",
-  "report-dir",
-  "demo-bug",
-  "target",
-  "allow-non-loopback",
-  "scenarios",
-  "builtin",
-  "help",
-  "h",
-  "_",
-]);
 
 export const USAGE = `Usage: npx tsx scripts/run-all.ts [flags]
 
@@ -64,6 +47,7 @@ export const USAGE = `Usage: npx tsx scripts/run-all.ts [flags]
   --allow-non-loopback  allow services outside 127.0.0.0/8 (off by default)
   --scenarios PATH      scenarios of your own: a folder, a file or a glob (repeatable; also scenarios: [...] in the config)
   --no-builtin          leave out the built-in suite (run only your own scenarios)
+  --stressor KIND       CPU and memory pressure from builtin (default: Node threads, touched pages) or stress-ng
 `;
 
 const VALUE_FLAGS = [
@@ -75,8 +59,10 @@ const VALUE_FLAGS = [
   "demo-bug",
   "target",
   "scenarios",
+  "stressor",
 ];
 const BOOLEAN_FLAGS = ["quick", "dry-run", "strict", "allow-non-loopback", "help", "builtin"];
+const KNOWN = new Set([...VALUE_FLAGS, ...BOOLEAN_FLAGS, "h", "_"]);
 
 /** `--time-scale -1` reads -1 as the value, not as a flag named "1" (then refused with the range). */
 function joinNegativeValues(argv: string[]): string[] {
@@ -146,6 +132,12 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
       path: "--target",
       message: `expected process or docker, found ${JSON.stringify(target)}`,
     });
+  const stressor = a.stressor as string | undefined;
+  if (stressor !== undefined && !["builtin", "stress-ng"].includes(stressor))
+    problems.push({
+      path: "--stressor",
+      message: `expected builtin or stress-ng, found ${JSON.stringify(stressor)}`,
+    });
   for (const k of ["config", "report-dir"])
     if (a[k] === "") problems.push({ path: `--${k}`, message: "expected a path" });
   if (problems.length) throw new ValidationError("run-all flags", problems, "see --help");
@@ -163,6 +155,7 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
     allowNonLoopback: flag(a["allow-non-loopback"]),
     scenarios: ([] as string[]).concat(a.scenarios ?? []).filter((x) => x !== ""),
     builtin: a.builtin !== false,
+    ...(stressor ? { stressor: stressor as "builtin" | "stress-ng" } : {}),
     help: flag(a.help),
   };
 }

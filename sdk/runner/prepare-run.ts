@@ -4,6 +4,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { scenarioPlanProblems } from "../chaos/process/plan.ts";
+import { STRESSOR_ENV } from "../chaos/resource/stressor.ts";
 import { checkTimeScale } from "../core/duration.ts";
 import { HivestormError, type Problem, ValidationError } from "../core/errors.ts";
 import type { SystemDefinition } from "../system/definition.ts";
@@ -30,6 +31,8 @@ export async function prepareRun(
   o: { root?: string; scenarios?: DiscoveredScenario[] },
 ): Promise<PreparedRun> {
   checkTimeScale(args.timeScale);
+  // The stressor is read where the faults start their hogs: the flag sets it for this run.
+  if (args.stressor) process.env[STRESSOR_ENV] = args.stressor;
   const root = resolve(o.root ?? process.cwd());
   const runId = new Date().toISOString().replace(/[:.]/g, "-");
   const runDir = resolve(root, args.reportDir, runId);

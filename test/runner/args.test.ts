@@ -79,3 +79,14 @@ describe("run-all flags", () => {
     assert.match(reportDirProblem(tmpdir(), join(file, "reports"))?.message ?? "", /is a file, not a folder/);
   });
 });
+
+describe("--stressor", () => {
+  it("takes builtin or stress-ng, and refuses anything else naming the flag", () => {
+    assert.equal(parseRunAllArgs(["--stressor", "stress-ng"]).stressor, "stress-ng");
+    assert.equal(parseRunAllArgs([]).stressor, undefined);
+    assert.throws(
+      () => parseRunAllArgs(["--stressor", "hog"]),
+      /--stressor: expected builtin or stress-ng, found "hog"/,
+    );
+  });
+});
