@@ -108,7 +108,7 @@ describe("resource scenarios end to end", { skip }, () => {
     assert.match(run.stdout, /restarted hive after RE-001/);
     assert.match(
       readFileSync(join(run.reportDir, j.runId, "REPORT.md"), "utf8"),
-      /restarted hive|hive.*restart/i,
+      /Services restarted after this scenario[\s\S]*?\| hive +\| its process \(pid \d+\) exited +\| yes/,
     );
     await assertNothingLeft(run, j);
   });
