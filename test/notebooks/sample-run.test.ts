@@ -7,11 +7,12 @@ import { compactJson, sampleRun } from "../../notebooks/tooling/sample-run.ts";
 import { readJournal } from "../../sdk/core/journal.ts";
 import { scenarioWindows, timeline, timeToRecover, windowStats } from "../../sdk/report/analysis.ts";
 
-const MAX_BYTES = 300 * 1024;
+// Journals @2 keep every recorded observation: a quick run of the suite is about 320 KB.
+const MAX_BYTES = 400 * 1024;
 
 describe("the committed sample runs", () => {
   for (const folder of ["sample", "sample-base"]) {
-    it(`reports/${folder} is a readable journal under 300 KB`, () => {
+    it(`reports/${folder} is a readable journal under 400 KB`, () => {
       const file = join(PROJECT_ROOT, "reports", folder, "results.json");
       assert.ok(statSync(file).size < MAX_BYTES, `${file} is ${statSync(file).size} bytes`);
       const journal = readJournal(file);

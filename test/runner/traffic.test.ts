@@ -9,7 +9,7 @@ import { validateSystem } from "../../sdk/system/validate-system.ts";
 
 const system = (capture?: Record<string, string>): SystemDefinition => ({
   name: "lb",
-  services: { lb: { url: "http://127.0.0.1:1", proxy: { listen: "127.0.0.1:2" } } },
+  services: { lb: { url: "http://127.0.0.1:3101", proxy: { listen: "127.0.0.1:3102" } } },
   traffic: { service: "lb", method: "GET", path: "/", ...(capture ? { capture } : {}) },
 });
 

@@ -33,7 +33,7 @@ describe("loadSystem", () => {
   it("a config file's default export, a function getting the run's options", async () => {
     writeFileSync(
       join(root, "fn.config.ts"),
-      `export default (o) => ({ name: o.flags.join("+") + "@" + o.target, services: { app: { url: "http://127.0.0.1:7201" } }, traffic: { service: "app", path: "/" } });\n`,
+      `export default (o) => ({ name: o.flags.join("+") + "@" + o.target, services: { app: { url: "http://127.0.0.1:7201", proxy: { listen: "127.0.0.1:7200" } } }, traffic: { service: "app", path: "/" } });\n`,
     );
     const r = await loadSystem("fn.config.ts", o);
     assert.equal(r.system.name, "slow@process");

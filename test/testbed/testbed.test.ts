@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -97,6 +97,8 @@ describe("Testbed", () => {
 
   it("a fault applied without a context acts on the ambient testbed: felt through the proxy, then reverted", async () => {
     assert.ok((await timedGet(`${bed.url("app")}/`)).ms < 250, "fast before the fault");
+    // The ledger also holds what the testbed started (its services' process groups): the fault is one more.
+    const started = bed.ledger.size;
     const fault = await network.latency(300).on("app").apply();
     try {
       const slow = await timedGet(`${bed.url("app")}/`);
@@ -104,12 +106,17 @@ describe("Testbed", () => {
       assert.ok(slow.ms >= 290, `${slow.ms} ms through the proxy with 300 ms latency`);
       assert.ok((await timedGet(`${bed.directUrl("app")}/`)).ms < 250, "the service itself is not slowed");
       assert.ok(existsSync(ledgerFile), "the applied fault is in the on-disk ledger");
-      assert.equal(bed.ledger.size, 1);
+      assert.equal(bed.ledger.size, started + 1);
+      assert.ok(readFileSync(ledgerFile, "utf8").includes("latency 300ms on app"));
     } finally {
       await fault.revert();
     }
     assert.ok((await timedGet(`${bed.url("app")}/`)).ms < 250, "fast again after the revert");
-    assert.equal(existsSync(ledgerFile), false, "the ledger is empty again");
+    assert.equal(bed.ledger.size, started, "only what the testbed started is left in the ledger");
+    assert.ok(
+      !readFileSync(ledgerFile, "utf8").includes("latency 300ms on app"),
+      "the fault is gone from the file",
+    );
   });
 
   it("restore() restarts a SIGKILLed service and resets its proxy, saying why", async () => {
