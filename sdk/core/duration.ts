@@ -1,4 +1,4 @@
-// The one duration parser (DESIGN.md convention 4). Inside the SDK every duration is a number of milliseconds;
+// The one duration parser. Inside the SDK every duration is a number of milliseconds;
 // time scaling for quick runs is applied here and nowhere else.
 import { DurationError, HivestormError } from "./errors.ts";
 import { runScope } from "./run-scope.ts";

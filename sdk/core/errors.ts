@@ -1,4 +1,4 @@
-// The one module of typed errors (DESIGN.md convention 5). Every message says what was expected, what was
+// The one module of typed errors. Every message says what was expected, what was
 // found and what to do, so that a user never has to read our source to fix their input.
 
 export interface ErrorDetails {
@@ -32,7 +32,7 @@ export interface Problem {
 
 /**
  * Bad input: a flag, a scenario file, an API body, a plan. Carries every problem found, so that the user fixes
- * them all in one go (convention 6: validate everything before applying anything).
+ * them all in one go (everything is validated before anything is applied).
  */
 export class ValidationError extends HivestormError {
   readonly input: string;

@@ -1,4 +1,4 @@
-// The run journal, `results.json` (DESIGN.md convention 7): everything a run observed, in one versioned JSON
+// The run journal, `results.json`: everything a run observed, in one versioned JSON
 // document. Reports and notebooks are pure functions of it. The JSON Schema is docs/results.schema.json; keep
 // both in step and bump JOURNAL_SCHEMA on any incompatible change.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
-// The network fault kinds, each a Toxiproxy toxic with its attributes and checks. Registered explicitly
-// (convention 8): adding a kind is adding an entry here, no switch elsewhere.
+// The network fault kinds, each a Toxiproxy toxic with its attributes and checks. Registered explicitly:
+// adding a kind is adding an entry here, no switch elsewhere.
 import type { Problem } from "../../core/errors.ts";
 
 export interface ToxicKind {

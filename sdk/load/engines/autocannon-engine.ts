@@ -1,5 +1,5 @@
 // The closed model without think time, on autocannon (the engine the user chose), minus its pitfalls
-// (shared/reference/load.md):
+// (docs/load.md, "The autocannon pitfalls avoided"):
 // - no ramping: the stages become whole-user steps, the steps a skyline of layers, and each layer one
 //   autocannon instance started and stopped on our own clock;
 // - stop() only lands at the next sampleInt tick: sampleInt is 100 ms, not 1 s;

@@ -11,7 +11,7 @@ import { sendSignal } from "./process-target.ts";
 
 type Reaper = (record: ReapRecord, docker: () => Docker) => Promise<ReapOutcome | undefined | unknown>;
 
-/** One reaper per record kind that the targets write (DESIGN convention 8: kinds are registered, not switched). */
+/** One reaper per record kind that the targets write (kinds are registered, not switched). */
 export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
   cgroup: (record) => removeCgroupDirs(strings(record.dirs)),
   "process-paused": async (record) => {
