@@ -141,16 +141,3 @@ export class CleanupLedger {
 
 /** The default location of the on-disk ledger, which `scripts/reap.ts` reads. */
 export const DEFAULT_LEDGER_FILE = ".hivestorm/ledger.json";
-
-let processLedger: CleanupLedger | undefined;
-
-/** The process-wide ledger that faults use when no runner gave them one. */
-export function defaultLedger(): CleanupLedger {
-  processLedger ??= new CleanupLedger({ file: process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE });
-  return processLedger;
-}
-
-/** Replaces the process-wide ledger (the runner does this for each run; tests use a file-less one). */
-export function setDefaultLedger(ledger: CleanupLedger): void {
-  processLedger = ledger;
-}

@@ -60,3 +60,9 @@ export function portHolder(port: number): number | undefined {
   }
   return undefined;
 }
+
+/** Host and port of "host:port" or an http URL. */
+export function hostPort(address: string): { host: string; port: number } {
+  const u = new URL(/^[a-z]+:\/\//i.test(address) ? address : `tcp://${address}`);
+  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: Number(u.port) };
+}

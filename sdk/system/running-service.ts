@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseDuration } from "../core/duration.ts";
 import { HivestormError, TimeoutError } from "../core/errors.ts";
 import type { CleanupLedger } from "../core/ledger.ts";
+import { once } from "../core/once.ts";
 import { commandLine, processStartTime } from "../core/process-identity.ts";
 import type { ServiceDefinition } from "./definition.ts";
 import { probeHealth } from "./health.ts";
@@ -237,12 +238,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
       // already gone
     }
   }
-}
-
-function once(fn: () => Promise<void>): () => Promise<void> {
-  let p: Promise<void> | undefined;
-  return () => {
-    p ??= fn();
-    return p;
-  };
 }

@@ -3,15 +3,22 @@
 import { ensureProxies, removeProxy, resetProxy, toxiproxyVersion } from "../chaos/toxiproxy-client.ts";
 import { HivestormError } from "../core/errors.ts";
 import type { SystemDefinition } from "../system/definition.ts";
-import { hostPort, portFree } from "../system/port-free.ts";
+import { hostPort, portFree, portHolder } from "../system/port-holder.ts";
 import { startToxiproxyProcess } from "./toxiproxy-process.ts";
+
+/** ", held by pid N" when /proc says who holds the port. */
+function holderOf(port: number): string {
+  const pid = portHolder(port);
+  return pid === undefined ? "" : `, held by pid ${pid}`;
+}
 
 /** Every proxy's listen port must be free: one held by a stale run is named, with the way out. */
 async function assertProxyPortsFree(proxies: { name: string; listen: string }[]): Promise<void> {
   const held: string[] = [];
   for (const p of proxies) {
     const { host, port } = hostPort(p.listen);
-    if (!(await portFree(host, port))) held.push(`${p.listen} (the proxy in front of ${p.name})`);
+    if (!(await portFree(host, port)))
+      held.push(`${p.listen} (the proxy in front of ${p.name}${holderOf(port)})`);
   }
   if (held.length)
     throw new HivestormError("E_PORT_IN_USE", `port(s) already in use: ${held.join(", ")}`, {

@@ -14,10 +14,11 @@
 import autocannon from "autocannon";
 import * as hdr from "hdr-histogram-js";
 import { captureValues } from "../../core/capture.ts";
+import { sleep } from "../../core/sleep.ts";
 import { type CheckResponse, runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { type Layer, toLayers, toSteps } from "../stages.ts";
-import { drain, type EngineContext, sleepUnlessAborted } from "./engine.ts";
+import { drain, type EngineContext } from "./engine.ts";
 
 const SAMPLE_INT_MS = 100;
 
@@ -39,12 +40,12 @@ export async function runAutocannon(ctx: EngineContext): Promise<void> {
   };
   for (const layer of layers) {
     const wait = t0 + layer.startMs - performance.now();
-    if (wait > 0) await sleepUnlessAborted(wait, signal);
+    if (wait > 0) await sleep(wait, signal);
     if (signal.aborted) break;
     finished.push(startLayer(ctx, layer, running, count));
   }
   const left = t0 + plan.totalMs - performance.now();
-  if (left > 0) await sleepUnlessAborted(left, signal);
+  if (left > 0) await sleep(left, signal);
   for (const i of running) i.stop();
   await drain(
     () => running.size === 0,

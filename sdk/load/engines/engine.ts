@@ -15,15 +15,10 @@ export interface EngineContext {
 
 export type Engine = (ctx: EngineContext) => Promise<void>;
 
-/** Resolves after `ms`, or at once when the signal fires. */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return sleep(ms, signal);
-}
-
 /** Resolves when `idle()` turns true (polled), after `ms`, or on abort, whichever comes first. */
 export async function drain(idle: () => boolean, ms: number, signal: AbortSignal): Promise<void> {
   const end = performance.now() + ms;
   while (!idle() && !signal.aborted && performance.now() < end) {
-    await sleepUnlessAborted(Math.min(20, end - performance.now()), signal);
+    await sleep(Math.min(20, end - performance.now()), signal);
   }
 }

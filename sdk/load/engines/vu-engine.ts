@@ -3,10 +3,11 @@
 // response completes), so it cannot model users who think; thousands of mostly idle users cost one timer
 // each here, which is how 5000 users with 1 s think time fit on two cores (bench/load.ts).
 import { capturesNeedBody, capturesNeedHeaders, captureValues } from "../../core/capture.ts";
+import { sleep } from "../../core/sleep.ts";
 import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { toSteps } from "../stages.ts";
-import { drain, type EngineContext, sleepUnlessAborted } from "./engine.ts";
+import { drain, type EngineContext } from "./engine.ts";
 import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
 
 interface Vu {
@@ -74,12 +75,12 @@ export async function runVus({ plan, recorder, t0, signal }: EngineContext): Pro
   const steps = toSteps(plan.startTarget, plan.stages);
   for (const step of steps) {
     const wait = t0 + step.startMs - performance.now();
-    if (wait > 0) await sleepUnlessAborted(wait, signal);
+    if (wait > 0) await sleep(wait, signal);
     if (signal.aborted) break;
     setUsers(step.users, Math.min(1000, step.endMs - step.startMs));
   }
   const left = t0 + plan.totalMs - performance.now();
-  if (left > 0) await sleepUnlessAborted(left, signal);
+  if (left > 0) await sleep(left, signal);
   scheduling = false;
   for (const vu of vus) stopVu(vu);
   await drain(() => inFlight === 0, signal.aborted ? 0 : plan.gracefulStopMs, signal);
