@@ -84,7 +84,19 @@ const PROBE = `
     pre.textContent = JSON.stringify({ charts: out, layout: layout });
     document.body.appendChild(pre);
   }
-  function later() { setTimeout(run, __DELAY__); }
+  // A notebook runtime renders after the load event, later still when its data loads slowly: after the delay,
+  // poll until the page holds charts and their count stopped changing (or give up after POLLS tries).
+  var POLLS = 40, last = -1;
+  function candidates() {
+    return document.querySelectorAll("figure.chart > svg, .jp-OutputArea-output svg, main svg, img").length;
+  }
+  function poll(left) {
+    var n = candidates();
+    if ((n > 0 && n === last) || left <= 0) return run();
+    last = n;
+    setTimeout(function () { poll(left - 1); }, 250);
+  }
+  function later() { setTimeout(function () { poll(POLLS); }, __DELAY__); }
   if (document.readyState === "complete") later(); else window.addEventListener("load", later);
 })();
 `;
@@ -131,7 +143,7 @@ export async function probePage(file: string, o: ProbeOptions = {}): Promise<Pag
   );
   try {
     const url = o.baseUrl ? new URL(name, o.baseUrl).href : pathToFileURL(copy).href;
-    const dom = await dumpDom(url, { budgetMs: 5000 + (o.delayMs ?? 0) });
+    const dom = await dumpDom(url, { budgetMs: 15_000 + (o.delayMs ?? 0) });
     const { document } = parseHTML(dom);
     const pre = document.getElementById(PROBE_ID);
     if (!pre) throw new Error(`${file}: the probe did not run in Chromium (no #${PROBE_ID} in the page)`);
