@@ -5,6 +5,7 @@
 import { $, type ProcessOutput } from "zx";
 import type { CleanupLedger } from "../core/ledger.ts";
 import { once } from "../core/once.ts";
+import { processStartTime } from "../core/process-identity.ts";
 
 export interface CommandRecord {
   cmd: string;
@@ -52,6 +53,23 @@ export function boundShell(o: ShellOptions): RunShell {
     const p = $(options)(pieces, ...args);
     const at = Date.now();
     o.log(`$ ${p.cmd}`);
+    // Its group is in the ledger while it runs, so that a run killed outright leaves no command behind either
+    // (the watchdog stops the group like a service's).
+    const pid = p.pid;
+    const ledgerId =
+      pid === undefined
+        ? undefined
+        : o.ledger.add({
+            description: `$ ${p.cmd} (process group ${pid})`,
+            revert: async () => {
+              try {
+                process.kill(-pid, "SIGKILL");
+              } catch {
+                // already ended
+              }
+            },
+            reap: { kind: "process", pid, startTime: processStartTime(pid), group: true, command: p.cmd },
+          });
     const done = (out: ProcessOutput) => {
       for (const line of out.stdall.split("\n").filter(Boolean)) o.log(`  ${line}`);
       const r = { cmd: p.cmd, at, durationMs: Date.now() - at, exitCode: out.exitCode, signal: out.signal };
@@ -66,6 +84,8 @@ export function boundShell(o: ShellOptions): RunShell {
       if (isOutput(error)) done(error);
       else o.onCommand?.({ cmd: p.cmd, at, durationMs: Date.now() - at, exitCode: null });
       throw error;
+    } finally {
+      if (ledgerId) o.ledger.settle(ledgerId);
     }
   };
   const undo = (pieces: TemplateStringsArray, ...args: unknown[]): ShellUndo => {

@@ -56,6 +56,18 @@ describe("a run's $", () => {
     assert.equal(left, "", "no child left");
   });
 
+  it("a running command is in the ledger as its process group (for the watchdog) until it ends", async () => {
+    const { $, ledger } = make();
+    const p = $`sleep 0.5`;
+    const onDisk = JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8"));
+    assert.equal(ledger.size, 1);
+    assert.equal(onDisk.entries[0].reap.kind, "process");
+    assert.equal(onDisk.entries[0].reap.group, true);
+    assert.equal(typeof onDisk.entries[0].reap.pid, "number");
+    await p;
+    assert.equal(ledger.size, 0, "settled once it ended");
+  });
+
   it("undo registers a revert in the ledger (mirrored for reap.ts), runs once, and settles", async () => {
     const { $, ledger } = make();
     const u = $.undo`echo reverted >> undo.txt`;
