@@ -5,14 +5,14 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUG_NAMES } from "./demo/rbee/lib/bugs.ts";
-import { defineSystem } from "./sdk/index.ts";
+import { defineSystem, nodeBinary } from "./sdk/index.ts";
 
 /** The switches --demo-bug takes: an unknown one is refused with this list before anything starts. */
 export const knownFlags = BUG_NAMES;
 
 const offset = Number(process.env.HIVESTORM_PORT_OFFSET ?? 0);
 const port = (p: number) => String(p + offset);
-const node = (file: string, ...args: string[]) => [process.execPath, "--import", "tsx", file, ...args];
+const node = (file: string, ...args: string[]) => [nodeBinary(), "--import", "tsx", file, ...args];
 // --target docker: the same services from the image that scripts/build-images.ts builds (host network, same
 // ports); the hive's workers are containers of their own, so that killing a worker is killing a container.
 const IMAGE = "hivestorm/node:local";

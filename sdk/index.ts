@@ -39,6 +39,7 @@ export * from "./core/errors.ts";
 export type * from "./core/journal.ts";
 export { readJournal } from "./core/journal.ts";
 export { CleanupLedger, DEFAULT_LEDGER_FILE } from "./core/ledger.ts";
+export { nodeBinary } from "./core/node-binary.ts";
 export { commandLine, isSameProcess } from "./core/process-identity.ts";
 export { onShutdown, trackLedger } from "./core/shutdown.ts";
 export { sleep } from "./core/sleep.ts";

@@ -63,6 +63,7 @@ const VALUES = [
   "loadSystemConfig",
   "mapFault",
   "mergeHistograms",
+  "nodeBinary",
   "objectName",
   "observation",
   "observed",

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { HivestormError } from "../core/errors.ts";
+import { nodeBinary } from "../core/node-binary.ts";
 import { type ProcessRef, processRef } from "../core/process-identity.ts";
 
 const MAIN = fileURLToPath(new URL("./watchdog-main.ts", import.meta.url));
@@ -80,7 +81,8 @@ export async function startWatchdog(file: string): Promise<Watchdog> {
 }
 
 async function launch(file: string, args: string[], dir?: string): Promise<Watchdog> {
-  const child = spawn(process.execPath, [...args, file, String(process.pid), ...(dir ? [dir] : [])], {
+  // On Node whatever runs the run: a watchdog on Deno was seen to exit with a Deno run, settling nothing.
+  const child = spawn(nodeBinary(), [...args, file, String(process.pid), ...(dir ? [dir] : [])], {
     stdio: ["pipe", "pipe", "inherit"],
     detached: true,
   });

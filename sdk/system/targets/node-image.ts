@@ -8,6 +8,7 @@ import { basename, dirname, extname, join } from "node:path";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
 import { FaultError, PrerequisiteError, ValidationError } from "../../core/errors.ts";
+import { nodeBinary } from "../../core/node-binary.ts";
 import { dockerStatus, requireDocker } from "./docker-engine.ts";
 
 export const DEFAULT_IMAGE_TAG = "hivestorm/node:local";
@@ -51,7 +52,7 @@ export async function buildNodeImage(options: NodeImageOptions): Promise<NodeIma
     const rootfs = join(staging, "rootfs");
     log(`bundling ${options.entries.length} entr${options.entries.length === 1 ? "y" : "ies"} with esbuild`);
     const apps = await bundle(options.entries, join(rootfs, "app"));
-    const node = await realpath(options.nodeBinary ?? process.execPath);
+    const node = await realpath(options.nodeBinary ?? nodeBinary());
     const libs = await sharedLibraries(node);
     log(`node ${node} and ${libs.length} libraries from ldd`);
     const dockerfile = dockerfileFor(apps);
