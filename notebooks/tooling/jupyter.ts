@@ -48,6 +48,8 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   /** Also export to Markdown and HTML (default true). */
   exports?: boolean;
+  /** More environment for the kernel (the live experiment's ports and ledger). */
+  env?: Record<string, string>;
 }
 
 /** Executes one notebook against a run and exports it; rejects with the runner's problems on any failure. */
@@ -68,6 +70,7 @@ export async function executeNotebook(name: string, o: ExecuteOptions): Promise<
     HIVESTORM_RUN: o.run,
     ...(o.base ? { HIVESTORM_BASE: o.base } : {}),
     DENO_NO_UPDATE_CHECK: "1",
+    ...o.env,
   };
   const args = [RUNNER, join(NOTEBOOK_DIR, `${name}.ipynb`), ipynb, "--kernel", "deno"];
   if (o.exports !== false) args.push("--export");

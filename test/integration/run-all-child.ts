@@ -23,20 +23,26 @@ export interface ChildRunOptions {
   timeoutMs: number;
   /** Called with all stdout so far on every chunk (e.g. to send SIGINT at the right moment). */
   onStdout?: (text: string, child: ChildProcess) => void;
+  /** What runs, before the arguments; default run-all on this Node through tsx (Deno's `deno run -A FILE`, say). */
+  command?: string[];
+  /** More environment for the child. */
+  env?: Record<string, string>;
 }
 
 export function runAllChild(args: string[], o: ChildRunOptions): Promise<ChildRun> {
   const reportDir = mkdtempSync(join(tmpdir(), "hs-runall-"));
   const ledger = join(reportDir, "ledger.json");
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "scripts/run-all.ts", "--report-dir", reportDir, ...args],
-      {
-        env: { ...process.env, HIVESTORM_PORT_OFFSET: String(shifted(o.offset)), HIVESTORM_LEDGER: ledger },
-        stdio: ["ignore", "pipe", "pipe"],
+    const [bin, ...entry] = o.command ?? [process.execPath, "--import", "tsx", "scripts/run-all.ts"];
+    const child = spawn(bin, [...entry, "--report-dir", reportDir, ...args], {
+      env: {
+        ...process.env,
+        ...o.env,
+        HIVESTORM_PORT_OFFSET: String(shifted(o.offset)),
+        HIVESTORM_LEDGER: ledger,
       },
-    );
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

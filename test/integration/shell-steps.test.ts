@@ -12,7 +12,7 @@ import { markedProcesses } from "./interrupt-trials.ts";
 import { assertNothingLeft, type ChildRun, demoPorts, journalOf, runAllChild } from "./run-all-child.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const OFFSET = 4500;
+const OFFSET = 250;
 const PORTS = demoPorts(OFFSET);
 const FIXTURES = "test/integration/fixtures/shell-steps";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
