@@ -15,7 +15,7 @@ import { denoCheckNotebooks } from "../../notebooks/tooling/typecheck.ts";
 import { markedProcesses } from "../integration/interrupt-trials.ts";
 import { demoPorts, portOpen, shifted } from "../integration/run-all-child.ts";
 
-const OFFSET = 6500;
+const OFFSET = 1050;
 const PORTS = demoPorts(OFFSET);
 const missing = jupyterMissing();
 const skipJupyter = missing.length ? `missing ${missing.join(", ")}: ${SETUP_HINT}` : false;
