@@ -11,12 +11,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CHAOS_CONTEXT, type ChaosContext, createChaosContext } from "../chaos/context.ts";
 import { systemCandidates } from "../chaos/process/system-candidates.ts";
-import { checkTimeScale } from "../core/duration.ts";
+import { checkTimeScale, parseDuration } from "../core/duration.ts";
 import { HivestormError } from "../core/errors.ts";
 import { DEFAULT_LEDGER_FILE } from "../core/ledger.ts";
 import { enterAmbient, makeScope, type RunScope, within } from "../core/run-scope.ts";
 import { onShutdown } from "../core/shutdown.ts";
 import { openRunLedger, type RunLedger } from "../reap/run-ledger.ts";
+import { waitSteadyState } from "../runner/phases/steady-state.ts";
 import {
   clientUrl,
   type InstanceInfo,
@@ -321,6 +322,22 @@ export class Testbed implements AsyncDisposable {
   }
 
   /** Starts a service again (a killed one, say) and puts its proxy back as created. */
+  /**
+   * Waits until every service answers its health probe and one request of the system's traffic is served (the
+   * runner's steady state): healthy is not yet serving when workers register after their pool is up. Throws
+   * E_NOT_STEADY naming what is down once `timeout` (default 30s, not time-scaled) has passed.
+   */
+  async steady(o: { timeout?: string | number } = {}): Promise<void> {
+    const timeoutMs = o.timeout === undefined ? 30_000 : parseDuration(o.timeout, "steady({ timeout })");
+    const why = await waitSteadyState(this, { timeoutMs, signal: this.signal });
+    if (why === "interrupted")
+      throw new HivestormError("E_ABORTED", "the testbed closed while waiting for steady state");
+    if (why)
+      throw new HivestormError("E_NOT_STEADY", `${this.source}: ${why}`, {
+        hint: "look at the services' logs in the testbed's log folder; raise the timeout if the system starts slowly",
+      });
+  }
+
   async restart(service: string): Promise<void> {
     this.#definition(service);
     await this.services_.restart(service);

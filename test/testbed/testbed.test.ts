@@ -95,6 +95,23 @@ describe("Testbed", () => {
     assert.equal(bed.timeScale, 1);
   });
 
+  it("steady() resolves once the traffic is served, and names the request that fails while the proxy is down", async () => {
+    await bed.steady({ timeout: "20s" });
+    const fault = await network.down().on("app").apply();
+    try {
+      await assert.rejects(
+        () => bed.steady({ timeout: "1s" }),
+        (e: unknown) =>
+          e instanceof HivestormError &&
+          e.code === "E_NOT_STEADY" &&
+          /GET http:\/\/127\.0\.0\.1:\d+\/ answered/.test(e.message),
+      );
+    } finally {
+      await fault.revert();
+    }
+    await bed.steady({ timeout: "20s" });
+  });
+
   it("a fault applied without a context acts on the ambient testbed: felt through the proxy, then reverted", async () => {
     assert.ok((await timedGet(`${bed.url("app")}/`)).ms < 250, "fast before the fault");
     // The ledger also holds what the testbed started (its services' process groups): the fault is one more.
