@@ -55,6 +55,19 @@ export interface ServiceDefinition {
 export interface DockerServiceDefinition {
   image: string;
   cmd: string[];
+  /**
+   * The Docker engine that runs this service's containers and takes their faults, over TCP (`dockerd -H
+   * tcp://HOST:PORT`); default DOCKER_HOST, else the local socket. Off loopback only with --allow-non-loopback.
+   */
+  host?: string;
+  port?: number;
+  /** The container's name; default `hivestorm-<service>-<port>`. */
+  name?: string;
+  /**
+   * Start the container again whenever it exits, a kill fault's included (as an orchestrator would); the
+   * compose file's `restart: always | unless-stopped | on-failure` turns it on.
+   */
+  keepRunning?: boolean;
   memoryBytes?: number;
   /** Host path:container path[:ro]; the run's log directory is always mounted at its own path. */
   binds?: string[];

@@ -78,7 +78,7 @@ export async function loadSystemConfig(
       },
     );
   }
-  validateSystem(name, system, options.allowNonLoopback ?? false);
+  validateSystem(name, system, options.allowNonLoopback ?? false, options.target);
   const proxied = Object.values(system.services).filter((s) => s.proxy);
   if (proxied.length === 0)
     throw new ValidationError(

@@ -27,6 +27,6 @@ export async function loadSystem(
   }
   const source = "inline system definition";
   const system = resolveSystem(config, o);
-  validateSystem(source, system, o.allowNonLoopback);
+  validateSystem(source, system, o.allowNonLoopback, o.target);
   return { system, source };
 }
