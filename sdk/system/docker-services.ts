@@ -94,12 +94,16 @@ export async function startDockerService(
     env: def.env,
     runId: o.runId,
     docker,
-    labels: { "hivestorm.service": name, [OWNER_LABEL]: ownerLabelValue() },
+    labels: { ...d.labels, "hivestorm.service": name, [OWNER_LABEL]: ownerLabelValue() },
   };
-  const binds = [`${o.logDir}:${o.logDir}`, ...(d.binds ?? [])];
+  // The log directory is always mounted at its own path: a bind of it given again would be refused as a duplicate.
+  const own = (d.binds ?? []).filter((b) => b.split(":")[1] !== o.logDir);
+  const binds = [`${o.logDir}:${o.logDir}`, ...own];
   await removeStale(docker, container);
   const settle = recordContainer(o.ledger, container, docker);
-  await startContainer({ ...base, name: container, cmd: d.cmd, memoryBytes: d.memoryBytes, binds });
+  // An empty cmd: the image's own command.
+  const cmd = d.cmd.length ? d.cmd : undefined;
+  await startContainer({ ...base, name: container, cmd, memoryBytes: d.memoryBytes, binds });
   let stopping = false;
   const keeper = d.keepRunning
     ? keep(docker, container, d.memoryBytes, () => stopping, o.log ?? (() => {}))
