@@ -90,7 +90,9 @@ export function composeService(
     );
   const ports = readPorts(s.ports, problem);
   const health = readHealth(s.healthcheck, problem);
-  if (health === undefined && ports.length === 0)
+  // (Ports given but refused are problems already.)
+  const portsGiven = Array.isArray(s.ports) && s.ports.length > 0;
+  if (health === undefined && ports.length === 0 && !portsGiven && s.healthcheck === undefined)
     problem(
       ".ports",
       'declare the port the service serves HTTP on (e.g. - "8081:8081"), or a healthcheck naming its URL',

@@ -29,13 +29,13 @@ export function readComposeFile(file: string, o: ReadComposeOptions = {}): Compo
     throw new HivestormError("E_CONFIG", `compose file ${shown} not found`, {
       hint: "pass --compose FILE (or compose: in the config) with the path of a docker-compose.yml",
     });
-  const doc = parseDocument(readFileSync(file, "utf8"), { prettyErrors: false, merge: true });
+  const doc = parseDocument(readFileSync(file, "utf8"), { merge: true });
   if (doc.errors.length)
     throw new ValidationError(
       shown,
       doc.errors.map((e) => ({
-        path: `line ${e.linePos?.[0].line ?? "?"}`,
-        message: e.message.split("\n")[0],
+        path: e.linePos ? `line ${e.linePos[0].line}` : "",
+        message: e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
       })),
     );
   const vars = { ...process.env, ...o.env };

@@ -1,0 +1,82 @@
+// run-all on the demo's compose file, as a user runs it: the containers come from demo/rbee/docker-compose.yml,
+// the proxies and roles from hivestorm.config.ts; a network fault and a worker kill pass against the healthy
+// demo, a bug switch reaches the containers and fails the scenario it breaks, and nothing is left behind.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import type { RunJournal } from "../../sdk/core/journal.ts";
+import { COMPOSE_PROJECT_LABEL } from "../../sdk/system/compose/compose-system.ts";
+import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
+import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
+import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
+import { assertNothingLeft, demoPorts, journalOf, runAllChild, shifted } from "./run-all-child.ts";
+
+// Ports of their own (8080 + 4500 ...): other tests run the suite at other offsets at the same time.
+const OFFSET = 4500;
+const PROJECT = `rbee-${shifted(OFFSET)}`;
+const COMPOSE = "demo/rbee/docker-compose.yml";
+
+const runAll = (args: string[]) =>
+  runAllChild(["--compose", COMPOSE, ...args], { offset: OFFSET, timeoutMs: 300_000 });
+const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
+
+async function assertNoContainerLeft(): Promise<void> {
+  const left = await listContainers({ labels: [`${COMPOSE_PROJECT_LABEL}=${PROJECT}`] });
+  assert.deepEqual(
+    left.map((c) => c.Names),
+    [],
+    `no container of compose project ${PROJECT} left`,
+  );
+}
+
+let skip: string | undefined;
+before(async () => {
+  const d = await dockerAvailability();
+  if (!d.ok) {
+    skip = `no Docker engine (${d.reason}): bash .ci/setup-docker.sh`;
+    return;
+  }
+  // Up to date in a second when .ci/run built it already.
+  await buildNodeImage({
+    entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
+  });
+});
+
+describe("run-all --compose demo/rbee/docker-compose.yml", { timeout: 900_000 }, () => {
+  it("NF-001 and WC-001 pass against the healthy demo started from the compose file", async (t) => {
+    if (skip) return t.skip(skip);
+    const run = await runAll(["--quick", "--only", "NF-001,WC-001"]);
+    const j = journalOf(run);
+    assert.deepEqual(verdicts(j), { "NF-001": "passed", "WC-001": "passed" }, run.stdout + run.stderr);
+    assert.equal(run.code, 0);
+    // Started by hivestorm from the file, in depends_on order, and the worker killed is a compose service's container.
+    const order = [...run.stdout.matchAll(/starting (\S+) in docker/g)].map((m) => m[1]);
+    assert.deepEqual(order, ["hive", "worker-0", "worker-1", "worker-2", "worker-3", "queen"], run.stdout);
+    assert.match(
+      run.stdout,
+      new RegExp(`WC-001: hit container worker-\\d+ \\(hivestorm-worker-${9300 + shifted(OFFSET)}-\\d\\)`),
+    );
+    assert.match(
+      run.stdout,
+      /restarted hivestorm-worker-\d+-\d/,
+      "restart: always brought the killed worker back",
+    );
+    await assertNothingLeft(run, demoPorts(OFFSET));
+    await assertNoContainerLeft();
+  });
+
+  it("a bug switch reaches the compose file's containers: --demo-bug no-eviction fails WC-001", async (t) => {
+    if (skip) return t.skip(skip);
+    const run = await runAll(["--quick", "--only", "WC-001", "--demo-bug", "no-eviction"]);
+    const j = journalOf(run);
+    assert.deepEqual(verdicts(j), { "WC-001": "failed" }, run.stdout + run.stderr);
+    assert.equal(run.code, 1);
+    const failed = j.scenarios[0].checks.filter((c) => !c.ok).map((c) => c.name);
+    assert.ok(
+      failed.some((n) => /evicts/.test(n)),
+      `the eviction check is among the failed: ${failed.join("; ")}`,
+    );
+    await assertNothingLeft(run, demoPorts(OFFSET));
+    await assertNoContainerLeft();
+  });
+});
