@@ -1,7 +1,9 @@
 // run-all on the demo's compose file, as a user runs it: the containers come from demo/rbee/docker-compose.yml,
 // the proxies and roles from hivestorm.config.ts; a network fault and a worker kill pass against the healthy
-// demo, a bug switch reaches the containers and fails the scenario it breaks, and nothing is left behind.
+// demo, a bug switch reaches the containers and fails the scenario it breaks, and nothing is left behind, even
+// when the runner is SIGKILLed mid-scenario (its watchdog settles the ledger: the containers are in it).
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { RunJournal } from "../../sdk/core/journal.ts";
@@ -9,15 +11,23 @@ import { COMPOSE_PROJECT_LABEL } from "../../sdk/system/compose/compose-system.t
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
 import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
 import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
-import { assertNothingLeft, demoPorts, journalOf, runAllChild, shifted } from "./run-all-child.ts";
+import {
+  assertNothingLeft,
+  type ChildRunOptions,
+  demoPorts,
+  journalOf,
+  portOpen,
+  runAllChild,
+  shifted,
+} from "./run-all-child.ts";
 
 // Ports of their own (8080 + 4500 ...): other tests run the suite at other offsets at the same time.
 const OFFSET = 4500;
 const PROJECT = `rbee-${shifted(OFFSET)}`;
 const COMPOSE = "demo/rbee/docker-compose.yml";
 
-const runAll = (args: string[]) =>
-  runAllChild(["--compose", COMPOSE, ...args], { offset: OFFSET, timeoutMs: 300_000 });
+const runAll = (args: string[], onStdout?: ChildRunOptions["onStdout"]) =>
+  runAllChild(["--compose", COMPOSE, ...args], { offset: OFFSET, timeoutMs: 300_000, onStdout });
 const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 
 async function assertNoContainerLeft(): Promise<void> {
@@ -78,5 +88,32 @@ describe("run-all --compose demo/rbee/docker-compose.yml", { timeout: 900_000 },
     );
     await assertNothingLeft(run, demoPorts(OFFSET));
     await assertNoContainerLeft();
+  });
+
+  it("SIGKILL to the runner mid-scenario: its watchdog removes the project's containers", async (t) => {
+    if (skip) return t.skip(skip);
+    let killed = false;
+    const run = await runAll(["--quick", "--only", "WC-001"], (out, child) => {
+      if (!killed && /WC-001 phase fault/.test(out)) {
+        killed = true;
+        child.kill("SIGKILL");
+      }
+    });
+    assert.equal(killed, true, run.stdout);
+    assert.equal(run.code, null, "killed");
+    // The watchdog notices the dead runner at once; removing six containers takes a few seconds on a busy machine.
+    const deadline = Date.now() + 90_000;
+    let left: string[][] = [];
+    let open: number[] = [];
+    while (Date.now() < deadline) {
+      left = (await listContainers({ labels: [`${COMPOSE_PROJECT_LABEL}=${PROJECT}`] })).map((c) => c.Names);
+      open = [];
+      for (const p of demoPorts(OFFSET)) if (await portOpen(p)) open.push(p);
+      if (left.length === 0 && open.length === 0 && !existsSync(run.ledger)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual(left, [], "no container of the project left");
+    assert.deepEqual(open, [], "no port of the demo open");
+    assert.equal(existsSync(run.ledger), false, "the ledger was settled");
   });
 });
