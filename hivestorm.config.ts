@@ -19,7 +19,7 @@ const IMAGE = "hivestorm/node:local";
 const WORKERS = 4;
 const app = (name: string, ...args: string[]) => ["node", `/app/${name}.mjs`, ...args];
 
-export default defineSystem(({ flags, logDir, target, root }) => {
+export default defineSystem(({ flags, logDir, target, root, compose }) => {
   const bugs = flags.flatMap((b) => ["--bug", b]);
   const hiveUrl = `http://127.0.0.1:${port(9201)}`;
   const cacheDir = join(tmpdir(), `hivestorm-rbee-cache-${port(9201)}`);
@@ -30,8 +30,24 @@ export default defineSystem(({ flags, logDir, target, root }) => {
     });
     return ((await res.json()) as { totals: { retried: number } }).totals;
   };
+  // --compose demo/rbee/docker-compose.yml: the same services from that file (see docs/system.md); these are
+  // the variables it reads, so that its ports, folders and container names are the ones declared here.
+  const composeEnv = {
+    HIVESTORM_PORT_OFFSET: String(offset),
+    RBEE_HIVE_PORT: port(9201),
+    RBEE_HIVE_PROXY_PORT: port(9200),
+    RBEE_QUEEN_PORT: port(8081),
+    ...Object.fromEntries(
+      Array.from({ length: WORKERS }, (_, s) => [`RBEE_WORKER_PORT_${s}`, port(9300 + s)]),
+    ),
+    RBEE_WORKERS: workers.name,
+    RBEE_LOG_DIR: logDir,
+    RBEE_CACHE_DIR: cacheDir,
+    RBEE_BUGS: flags.join(","),
+  };
   return {
-    name: "rbee demo (demo/rbee)",
+    name: compose ? `rbee demo (${compose})` : "rbee demo (demo/rbee)",
+    ...(compose ? { compose: { file: compose, env: composeEnv } } : {}),
     // The roles the built-in scenarios act on: the queen is the public API, the hive sits behind it (with a
     // proxy between them) and owns the pool of workers.
     roles: { gateway: "queen", backend: "hive", workers: "hive" },

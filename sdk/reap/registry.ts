@@ -3,7 +3,7 @@
 import { $ } from "zx";
 import { RESOURCE_REAPERS } from "../chaos/resource/reapers.ts";
 import type { ReapRecord } from "../core/ledger-file.ts";
-import { dockerClient } from "../system/targets/docker-engine.ts";
+import { dockerFor } from "../system/targets/docker-engine.ts";
 import { TARGET_REAPERS } from "../system/targets/reap.ts";
 import { NETWORK_REAPERS } from "./network-reapers.ts";
 import type { Reaper, ReapOptions, ReapOutcome } from "./outcome.ts";
@@ -29,7 +29,7 @@ const REAPERS: Readonly<Record<string, Reaper>> = {
   // A descriptor limit set with prlimit on a recorded process.
   prlimit: RESOURCE_REAPERS["resource-nofile"],
   ...Object.fromEntries(
-    Object.entries(TARGET_REAPERS).map(([kind, reap]) => [kind, (r: ReapRecord) => reap(r, dockerClient)]),
+    Object.entries(TARGET_REAPERS).map(([kind, reap]) => [kind, (r: ReapRecord) => reap(r, dockerFor)]),
   ),
 };
 

@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 import { unmountDir } from "../chaos/resource/disk-fill-fault.ts";
 import type { ReapRecord } from "../core/ledger-file.ts";
 import { groupMembers, isSameProcess, processStartTime } from "../core/process-identity.ts";
-import { dockerClient, dockerStatus } from "../system/targets/docker-engine.ts";
+import { dockerFor, dockerStatus, engineOfRecord } from "../system/targets/docker-engine.ts";
 import { gone, type Reaper } from "./outcome.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,11 +52,11 @@ export async function stopRecordedProcess(r: ReapRecord, graceMs: number) {
 
 export const START_REAPERS: Readonly<Record<string, Reaper>> = {
   process: (r, o) => stopRecordedProcess(r, o?.graceMs ?? 2000),
-  /** A container the run started (by id or name). */
+  /** A container the run started (by id or name), on the engine the record names (default: the local one). */
   container: async (r) => {
     const ref = String(r.id ?? r.name);
     try {
-      await dockerClient().getContainer(ref).remove({ force: true, v: true });
+      await dockerFor(engineOfRecord(r)).getContainer(ref).remove({ force: true, v: true });
     } catch (error) {
       const status = dockerStatus(error);
       if (status === 404) return gone(`container ${ref} is gone`);

@@ -15,6 +15,8 @@ export interface RunAllArgs {
   reportDir: string;
   demoBugs: string[];
   target: "process" | "docker";
+  /** --compose FILE: the services come from this compose file (implies --target docker). */
+  compose?: string;
   allowNonLoopback: boolean;
   /** Folders, files or globs of scenarios of one's own (--scenarios, repeatable). */
   scenarios: string[];
@@ -44,6 +46,7 @@ export const USAGE = `Usage: npx tsx scripts/run-all.ts [flags]
   --report-dir DIR      where run directories go (default reports)
   --demo-bug NAME       pass a bug switch to the demo system (repeatable)
   --target KIND         process (default) or docker
+  --compose FILE        the services from a compose file, run as containers (implies --target docker)
   --allow-non-loopback  allow services outside 127.0.0.0/8 (off by default)
   --scenarios PATH      scenarios of your own: a folder, a file or a glob (repeatable; also scenarios: [...] in the config)
   --no-builtin          leave out the built-in suite (run only your own scenarios)
@@ -60,6 +63,7 @@ const VALUE_FLAGS = [
   "target",
   "scenarios",
   "stressor",
+  "compose",
 ];
 const BOOLEAN_FLAGS = ["quick", "dry-run", "strict", "allow-non-loopback", "help", "builtin"];
 const KNOWN = new Set([...VALUE_FLAGS, ...BOOLEAN_FLAGS, "h", "_"]);
@@ -126,11 +130,18 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
   }
   const only = list("only");
   const demoBugs = list("demo-bug");
-  const target = (a.target ?? "process") as string;
+  const compose = a.compose === undefined ? undefined : String(a.compose);
+  const target = (a.target ?? (compose ? "docker" : "process")) as string;
   if (!["process", "docker"].includes(target))
     problems.push({
       path: "--target",
       message: `expected process or docker, found ${JSON.stringify(target)}`,
+    });
+  if (compose !== undefined && target === "process")
+    problems.push({
+      path: "--compose",
+      message:
+        "a compose file's services run as containers: drop --target process (--compose implies docker)",
     });
   const stressor = a.stressor as string | undefined;
   if (stressor !== undefined && !["builtin", "stress-ng"].includes(stressor))
@@ -138,7 +149,7 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
       path: "--stressor",
       message: `expected builtin or stress-ng, found ${JSON.stringify(stressor)}`,
     });
-  for (const k of ["config", "report-dir"])
+  for (const k of ["config", "report-dir", "compose"])
     if (a[k] === "") problems.push({ path: `--${k}`, message: "expected a path" });
   if (problems.length) throw new ValidationError("run-all flags", problems, "see --help");
   return {
@@ -152,6 +163,7 @@ export function parseRunAllArgs(argv: string[]): RunAllArgs {
     reportDir: a["report-dir"] ?? "reports",
     demoBugs,
     target: target as "process" | "docker",
+    ...(compose ? { compose } : {}),
     allowNonLoopback: flag(a["allow-non-loopback"]),
     scenarios: ([] as string[]).concat(a.scenarios ?? []).filter((x) => x !== ""),
     builtin: a.builtin !== false,

@@ -11,13 +11,21 @@ export function formatPlan(
   selected: DiscoveredScenario[],
   flags: string[],
   skips: ReadonlyMap<string, string> = new Map(),
+  target: "process" | "docker" = "process",
 ): string {
   const out: string[] = [`Plan (dry run: nothing is started or applied), time scale ${getTimeScale()}`, ""];
   out.push(`System ${system.name}:`);
-  for (const [name, s] of Object.entries(system.services))
-    out.push(
-      `  ${name}: ${s.command ? s.command.join(" ") : "already running"} at ${s.url}${s.proxy ? ` behind proxy ${s.proxy.listen}` : ""}`,
-    );
+  if (system.compose)
+    out.push(`  from ${typeof system.compose === "string" ? system.compose : system.compose.file}`);
+  for (const [name, s] of Object.entries(system.services)) {
+    const how =
+      target === "docker" && s.docker
+        ? `container of ${s.docker.image}${s.docker.cmd.length ? ` ${s.docker.cmd.join(" ")}` : ""}`
+        : s.command
+          ? s.command.join(" ")
+          : "already running";
+    out.push(`  ${name}: ${how} at ${s.url}${s.proxy ? ` behind proxy ${s.proxy.listen}` : ""}`);
+  }
   out.push(`Toxiproxy: ${process.env.TOXIPROXY_URL ?? "embedded, started on 127.0.0.1"}`);
   if (flags.length) out.push(`System flags: ${flags.join(", ")}`);
   if (system.roles && Object.keys(system.roles).length)

@@ -40,6 +40,7 @@ export async function prepareRun(
   const { system } = await loadSystem(args.config, {
     ...{ demoBugs: args.demoBugs, flags: args.demoBugs, target: args.target, logDir, root },
     allowNonLoopback: args.allowNonLoopback,
+    compose: args.compose,
   });
   const sources = { extra: [...args.scenarios, ...(system.scenarios ?? [])], builtin: args.builtin };
   const selected = selectScenarios(o.scenarios ?? (await discoverScenarios(root, sources)), args);

@@ -30,7 +30,7 @@ export async function runAll(
   const run = await prepareRun(args, options);
   if (args.dryRun) {
     const plan = within(makeScope({ timeScale: args.timeScale }), () =>
-      formatPlan(run.system, run.selected, args.demoBugs, run.skips),
+      formatPlan(run.system, run.selected, args.demoBugs, run.skips, args.target),
     );
     process.stdout.write(plan);
     return { exitCode: 0 };

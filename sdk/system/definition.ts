@@ -13,6 +13,8 @@ export interface SystemOptions {
   logDir: string;
   /** The project root (where hivestorm.config.ts lives). */
   root: string;
+  /** `--compose FILE`: the compose file the services come from, when given (relative to `root`). */
+  compose?: string;
 }
 
 export interface ServiceDefinition {
@@ -55,6 +57,21 @@ export interface ServiceDefinition {
 export interface DockerServiceDefinition {
   image: string;
   cmd: string[];
+  /**
+   * The Docker engine that runs this service's containers and takes their faults, over TCP (`dockerd -H
+   * tcp://HOST:PORT`); default DOCKER_HOST, else the local socket. Off loopback only with --allow-non-loopback.
+   */
+  host?: string;
+  port?: number;
+  /** The container's name; default `hivestorm-<service>-<port>`. */
+  name?: string;
+  /** Labels of its own, beside hivestorm's (which a reaper finds it by). */
+  labels?: Record<string, string>;
+  /**
+   * Start the container again whenever it exits, a kill fault's included (as an orchestrator would); the
+   * compose file's `restart: always | unless-stopped | on-failure` turns it on.
+   */
+  keepRunning?: boolean;
   memoryBytes?: number;
   /** Host path:container path[:ro]; the run's log directory is always mounted at its own path. */
   binds?: string[];
@@ -105,6 +122,18 @@ export interface SystemDefinition {
   /** Scenarios of the system's own: folders, files or globs relative to the project root (added to --scenarios). */
   scenarios?: string[];
   traffic: TrafficDefinition;
+  /**
+   * Services taken from a compose file (relative to the project root), run as containers by hivestorm; a
+   * service of `services` with the same name adds what compose cannot say (proxy, instances, counters, ...).
+   * See docs/system.md, "A compose file".
+   */
+  compose?: string | ComposeSource;
+}
+
+export interface ComposeSource {
+  file: string;
+  /** Variables for the file's ${VAR} interpolation, over the environment's. */
+  env?: Record<string, string>;
 }
 
 export type SystemConfig = SystemDefinition | ((options: SystemOptions) => SystemDefinition);

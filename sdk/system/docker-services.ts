@@ -13,7 +13,7 @@ import type { DockerServiceDefinition, ServiceDefinition } from "./definition.ts
 import { probeHealth } from "./health.ts";
 import type { RunningService } from "./running-service.ts";
 import { HIVESTORM_LABEL, startContainer } from "./targets/docker-containers.ts";
-import { dockerStatus, requireDocker } from "./targets/docker-engine.ts";
+import { dockerFor, dockerStatus, engineOf, requireDocker } from "./targets/docker-engine.ts";
 
 export interface DockerService extends RunningService {
   /** The service's container (what a selector naming the service acts on). */
@@ -55,13 +55,20 @@ function recordContainer(ledger: CleanupLedger | undefined, name: string, docker
         .getContainer(name)
         .remove({ force: true })
         .catch(() => {}),
-    reap: { kind: "container", name },
+    reap: { kind: "container", name, ...withEngine(docker) },
   });
   return () => ledger.settle(id);
 }
 
+/** `{ engine }` for a record of a container on a service's own engine: the reaper must reach that one. */
+function withEngine(docker: Docker): { engine?: { host: string; port: number } } {
+  const engine = engineOf(docker);
+  return engine ? { engine: { ...engine } } : {};
+}
+
 /** The container name of a service: unique per port, so that runs on other port offsets do not collide. */
-export function serviceContainerName(name: string, def: Pick<ServiceDefinition, "url">): string {
+export function serviceContainerName(name: string, def: Pick<ServiceDefinition, "url" | "docker">): string {
+  if (def.docker?.name) return def.docker.name;
   return `hivestorm-${name}-${new URL(def.url).port || "80"}`;
 }
 
@@ -79,7 +86,7 @@ export async function startDockerService(
     throw new ValidationError(`service ${name}`, [
       { path: "docker", message: "expected { image, cmd } to run it with --target docker" },
     ]);
-  const docker = await requireDocker(o.docker);
+  const docker = await requireDocker(o.docker ?? dockerFor(d));
   mkdirSync(o.logDir, { recursive: true });
   const container = serviceContainerName(name, def);
   const base = {
@@ -87,16 +94,26 @@ export async function startDockerService(
     env: def.env,
     runId: o.runId,
     docker,
-    labels: { "hivestorm.service": name, [OWNER_LABEL]: ownerLabelValue() },
+    labels: { ...d.labels, "hivestorm.service": name, [OWNER_LABEL]: ownerLabelValue() },
   };
-  const binds = [`${o.logDir}:${o.logDir}`, ...(d.binds ?? [])];
+  // The log directory is always mounted at its own path: a bind of it given again would be refused as a duplicate.
+  const own = (d.binds ?? []).filter((b) => b.split(":")[1] !== o.logDir);
+  const binds = [`${o.logDir}:${o.logDir}`, ...own];
   await removeStale(docker, container);
   const settle = recordContainer(o.ledger, container, docker);
-  await startContainer({ ...base, name: container, cmd: d.cmd, memoryBytes: d.memoryBytes, binds });
+  // An empty cmd: the image's own command.
+  const cmd = d.cmd.length ? d.cmd : undefined;
+  await startContainer({ ...base, name: container, cmd, memoryBytes: d.memoryBytes, binds });
+  let stopping = false;
+  const keeper = d.keepRunning
+    ? keep(docker, container, d.memoryBytes, () => stopping, o.log ?? (() => {}))
+    : undefined;
   const replicas = d.replicas ? await startReplicas(name, d, { ...base, binds }, o.log, o.ledger) : undefined;
   const stop = once(async () => {
+    stopping = true;
     await replicas?.stop();
     await stopContainer(docker, container, parseDuration(def.stopGrace ?? "5s"));
+    if (keeper) await Promise.race([keeper, sleep(5000)]);
     // The containers' own output, for run.log (the services' JSON logs are in the mounted log directory).
     await saveLogs(docker, [container, ...(replicas?.names ?? [])], join(o.logDir, `${name}.docker.log`));
     for (const c of [container, ...(replicas?.names ?? [])])

@@ -5,6 +5,7 @@ import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HivestormError, ValidationError } from "../core/errors.ts";
+import { applyCompose } from "./compose/compose-system.ts";
 import { resolveSystem, type SystemConfig, type SystemDefinition } from "./definition.ts";
 import { validateSystem } from "./validate-system.ts";
 
@@ -14,6 +15,8 @@ export interface LoadSystemOptions {
   target: "process" | "docker";
   logDir: string;
   allowNonLoopback?: boolean;
+  /** `--compose FILE`: the services come from this compose file (see compose/compose-system.ts). */
+  compose?: string;
 }
 
 export interface LoadedSystem {
@@ -67,6 +70,7 @@ export async function loadSystemConfig(
       target: options.target,
       logDir: options.logDir,
       root,
+      compose: options.compose,
     });
   } catch (error) {
     throw new HivestormError(
@@ -78,7 +82,8 @@ export async function loadSystemConfig(
       },
     );
   }
-  validateSystem(name, system, options.allowNonLoopback ?? false);
+  system = applyCompose(name, system, { root, target: options.target, compose: options.compose });
+  validateSystem(name, system, options.allowNonLoopback ?? false, options.target);
   const proxied = Object.values(system.services).filter((s) => s.proxy);
   if (proxied.length === 0)
     throw new ValidationError(

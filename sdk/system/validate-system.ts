@@ -4,9 +4,15 @@ import { durationProblem } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import { hostOf, isLoopbackHost } from "../core/loopback.ts";
 import type { SystemDefinition } from "./definition.ts";
+import { dockerEngineProblems, dockerHostProblem } from "./targets/docker-engine.ts";
 
 /** Checks a system definition; every problem at once, naming the config file. */
-export function validateSystem(file: string, system: SystemDefinition, allowNonLoopback = false): void {
+export function validateSystem(
+  file: string,
+  system: SystemDefinition,
+  allowNonLoopback = false,
+  target: "process" | "docker" = "process",
+): void {
   const problems: Problem[] = [];
   if (!system || typeof system !== "object")
     throw new ValidationError(file, [
@@ -72,11 +78,18 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
           message: `${t.hostname} is not loopback (pass --allow-non-loopback to allow a Toxiproxy on another host)`,
         });
     }
+    if (s.docker !== undefined)
+      problems.push(...dockerEngineProblems(s.docker, `${at}.docker`, allowNonLoopback));
     for (const key of ["startTimeout", "stopGrace"] as const) {
       const p = s[key] === undefined ? undefined : durationProblem(s[key], { positive: true });
       if (p) problems.push({ path: `${at}.${key}`, message: p });
     }
   }
+  // The default engine serves every container service that names none of its own.
+  const onDefaultEngine = Object.values(services).some((s) => s.docker && s.docker.host === undefined);
+  const dockerHost = target === "docker" && onDefaultEngine ? process.env.DOCKER_HOST : undefined;
+  const hostProblem = dockerHostProblem(dockerHost, allowNonLoopback);
+  if (hostProblem) problems.push(hostProblem);
   const t = system.traffic;
   if (!t) problems.push({ path: "traffic", message: "declare the background traffic: { service, path }" });
   else {

@@ -1,6 +1,8 @@
 // Reads a system definition: a config file (hivestorm.config.ts or --config FILE, with one clear message for
 // each way it can be wrong) or one given inline, resolved with the run's options and validated before anything
 // starts.
+
+import { applyCompose } from "../system/compose/compose-system.ts";
 import {
   resolveSystem,
   type SystemConfig,
@@ -22,11 +24,12 @@ export async function loadSystem(
       target: o.target,
       logDir: o.logDir,
       allowNonLoopback: o.allowNonLoopback,
+      compose: o.compose,
     });
     return { system, source: config };
   }
   const source = "inline system definition";
-  const system = resolveSystem(config, o);
-  validateSystem(source, system, o.allowNonLoopback);
+  const system = applyCompose(source, resolveSystem(config, o), o);
+  validateSystem(source, system, o.allowNonLoopback, o.target);
   return { system, source };
 }

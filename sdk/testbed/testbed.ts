@@ -41,6 +41,8 @@ export interface TestbedOptions {
   target?: "process" | "docker";
   /** Switches handed to the config (the demo reads them as bug switches: `--demo-bug`). */
   flags?: string[];
+  /** A compose file the services come from (over the config's `compose`); implies `target: "docker"`. */
+  compose?: string;
   /** Factor applied to phase durations of everything run on this testbed; default 1. */
   timeScale?: number;
   allowNonLoopback?: boolean;
@@ -142,7 +144,7 @@ export class Testbed implements AsyncDisposable {
     const root = resolve(options.root ?? process.cwd());
     const runId = options.runId ?? new Date().toISOString().replace(/[:.]/g, "-");
     const logDir = options.logDir ?? join(tmpdir(), `hivestorm-${runId}`);
-    const target = options.target ?? "process";
+    const target = options.target ?? (options.compose ? "docker" : "process");
     const log = options.log ?? ((line: string) => process.stderr.write(`hivestorm: ${line}\n`));
     const timeScale = checkTimeScale(options.timeScale ?? 1);
     const signal = options.signal ?? new AbortController().signal;
@@ -153,6 +155,7 @@ export class Testbed implements AsyncDisposable {
       logDir,
       root,
       allowNonLoopback: options.allowNonLoopback,
+      compose: options.compose,
     });
     const { system } = loaded;
     const source = options.name ?? loaded.source;

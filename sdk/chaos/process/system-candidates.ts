@@ -4,6 +4,7 @@
 import type Docker from "dockerode";
 import { FaultError } from "../../core/errors.ts";
 import type { InstanceInfo } from "../../system/definition.ts";
+import { dockerFor } from "../../system/targets/docker-engine.ts";
 import { DockerTarget } from "../../system/targets/docker-target.ts";
 import { descendantPids, procCommand, procStatus } from "../../system/targets/proc.ts";
 import { ProcessTarget } from "../../system/targets/process-target.ts";
@@ -14,13 +15,23 @@ import { describeSelection, requireSelection } from "./selector.ts";
 
 export interface CandidateSystem {
   target: "process" | "docker";
-  services: Record<string, { instances?: () => Promise<InstanceInfo[]> }>;
+  /** Per service: its instances, and the Docker engine of its containers (`docker: { host, port }`). */
+  services: Record<
+    string,
+    { instances?: () => Promise<InstanceInfo[]>; docker?: { host?: string; port?: number } }
+  >;
   /** Role → service: a selector may name a role ("@workers"). */
   roles?: Record<string, string>;
   /** What the runner started: a pid (process target) or a container name (docker target) per service. */
   running: Record<string, { pid?: number; container?: string } | undefined>;
   ledger?: UndoLedger;
+  /** One engine for every container (tests); default: each service's own, else DOCKER_HOST or the socket. */
   docker?: Docker;
+}
+
+/** The engine of a service's containers, and of the instances it lists. */
+function engineOfService(system: CandidateSystem, service: string): Docker {
+  return system.docker ?? dockerFor(system.services[service]?.docker);
 }
 
 export function systemCandidates(system: CandidateSystem): CandidateResolver {
@@ -31,7 +42,7 @@ export function systemCandidates(system: CandidateSystem): CandidateResolver {
     const listed = (await owner.instances?.()) ?? [];
     const out: Candidate[] = [];
     for (const info of listed) {
-      const target = await instanceTarget(system, info);
+      const target = await instanceTarget(system, sel.service, info);
       if (!target) continue;
       out.push({
         id: info.id,
@@ -63,7 +74,7 @@ async function serviceCandidate(system: CandidateSystem, service: string): Promi
       container: r.container,
       id: service,
       ledger: system.ledger,
-      docker: system.docker,
+      docker: engineOfService(system, service),
     });
   else if (system.target === "process" && r?.pid)
     target = await ProcessTarget.attach({ id: service, pid: r.pid, ledger: system.ledger });
@@ -80,13 +91,17 @@ async function serviceCandidate(system: CandidateSystem, service: string): Promi
   ];
 }
 
-async function instanceTarget(system: CandidateSystem, info: InstanceInfo): Promise<Target | undefined> {
+async function instanceTarget(
+  system: CandidateSystem,
+  owner: string,
+  info: InstanceInfo,
+): Promise<Target | undefined> {
   if (info.container)
     return new DockerTarget({
       container: info.container,
       id: info.id,
       ledger: system.ledger,
-      docker: system.docker,
+      docker: engineOfService(system, owner),
     });
   if (
     system.target === "process" &&

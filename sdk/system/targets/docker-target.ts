@@ -3,7 +3,7 @@
 import { totalmem } from "node:os";
 import type Docker from "dockerode";
 import { FaultError, TimeoutError, ValidationError } from "../../core/errors.ts";
-import { dockerClient, dockerStatus } from "./docker-engine.ts";
+import { dockerClient, dockerStatus, engineOf } from "./docker-engine.ts";
 import { execInContainer } from "./docker-exec.ts";
 import { pollUntil } from "./proc.ts";
 import { DEFAULT_OOM_HEADROOM, DEFAULT_OOM_TIMEOUT_MS, oomOptionProblems } from "./process-oom.ts";
@@ -167,7 +167,7 @@ export class DockerTarget implements Target {
           if (status !== 404 && status !== 409 && status !== 304) throw error;
         }
       },
-      { ledger: this.ledger, reap: { kind: "docker-paused", container: this.ref } },
+      { ledger: this.ledger, reap: { kind: "docker-paused", container: this.ref, ...this.engineRecord() } },
     );
     this.pauseUndo = undo;
     return undo;
@@ -220,7 +220,10 @@ export class DockerTarget implements Target {
           if (dockerStatus(error) !== 404) throw error;
         });
       },
-      { ledger: this.ledger, reap: { kind: "docker-memory-limit", container: this.ref, ...previous } },
+      {
+        ledger: this.ledger,
+        reap: { kind: "docker-memory-limit", container: this.ref, ...previous, ...this.engineRecord() },
+      },
     );
     try {
       const started = Date.now();
@@ -301,6 +304,12 @@ export class DockerTarget implements Target {
     let text = "";
     for await (const chunk of stream) text += chunk.toString();
     return text.split("\n").filter((l) => l.trim() !== "").length;
+  }
+
+  /** Names the engine in ledger records when it is not the default one, so that a reaper reaches it. */
+  private engineRecord(): { engine?: { host: string; port: number } } {
+    const engine = engineOf(this.docker);
+    return engine ? { engine: { ...engine } } : {};
   }
 
   private fault(what: string, error: unknown): FaultError {

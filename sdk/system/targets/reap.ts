@@ -6,10 +6,14 @@ import type { ReapRecord } from "../../core/ledger.ts";
 import { isSameProcess } from "../../core/process-identity.ts";
 import { gone, type ReapOutcome } from "../../reap/outcome.ts";
 import { removeCgroupDirs } from "../cgroup/cgroup.ts";
-import { dockerClient, dockerStatus } from "./docker-engine.ts";
+import { type DockerEngine, dockerFor, dockerStatus, engineOfRecord } from "./docker-engine.ts";
 import { sendSignal } from "./process-target.ts";
 
-type Reaper = (record: ReapRecord, docker: () => Docker) => Promise<ReapOutcome | undefined | unknown>;
+/** `docker(engine)`: the client of the engine a record names (undefined: the default one). */
+type Reaper = (
+  record: ReapRecord,
+  docker: (engine?: DockerEngine) => Docker,
+) => Promise<ReapOutcome | undefined | unknown>;
 
 /** One reaper per record kind that the targets write (kinds are registered, not switched). */
 export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
@@ -22,7 +26,7 @@ export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
     sendSignal(pid, "SIGCONT");
   },
   "docker-paused": (record, docker) =>
-    ignoreGone(() => docker().getContainer(String(record.container)).unpause()),
+    ignoreGone(() => docker(engineOfRecord(record)).getContainer(String(record.container)).unpause()),
   "docker-memory-limit": (record, docker) => {
     const memory = Number(record.Memory ?? 0);
     // Docker cannot lift a limit: "none" comes back as the machine's memory.
@@ -30,7 +34,9 @@ export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
       memory > 0
         ? { Memory: memory, MemorySwap: Number(record.MemorySwap ?? 0) }
         : { Memory: totalmem(), MemorySwap: -1 };
-    return ignoreGone(() => docker().getContainer(String(record.container)).update(restore));
+    return ignoreGone(() =>
+      docker(engineOfRecord(record)).getContainer(String(record.container)).update(restore),
+    );
   },
 };
 
@@ -38,7 +44,7 @@ export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
 export async function reapTargetRecord(record: ReapRecord, docker?: Docker): Promise<boolean> {
   const reaper = Object.hasOwn(TARGET_REAPERS, record.kind) ? TARGET_REAPERS[record.kind] : undefined;
   if (!reaper) return false;
-  await reaper(record, () => docker ?? dockerClient());
+  await reaper(record, (engine) => docker ?? dockerFor(engine));
   return true;
 }
 
