@@ -66,7 +66,7 @@ export default defineSystem(({ flags, logDir, target, root, compose }) => {
         proxy: { listen: `127.0.0.1:${port(9200)}` },
         apis: ["rbee-hive"],
         instances: async () => {
-          const res = await fetch(`${hiveUrl}/v1/workers`, { signal: AbortSignal.timeout(2000) });
+          const res = await fetch(`${hiveUrl}/v1/workers`, { signal: AbortSignal.timeout(5000) });
           const list = (
             (await res.json()) as {
               workers: { id: string; pid: number; url: string; state: string; slot: number }[];

@@ -43,8 +43,16 @@ export async function waitForTrigger(
   const { eligible, describe } = TRIGGERS[trigger.on];
   let polls = 0;
   let last: Candidate[] = [];
+  // A listing that fails once (a busy owner timing out its answer) is one poll lost, not the fault's end.
+  let failure: unknown;
   for (;;) {
-    last = await resolve();
+    try {
+      last = await resolve();
+      failure = undefined;
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      failure = e;
+    }
     polls++;
     if (last.some((c) => eligible(c, trigger)))
       return { candidates: last, waitedMs: Date.now() - started, polls };
@@ -56,7 +64,12 @@ export async function waitForTrigger(
       trigger.on === "inference"
         ? "an instance with requests in flight"
         : "an instance started but not ready",
-    found: `${polls} looks; last: ${last.map((c) => `${c.id} ${c.state}${c.inflight ? ` ${c.inflight} in flight` : ""}`).join(", ") || "no instances"}`,
+    found: `${polls} looks; last: ${
+      failure
+        ? `listing the instances failed: ${failure instanceof Error ? failure.message : String(failure)}`
+        : last.map((c) => `${c.id} ${c.state}${c.inflight ? ` ${c.inflight} in flight` : ""}`).join(", ") ||
+          "no instances"
+    }`,
     hint:
       trigger.on === "inference"
         ? "run traffic against the service while the fault waits (the runner's background traffic does)"
