@@ -291,6 +291,7 @@ async function compareFlags(
     { name: `the bin's: ${own.join(" ")}`, flags: own },
     { name: "none (Node's defaults)", flags: [] },
     { name: "the bin's without --single-threaded", flags: without("--single-threaded") },
+    { name: "the bin's without --compact-on-every-full-gc", flags: without("--compact-on-every-full-gc") },
     { name: "the bin's + --v8-pool-size=1", flags: [...own, "--v8-pool-size=1"] },
     { name: "the bin's + --no-opt (no optimising compiler)", flags: [...own, "--no-opt"] },
     { name: "the bin's + --jitless", flags: [...own, "--jitless"] },

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size --single-threaded
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size --single-threaded --compact-on-every-full-gc
 // hivestorm-toxiproxy: the standalone Toxiproxy-compatible server (main.ts) as plain JavaScript, so that no
 // TypeScript loader lives in the server process (tsx's worker thread alone costs about 30 MB). The sources are
 // bundled with esbuild on first use into node_modules/.cache/hivestorm/ (else the system's temporary folder;
@@ -6,7 +6,9 @@
 // --max-semi-space-size=1 caps V8's young generation at 1 MB per semi-space (with 1000 open connections the
 // default lets it grow to 8 MB of mostly empty pages), --optimize-for-size trades a little speed for memory, and
 // --single-threaded keeps V8's compiler and garbage collector on the main thread, so that no helper thread keeps
-// a malloc arena of its own (about 2 MB at 1000 connections, for the same CPU per request). Figures in
+// a malloc arena of its own (about 1.5 MB at 1000 connections, for the same CPU per request);
+// --compact-on-every-full-gc gives back the old generation's half-empty pages at each full collection instead of
+// keeping them for later (1.3 MB just after 1000 connections opened, same CPU per request). Figures in
 // bench/README.md (`npx tsx bench/proxy.ts --compare-flags`).
 // This file and the bundle are CommonJS: an ES module main starts Node's ESM loader, whose modules and the libuv
 // thread pool it starts cost about 1 MB resident for nothing here.
