@@ -1,5 +1,6 @@
 // Benchmark of the embedded Toxiproxy-compatible server, side by side in one run (see bench/README.md):
 //   npx tsx bench/proxy.ts [--seconds 5] [--connections 50] [--rounds 3] [--pin] [--json]
+//   npx tsx bench/proxy.ts --compare-flags [--seconds 5] [--rounds 3]   (the standalone command's Node flags)
 // Three processes: the proxy server (the standalone command, `hivestorm-toxiproxy`: plain JavaScript, so that the
 // measured process is the server and not the tsx loader), the HTTP server, and the load generator (autocannon).
 // Each in its own process, so that the proxy gets a core of its own as upstream's measurement did; `--pin` also
@@ -109,17 +110,23 @@ async function downloadRole(port: number, bytes: number): Promise<void> {
 
 /** Opens `count` connections through the proxy, each with one completed request, and holds them. */
 async function holdRole(port: number, count: number): Promise<void> {
+  let failed = 0;
   const sockets = await Promise.all(
     Array.from({ length: count }, async () => {
       const s = connect({ port, host: "127.0.0.1" });
-      await once(s, "connect");
-      s.write("GET / HTTP/1.1\r\nHost: bench\r\n\r\n");
-      let text = "";
-      while (!text.endsWith(BODY)) text += (await once(s, "data"))[0].toString();
+      try {
+        await once(s, "connect");
+        s.write("GET / HTTP/1.1\r\nHost: bench\r\n\r\n");
+        let text = "";
+        while (!text.endsWith(BODY)) text += (await once(s, "data"))[0].toString();
+      } catch {
+        failed += 1; // counted and reported: a reset connection must not end the whole benchmark
+        s.destroy();
+      }
       return s;
     }),
   );
-  report({ open: sockets.length });
+  report({ open: sockets.length - failed, failed });
   process.stdin.resume();
   process.stdin.on("end", () => process.exit(0));
 }
@@ -225,19 +232,29 @@ async function proxyOn(server: { url: string }, name: string, upstreamPort: numb
   return Number(p.listen.split(":").at(-1));
 }
 
-/** RSS of a server process, idle and then with 1000 open proxied connections (each with one request done). */
+/** How long the 1000 connections stay open and idle before the "settled" reading. */
+const SETTLE_MS = 15_000;
+
+/**
+ * RSS of a server process, idle and then with 1000 open proxied connections (each with one request done): 0.5 s
+ * after they opened, and again after SETTLE_MS with nothing happening, when V8's memory reducer has run (it
+ * compacts the heap and gives back the young generation some seconds after allocation stops).
+ */
 async function memory(server: ServerProcess, cpu: number | undefined, httpPort: number) {
   const port = await proxyOn(server, "memory", httpPort);
   await new Promise((r) => setTimeout(r, 300));
   const idle = server.rssMB();
   const hold = child(cpu, "hold", port, 1000);
-  const { open } = await hold.result;
+  const { open, failed } = await hold.result;
   await new Promise((r) => setTimeout(r, 500));
   const held = server.rssMB();
   const heldFile = server.fileMB();
+  await new Promise((r) => setTimeout(r, SETTLE_MS - 500));
+  const settled = server.rssMB();
+  const settledFile = server.fileMB();
   hold.proc.stdin!.end();
   await once(hold.proc, "exit");
-  return { open, idle, held, heldFile };
+  return { open, failed, idle, held, heldFile, settled, settledFile };
 }
 
 /** user + system CPU time of a process, in ms (clock ticks are 10 ms on Linux). */
@@ -247,6 +264,92 @@ function cpuMs(pid: number): number {
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+interface CompareSettings {
+  seconds: number;
+  connections: number;
+  rounds: number;
+  proxyCpu: number | undefined;
+  otherCpu: number | undefined;
+}
+
+/**
+ * `--compare-flags`: the standalone server under other sets of Node flags, side by side with its own (the bin's
+ * first line): memory on a fresh process of each, then CPU per proxied request in interleaved rounds (the first
+ * round of each warms it up and is left out when there are more).
+ */
+async function compareFlags(
+  standalone: string[],
+  settings: CompareSettings,
+  log: (line: string) => void,
+): Promise<void> {
+  const [node, ...rest] = standalone;
+  const bin = rest.pop()!;
+  const own = rest;
+  const without = (flag: string) => own.filter((f) => f !== flag);
+  const variants: { name: string; flags: string[] }[] = [
+    { name: `the bin's: ${own.join(" ")}`, flags: own },
+    { name: "none (Node's defaults)", flags: [] },
+    { name: "the bin's without --single-threaded", flags: without("--single-threaded") },
+    { name: "the bin's without --compact-on-every-full-gc", flags: without("--compact-on-every-full-gc") },
+    { name: "the bin's + --v8-pool-size=1", flags: [...own, "--v8-pool-size=1"] },
+    { name: "the bin's + --no-opt (no optimising compiler)", flags: [...own, "--no-opt"] },
+    { name: "the bin's + --jitless", flags: [...own, "--jitless"] },
+  ];
+  const { seconds, connections, rounds, proxyCpu, otherCpu } = settings;
+  const upstream = child(otherCpu, "serve");
+  const started: ServerProcess[] = [];
+  try {
+    const ports = await upstream.result;
+    const rows = [];
+    for (const v of variants) {
+      const server = await startServer([node, ...v.flags, bin], proxyCpu);
+      started.push(server);
+      const mem = await memory(server, otherCpu, ports.http);
+      await stopServer(server);
+      rows.push({ ...v, mem, cpu: [] as number[], rps: [] as number[] });
+      log(`  ${v.name}: RSS ${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}, ${fixed(mem.settled, 1)} MB`);
+    }
+    const servers = [];
+    for (const v of variants) {
+      const server = await startServer([node, ...v.flags, bin], proxyCpu);
+      started.push(server);
+      servers.push({ server, port: await proxyOn(server, "http", ports.http) });
+    }
+    for (let i = 0; i < rounds + (rounds > 1 ? 1 : 0); i++) {
+      for (const [j, { server, port }] of servers.entries()) {
+        const t0 = cpuMs(server.proc.pid!);
+        const r = await run(otherCpu, "load", `http://127.0.0.1:${port}/`, seconds, connections);
+        if (rounds > 1 && i === 0) continue;
+        rows[j].cpu.push((1000 * (cpuMs(server.proc.pid!) - t0)) / r.total);
+        rows[j].rps.push(r.rps);
+      }
+    }
+    log("");
+    log(
+      `| node flags | RSS idle (MB) | 1000 connections: at once, after ${SETTLE_MS / 1000} s (MB) | proxy CPU per request (µs), mean (rounds) | vs the bin's | requests/s (rounds) |`,
+    );
+    log("| --- | --- | --- | --- | --- | --- |");
+    const base = mean(rows[0].cpu);
+    for (const r of rows) {
+      const failed = r.mem.failed > 0 ? ` (${r.mem.failed} failed to open)` : "";
+      log(
+        `| ${r.name} | ${fixed(r.mem.idle, 1)} | ${fixed(r.mem.held, 1)}, ${fixed(r.mem.settled, 1)}${failed} | ` +
+          `${fixed(mean(r.cpu), 1)} (${r.cpu.map((x) => fixed(x, 1)).join(", ")}) | ${fixed((100 * mean(r.cpu)) / base, 0)}% | ` +
+          `${r.rps.map((x) => fixed(x, 0)).join(", ")} |`,
+      );
+    }
+    log(
+      `\nload average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}`,
+    );
+  } finally {
+    for (const s of started) await stopServer(s);
+    upstream.proc.stdin!.end();
+    upstream.proc.kill();
+  }
+}
 const fixed = (n: number, d = 2): string => n.toFixed(d);
 
 async function main(): Promise<void> {
@@ -257,6 +360,7 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "3" },
       pin: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      "compare-flags": { type: "boolean", default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -283,6 +387,10 @@ async function main(): Promise<void> {
   );
 
   const standalone = standaloneServer();
+  if (values["compare-flags"]) {
+    await compareFlags(standalone, { seconds, connections, rounds, proxyCpu, otherCpu }, log);
+    return;
+  }
   const upstream = child(otherCpu, "serve");
   const servers: ServerProcess[] = [];
   try {
@@ -295,18 +403,26 @@ async function main(): Promise<void> {
     const proxied: Numbers[] = [];
     // CPU time per request is robust to other processes on the machine, unlike requests/s.
     const cpu = { server: 0, serverRequests: 0, proxy: 0, proxyRequests: 0 };
+    const roundCpu: { server: number; proxy: number }[] = [];
     for (let i = 0; i < rounds; i++) {
       let t0 = cpuMs(upstream.proc.pid!);
       direct.push(await run(otherCpu, "load", `http://127.0.0.1:${ports.http}/`, seconds, connections));
-      cpu.server += cpuMs(upstream.proc.pid!) - t0;
+      const serverMs = cpuMs(upstream.proc.pid!) - t0;
+      cpu.server += serverMs;
       cpu.serverRequests += direct[i].total;
       t0 = cpuMs(tp.proc.pid!);
       proxied.push(await run(otherCpu, "load", `http://127.0.0.1:${httpProxy}/`, seconds, connections));
-      cpu.proxy += cpuMs(tp.proc.pid!) - t0;
+      const proxyMs = cpuMs(tp.proc.pid!) - t0;
+      cpu.proxy += proxyMs;
       cpu.proxyRequests += proxied[i].total;
+      roundCpu.push({
+        server: (1000 * serverMs) / direct[i].total,
+        proxy: (1000 * proxyMs) / proxied[i].total,
+      });
       const ratio = (100 * proxied[i].rps) / direct[i].rps;
       log(
-        `  round ${i + 1}: direct ${fixed(direct[i].rps, 0)} req/s, proxied ${fixed(proxied[i].rps, 0)} req/s (${fixed(ratio, 1)}%)`,
+        `  round ${i + 1}: direct ${fixed(direct[i].rps, 0)} req/s, proxied ${fixed(proxied[i].rps, 0)} req/s (${fixed(ratio, 1)}%); ` +
+          `CPU per request: HTTP server ${fixed(roundCpu[i].server, 1)} µs, proxy ${fixed(roundCpu[i].proxy, 1)} µs`,
       );
     }
     const probeDirect = await run(otherCpu, "probe", ports.http, 2000);
@@ -355,6 +471,7 @@ async function main(): Promise<void> {
       cpuMicrosPerRequest: {
         httpServer: (1000 * cpu.server) / cpu.serverRequests,
         proxy: (1000 * cpu.proxy) / cpu.proxyRequests,
+        rounds: roundCpu,
       },
       p50AddedUnderLoadMs: p.p50 - d.p50,
       sequential: {
@@ -388,18 +505,26 @@ async function main(): Promise<void> {
     log("");
     row("measurement", "direct", "through the proxy", "ratio / delta", "target");
     row("---", "---", "---", "---", "---");
+    const spread = (xs: number[], f: (x: number) => string) =>
+      `${f(Math.min(...xs))} to ${f(Math.max(...xs))}`;
     row(
       "requests/s (autocannon)",
       fixed(d.rps, 0),
       fixed(p.rps, 0),
-      `${fixed(100 * results.throughputRatio, 1)}%`,
+      `${fixed(100 * results.throughputRatio, 1)}% (rounds: ${spread(
+        results.roundRatios.map((x) => 100 * x),
+        (x) => `${fixed(x, 1)}%`,
+      )})`,
       ">= 38%",
     );
     row(
       "CPU per request (µs): HTTP server / proxy",
       fixed(results.cpuMicrosPerRequest.httpServer, 1),
       fixed(results.cpuMicrosPerRequest.proxy, 1),
-      `${fixed((100 * results.cpuMicrosPerRequest.proxy) / results.cpuMicrosPerRequest.httpServer, 0)}%`,
+      `${fixed((100 * results.cpuMicrosPerRequest.proxy) / results.cpuMicrosPerRequest.httpServer, 0)}% (proxy rounds: ${spread(
+        roundCpu.map((x) => x.proxy),
+        (x) => fixed(x, 1),
+      )} µs)`,
       "",
     );
     row("p50 under load (ms)", fixed(d.p50), fixed(p.p50), `${fixed(results.p50AddedUnderLoadMs)} ms`, "");
@@ -432,21 +557,28 @@ async function main(): Promise<void> {
       `${fixed(100 * results.bandwidthToxic.ratio, 2)}% of setting`,
       "within 1%",
     );
+    const failedNote = (m: { failed: number }) => (m.failed > 0 ? ` (${m.failed} failed to open)` : "");
     row(
-      `hivestorm-toxiproxy RSS idle / ${mem.open} connections (MB)`,
+      `hivestorm-toxiproxy RSS idle / ${mem.open} connections: at once, after ${SETTLE_MS / 1000} s (MB)${failedNote(mem)}`,
       "",
-      `${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}`,
+      `${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}, ${fixed(mem.settled, 1)}`,
       "upstream 2.12: 9.8 / 52.4",
       "<= 52 MB",
     );
     row(
       `of which mapped from files (node binary, libraries) at ${mem.open} connections (MB)`,
       "",
-      fixed(mem.heldFile, 1),
+      `${fixed(mem.heldFile, 1)}, ${fixed(mem.settledFile, 1)}`,
       "",
       "",
     );
-    row("same, under tsx (MB)", "", `${fixed(memTsx.idle, 1)} / ${fixed(memTsx.held, 1)}`, "", "");
+    row(
+      `same, under tsx (MB)${failedNote(memTsx)}`,
+      "",
+      `${fixed(memTsx.idle, 1)} / ${fixed(memTsx.held, 1)}, ${fixed(memTsx.settled, 1)}`,
+      "",
+      "",
+    );
     log(
       `\nerrors + non-2xx responses: ${results.errors}; load average at the end: ${loadavg()
         .map((x) => x.toFixed(1))

@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HivestormError } from "../core/errors.ts";
 
-/** The standalone server: plain JavaScript, built on first use (see sdk/toxiproxy/bin.mjs). */
-const BIN = fileURLToPath(new URL("../toxiproxy/bin.mjs", import.meta.url));
+/** The standalone server: plain JavaScript, built on first use (see sdk/toxiproxy/bin.cjs). */
+const BIN = fileURLToPath(new URL("../toxiproxy/bin.cjs", import.meta.url));
 
 export interface ToxiproxyProcess {
   url: string;

@@ -17,6 +17,7 @@ import {
 } from "./requests.ts";
 import type { ToxicDefinition } from "./toxic-definition.ts";
 import type { ToxicRegistry } from "./toxics/registry.ts";
+import { httpDate } from "./utc-text.ts";
 import {
   errorBody,
   populateJson,
@@ -281,13 +282,17 @@ function send(res: ServerResponse, reply: Reply, headers: Record<string, string>
   if (res.headersSent || res.destroyed) return 0;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
+  // Node's own Date header makes a Date object (see utc-text.ts); the same text, in the same place.
+  res.sendDate = false;
   if (reply.status === 204) {
+    res.setHeader("Date", httpDate());
     res.writeHead(204);
     res.end();
     return 0;
   }
   const body = Buffer.from(reply.body ?? "");
   res.setHeader("Content-Length", body.length);
+  res.setHeader("Date", httpDate());
   res.writeHead(reply.status);
   res.end(body);
   return body.length;

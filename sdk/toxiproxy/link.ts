@@ -1,6 +1,8 @@
 // One direction of one proxied connection: source socket ─▶ stage ─▶ stage ─▶ … ─▶ destination socket.
 // With no stage the bytes go straight to the destination (the hot path: no timers, no promises, no clocks);
 // stages are spliced in and out of live links when toxics are added, updated or removed.
+// A link registers no listener of its own: its connection feeds it (read, sourceEnded, drained) from listeners
+// shared by every socket, so that an idle connection costs no closures (see connection.ts).
 import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ToxicDefinition } from "./toxic-definition.ts";
@@ -28,6 +30,7 @@ function rolls(toxicity: number): boolean {
 
 class Stage {
   next: Stage | undefined;
+  previous: Stage | undefined;
   pipe: ToxicPipe | undefined;
   definition!: ToxicDefinition;
   inputEnded = false;
@@ -86,8 +89,9 @@ class Stage {
 }
 
 export class Link {
-  private readonly stages: Stage[] = [];
-  private readonly states = new Map<string, object>();
+  /** The first and last stage; a chain through `next` (a link has no stage until a toxic applies to it). */
+  private head: Stage | undefined;
+  private tail: Stage | undefined;
   private inflight = 0;
   private waitingDrain = false;
   private paused = false;
@@ -104,29 +108,26 @@ export class Link {
     toxics: readonly ToxicDefinition[],
   ) {
     for (const t of toxics) this.addToxic(t);
-    source.on("data", this.onData);
-    source.on("end", this.sourceEnded);
-    source.on("close", this.sourceEnded);
-    dest.on("drain", this.onDrain);
   }
 
   addToxic(definition: ToxicDefinition): void {
     if (this.finished) return;
-    const kind = definition.kind;
-    let state = this.states.get(definition.name);
-    if (state === undefined && kind.newState) {
-      state = kind.newState();
-      this.states.set(definition.name, state);
-    }
-    const stage = new Stage(this, definition, state);
-    const last = this.stages.at(-1);
-    if (last) last.next = stage;
-    this.stages.push(stage);
+    // The state lives as long as the stage: an update restarts the stage with it, a removal drops both.
+    const stage = new Stage(this, definition, definition.kind.newState?.());
+    stage.previous = this.tail;
+    if (this.tail) this.tail.next = stage;
+    else this.head = stage;
+    this.tail = stage;
+  }
+
+  private stage(name: string): Stage | undefined {
+    for (let s = this.head; s; s = s.next) if (s.definition.name === name) return s;
+    return undefined;
   }
 
   /** Held data is flushed, then the new settings apply to what follows (deviation: upstream re-times it). */
   updateToxic(definition: ToxicDefinition): void {
-    const stage = this.stages.find((s) => s.definition.name === definition.name);
+    const stage = this.stage(definition.name);
     if (stage === undefined || stage.dead) return;
     stage.pipe?.stop();
     stage.start(definition);
@@ -141,35 +142,36 @@ export class Link {
    * closes-on-remove toxic (timeout) closes the connection only where it was active (deviation: upstream #603).
    */
   removeToxic(name: string): void {
-    const i = this.stages.findIndex((s) => s.definition.name === name);
-    if (i < 0) return;
-    const stage = this.stages[i];
+    const stage = this.stage(name);
+    if (stage === undefined) return;
     stage.pipe?.stop(); // held data goes on, not to the floor
     if ((stage.pipe && stage.definition.kind.closesOnRemove) || stage.inputEnded) stage.endOutput();
     stage.dead = true;
-    if (i > 0) this.stages[i - 1].next = stage.next;
-    this.stages.splice(i, 1);
-    this.states.delete(name);
+    const { previous, next } = stage;
+    if (previous) previous.next = next;
+    else this.head = next;
+    if (next) next.previous = previous;
+    else this.tail = previous;
   }
 
   /** Stops every stage's timers; whatever they held is dropped (the connection is going away). */
   dispose(): void {
     this.finished = true;
-    for (const stage of this.stages) {
+    for (let stage = this.head; stage; stage = stage.next) {
       stage.dead = true;
       stage.pipe?.stop();
     }
-    this.stages.length = 0;
+    this.head = this.tail = undefined;
   }
 
-  /** The other direction closed this link's source. */
-  readonly sourceEnded = (): void => {
+  /** The source reached EOF or closed (also called when the other direction ended). */
+  sourceEnded(): void {
     if (this.inputEnded) return;
     this.inputEnded = true;
-    const head = this.stages[0];
+    const head = this.head;
     if (head) head.end();
     else this.finish();
-  };
+  }
 
   deliver(data: Buffer): void {
     this.inflight -= data.length;
@@ -188,10 +190,11 @@ export class Link {
     this.hooks.finished(this);
   }
 
-  private readonly onData = (data: Buffer): void => {
+  /** A read from the source socket. */
+  read(data: Buffer): void {
     if (this.inputEnded) return;
     this.received += data.length;
-    const head = this.stages[0];
+    const head = this.head;
     if (head === undefined) {
       this.write(data);
       return;
@@ -199,7 +202,7 @@ export class Link {
     this.inflight += data.length;
     head.push({ data, at: performance.now() });
     if (this.inflight > HIGH_WATER) this.updateFlow();
-  };
+  }
 
   private write(data: Buffer): void {
     const dest = this.dest;
@@ -211,10 +214,11 @@ export class Link {
     }
   }
 
-  private readonly onDrain = (): void => {
+  /** The destination socket drained. */
+  drained(): void {
     this.waitingDrain = false;
     this.updateFlow();
-  };
+  }
 
   private updateFlow(): void {
     const pause =

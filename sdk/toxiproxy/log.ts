@@ -1,5 +1,6 @@
 // Upstream's logs: one JSON object per line (zerolog's layout: "level" first, then the fields, then "time" in
 // RFC 3339 UTC and "message"), filtered by the LOG_LEVEL environment variable as zerolog.ParseLevel reads it.
+import { isoSeconds } from "./utc-text.ts";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "panic";
 
@@ -45,9 +46,7 @@ export function parseLogLevel(value: string | undefined): { threshold: number; e
 }
 
 /** zerolog's TimeFieldFormat default: RFC 3339 to the second. */
-function now(): string {
-  return `${new Date().toISOString().slice(0, 19)}Z`;
-}
+const now = (): string => isoSeconds();
 
 /** A logger writing JSON lines through `write`, at LOG_LEVEL `level` (undefined: unset). */
 export function jsonLogger(write: (line: string) => void, level: string | undefined): ToxiproxyLogger {

@@ -1,7 +1,7 @@
 // The standalone server's main, with upstream's flags and environment: `-host`, `-port`, `-config`,
 // `-proxy-metrics`, `-runtime-metrics`, `-version`, LOG_LEVEL, JSON log lines on stdout. It also prints one plain
 // line, "toxiproxy-server <version> API listening on <url>", whatever LOG_LEVEL says, for whoever started it.
-// Run by `hivestorm-toxiproxy` (bin.mjs, plain JavaScript) and by scripts/toxiproxy-server.ts.
+// Run by `hivestorm-toxiproxy` (bin.cjs, plain JavaScript) and by scripts/toxiproxy-server.ts.
 import { parseServerFlags, usage } from "./cli-flags.ts";
 import { jsonLogger } from "./log.ts";
 import { startToxiproxy, TOXIPROXY_VERSION } from "./server.ts";

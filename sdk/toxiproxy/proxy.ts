@@ -16,6 +16,9 @@ const BIND_ERRORS: Record<string, string> = {
   EINVAL: "bind: invalid argument",
 };
 
+/** Errors of proxied sockets end in their close, which the connection handles. */
+const ignore = (): void => {};
+
 export class TcpProxy {
   enabled = false;
   readonly toxics: ToxicSet;
@@ -92,8 +95,12 @@ export class TcpProxy {
     for (const c of this.connections) apply(c.link(t.direction));
   }
 
+  private readonly forget = (connection: Connection): void => {
+    this.connections.delete(connection);
+  };
+
   private readonly accept = (client: Socket): void => {
-    client.on("error", () => {});
+    client.on("error", ignore);
     let target: { host: string; port: number };
     try {
       target = splitHostPort(this.upstream);
@@ -114,14 +121,15 @@ export class TcpProxy {
     const logger = this.options.logger ?? silentLogger;
     const clientAddress = (): string => formatAddress(client.remoteAddress ?? "", client.remotePort ?? 0);
     if (logger.enabled("info")) this.log("info", { client: clientAddress() }, "Accepted client");
-    upstream.on("error", (error) => {
+    const dialError = (error: Error): void => {
       if (this.dialing.has(upstream) && logger.enabled("error"))
         this.log(
           "error",
           { error: error.message, client: clientAddress() },
           "Unable to open connection to upstream",
         );
-    });
+    };
+    upstream.on("error", dialError);
     const failed = (): void => {
       this.dialing.delete(upstream);
       this.dialing.delete(client);
@@ -129,7 +137,10 @@ export class TcpProxy {
     };
     upstream.once("close", failed);
     upstream.once("connect", () => {
+      // Swapped for listeners that hold nothing: these closures would keep this dial's scope alive per connection.
       upstream.off("close", failed);
+      upstream.off("error", dialError);
+      upstream.on("error", ignore);
       this.dialing.delete(upstream);
       this.dialing.delete(client);
       if (!this.enabled || client.destroyed) {
@@ -142,13 +153,7 @@ export class TcpProxy {
         sink,
         labels: { proxy: this.name, listener: this.listen, upstream: this.upstream },
       };
-      const c = new Connection(
-        client,
-        upstream,
-        this.toxics.list(),
-        (done) => this.connections.delete(done),
-        metrics,
-      );
+      const c = new Connection(client, upstream, this.toxics.list(), this.forget, metrics);
       this.connections.add(c);
     });
   };

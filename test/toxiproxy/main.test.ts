@@ -45,7 +45,7 @@ test("built once into the cache, run as plain JavaScript, with -proxy-metrics an
   const s = start(["-host", "127.0.0.1", "-port", "0", "-proxy-metrics"], { LOG_LEVEL: "info" });
   try {
     const url = await listening(s);
-    const bundle = join(cache, "toxiproxy-server.mjs");
+    const bundle = join(cache, "toxiproxy-server.cjs");
     assert.ok(statSync(bundle).isFile(), "the bundle is in the cache");
     const cmdline = readFileSync(`/proc/${s.child.pid}/cmdline`, "utf8");
     assert.doesNotMatch(cmdline, /tsx/, "no TypeScript loader in the server process");
@@ -65,11 +65,11 @@ test("built once into the cache, run as plain JavaScript, with -proxy-metrics an
   assert.match(s.output(), /"message":"Shutdown started"/);
 
   // A second start reuses the bundle.
-  const built = statSync(join(cache, "toxiproxy-server.mjs")).mtimeMs;
+  const built = statSync(join(cache, "toxiproxy-server.cjs")).mtimeMs;
   const v = start(["-version"]);
   await once(v.child, "exit");
   assert.equal(v.output(), "toxiproxy-server version 2.12.0\n");
-  assert.equal(statSync(join(cache, "toxiproxy-server.mjs")).mtimeMs, built);
+  assert.equal(statSync(join(cache, "toxiproxy-server.cjs")).mtimeMs, built);
 });
 
 test("a bad flag: every problem at once and exit code 2", async () => {

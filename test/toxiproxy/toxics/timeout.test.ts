@@ -11,6 +11,7 @@ import {
   rig,
   sleep,
   tcpServer,
+  timing,
 } from "../helpers.ts";
 
 let r: Rig | undefined;
@@ -20,15 +21,19 @@ afterEach(async () => {
 });
 
 test("timeout 200 swallows data and closes the connection after about 200 ms", async () => {
-  r = await rig();
-  await addToxic(r.tp, "p", { type: "timeout", attributes: { timeout: 200 } });
-  const s = await connectTo(r.port);
-  const ending = readToEnd(s, 3000);
-  s.write("hello");
-  const e = await ending;
-  assert.equal(e.how, "end");
-  assert.equal(e.data.length, 0);
-  assert.ok(e.ms >= 190 && e.ms <= 320, `closed after ${e.ms.toFixed(0)} ms`);
+  // Up to three attempts, as the other timing checks: on a busy machine the close once came 435 ms late.
+  await timing(3, async () => {
+    await r?.close();
+    r = await rig();
+    await addToxic(r.tp, "p", { type: "timeout", attributes: { timeout: 200 } });
+    const s = await connectTo(r.port);
+    const ending = readToEnd(s, 3000);
+    s.write("hello");
+    const e = await ending;
+    assert.equal(e.how, "end");
+    assert.equal(e.data.length, 0);
+    assert.ok(e.ms >= 190 && e.ms <= 320, `closed after ${e.ms.toFixed(0)} ms`);
+  });
 });
 
 test("timeout 0 holds the connection open; removing the toxic closes it at both ends within 1 s", async () => {
@@ -72,17 +77,20 @@ test("removing a latency toxic ahead of a timeout 0 toxic does not hang", async 
 });
 
 test("toxicity is re-rolled on update: toxicity 0 passes data, then toxicity 1 with timeout 100 closes", async () => {
-  r = await rig();
-  await addToxic(r.tp, "p", { type: "timeout", toxicity: 0, attributes: { timeout: 0 } });
-  const s = await connectTo(r.port);
-  s.write("hi");
-  assert.equal((await readBytes(s, 2, 2000)).toString(), "hi");
-  const up = await call(r.tp, "POST", "/proxies/p/toxics/timeout_downstream", {
-    toxicity: 1,
-    attributes: { timeout: 100 },
+  await timing(3, async () => {
+    await r?.close();
+    r = await rig();
+    await addToxic(r.tp, "p", { type: "timeout", toxicity: 0, attributes: { timeout: 0 } });
+    const s = await connectTo(r.port);
+    s.write("hi");
+    assert.equal((await readBytes(s, 2, 2000)).toString(), "hi");
+    const up = await call(r.tp, "POST", "/proxies/p/toxics/timeout_downstream", {
+      toxicity: 1,
+      attributes: { timeout: 100 },
+    });
+    assert.equal(up.status, 200);
+    const e = await readToEnd(s, 2000);
+    assert.equal(e.how, "end");
+    assert.ok(e.ms <= 250, `EOF after ${e.ms.toFixed(0)} ms`);
   });
-  assert.equal(up.status, 200);
-  const e = await readToEnd(s, 2000);
-  assert.equal(e.how, "end");
-  assert.ok(e.ms <= 250, `EOF after ${e.ms.toFixed(0)} ms`);
 });

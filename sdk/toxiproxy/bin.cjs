@@ -1,21 +1,29 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size --single-threaded --compact-on-every-full-gc
 // hivestorm-toxiproxy: the standalone Toxiproxy-compatible server (main.ts) as plain JavaScript, so that no
 // TypeScript loader lives in the server process (tsx's worker thread alone costs about 30 MB). The sources are
 // bundled with esbuild on first use into node_modules/.cache/hivestorm/ (else the system's temporary folder;
 // HIVESTORM_CACHE_DIR overrides both) and rebuilt when one of them changes; then the bundle runs in this process.
 // --max-semi-space-size=1 caps V8's young generation at 1 MB per semi-space (with 1000 open connections the
-// default lets it grow to 8 MB of mostly empty pages), and --optimize-for-size trades a little speed for memory
-// (bench/README.md).
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// default lets it grow to 8 MB of mostly empty pages), --optimize-for-size trades a little speed for memory, and
+// --single-threaded keeps V8's compiler and garbage collector on the main thread, so that no helper thread keeps
+// a malloc arena of its own (about 1.5 MB at 1000 connections, for the same CPU per request);
+// --compact-on-every-full-gc gives back the old generation's half-empty pages at each full collection instead of
+// keeping them for later (1.3 MB just after 1000 connections opened, same CPU per request). Figures in
+// bench/README.md (`npx tsx bench/proxy.ts --compare-flags`).
+// This file and the bundle are CommonJS: an ES module main starts Node's ESM loader, whose modules and the libuv
+// thread pool it starts cost about 1 MB resident for nothing here.
+"use strict";
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { tmpdir } = require("node:os");
+const { join, resolve } = require("node:path");
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const HERE = __dirname;
 const ROOT = resolve(HERE, "../..");
+const BUNDLE = "toxiproxy-server.cjs";
+const META = "toxiproxy-server.cjs.json";
 const ENTRY_NAME = "hivestorm-toxiproxy-entry.ts";
 const ENTRY =
-  'import { runToxiproxyServer } from "./main.ts";\nawait runToxiproxyServer(process.argv.slice(2));\n';
+  'import { runToxiproxyServer } from "./main.ts";\nvoid runToxiproxyServer(process.argv.slice(2));\n';
 
 /** Size and modification time of every source the bundle was built from; undefined if one is gone. */
 function stamp(inputs) {
@@ -39,8 +47,8 @@ function cacheDirs() {
 
 function cached(dir) {
   try {
-    const meta = JSON.parse(readFileSync(join(dir, "toxiproxy-server.json"), "utf8"));
-    const bundle = join(dir, "toxiproxy-server.mjs");
+    const meta = JSON.parse(readFileSync(join(dir, META), "utf8"));
+    const bundle = join(dir, BUNDLE);
     if (meta.stamp !== undefined && meta.stamp === stamp(meta.inputs) && statSync(bundle).isFile())
       return bundle;
   } catch {
@@ -49,9 +57,9 @@ function cached(dir) {
   return undefined;
 }
 
-async function build() {
+function build() {
   // Loaded only when building, so that a cached start does not carry esbuild's module.
-  const { buildSync } = await import("esbuild");
+  const { buildSync } = require("esbuild");
   let failure;
   for (const dir of cacheDirs()) {
     try {
@@ -67,9 +75,9 @@ async function build() {
         absWorkingDir: ROOT,
         bundle: true,
         platform: "node",
-        format: "esm",
+        format: "cjs",
         target: "node20",
-        outfile: `${part}.mjs`,
+        outfile: `${part}.cjs`,
         metafile: true,
         legalComments: "none",
         logLevel: "error",
@@ -77,9 +85,9 @@ async function build() {
       const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.endsWith(ENTRY_NAME));
       writeFileSync(`${part}.json`, JSON.stringify({ inputs, stamp: stamp(inputs) }));
       // Renamed into place, so that a server starting meanwhile never reads half a file.
-      renameSync(`${part}.mjs`, join(dir, "toxiproxy-server.mjs"));
-      renameSync(`${part}.json`, join(dir, "toxiproxy-server.json"));
-      return join(dir, "toxiproxy-server.mjs");
+      renameSync(`${part}.cjs`, join(dir, BUNDLE));
+      renameSync(`${part}.json`, join(dir, META));
+      return join(dir, BUNDLE);
     } catch (error) {
       failure = error;
     }
@@ -91,4 +99,4 @@ async function build() {
 
 let bundle;
 for (const dir of cacheDirs()) bundle ??= cached(dir);
-await import(pathToFileURL(bundle ?? (await build())).href);
+require(bundle ?? build());
