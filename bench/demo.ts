@@ -13,6 +13,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type DemoRbee, startDemoRbee } from "../demo/rbee/start-demo.ts";
 
@@ -225,10 +226,25 @@ async function main(): Promise<void> {
       "TTFT p95 ms",
       "demo CPU %",
       "demo CPU ms/ok",
+      "load avg",
       "statuses",
     ]);
-    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"]);
-    const record = (name: string, t: Tally, seconds: number, cpu: number) => {
+    row([
+      "---",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---:",
+      "---",
+      "---",
+    ]);
+    const record = (name: string, t: Tally, seconds: number, cpu: number, load: string) => {
       row([
         name,
         f(t.ok / seconds),
@@ -241,6 +257,7 @@ async function main(): Promise<void> {
         f(pct(t.ttft, 95)),
         f((cpu / seconds) * 100),
         f((cpu * 1000) / Math.max(1, t.ok), 2),
+        load,
         statusText(t),
       ]);
       console.log(rows.at(-1));
@@ -271,13 +288,15 @@ async function main(): Promise<void> {
       const cpu0 = cpuSeconds(pids);
       const by0 = pids.map((p) => cpuSeconds([p]));
       const self0 = process.cpuUsage();
+      const load0 = loadavg()[0];
       const t0 = Date.now();
       const out = await run();
       const seconds = (Date.now() - t0) / 1000;
       const t = "t" in out ? out.t : out;
       const cpu = cpuSeconds(pids) - cpu0;
       lastCpuMs = (cpu * 1000) / Math.max(1, t.ok);
-      record(name, t, seconds, cpu);
+      // The machine's 1-minute load average at the start and the end: CPU per request rises as the demo is starved.
+      record(name, t, seconds, cpu, `${f(load0, 1)} → ${f(loadavg()[0], 1)}`);
       const by = pids.map((p, i) => f(((cpuSeconds([p]) - by0[i]) / seconds) * 100));
       const self = process.cpuUsage(self0);
       console.log(

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bugProblems } from "./lib/bugs.ts";
 import { DemoInputError } from "./lib/flags.ts";
+import { PARENT_PID_ENV } from "./lib/listen.ts";
 
 export interface DemoRbeeOptions {
   /** Workers the hive spawns and keeps alive (default 4). */
@@ -215,7 +216,7 @@ function startService(
     [...NODE_ARGS, "--import", TSX_LOADER, join(HERE, `${name}.ts`), ...args],
     {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      env,
+      env: { ...env, [PARENT_PID_ENV]: String(process.pid) },
     },
   );
   children.push(child);

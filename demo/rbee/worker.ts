@@ -14,6 +14,12 @@ export const WORKER_FLAGS = {
   model: stringFlag("demo-7b", "model name reported in health"),
   loadMs: intFlag(1000, "time spent in state loading before ready", 0, 600_000),
   tokenDelayMs: intFlag(20, "pause before each token", 0, 60_000),
+  streamIntervalMs: intFlag(
+    60,
+    "a stream's tokens after the first are written together at most this often (0: each on its own)",
+    0,
+    5000,
+  ),
   vramMb: intFlag(8192, "simulated VRAM budget"),
   vramPerReqMb: intFlag(128, "VRAM one request reserves while it streams (8192 / 128: 64 streams)"),
   leakMbPerReq: intFlag(0, "real memory kept for ever per request (for OOM scenarios)"),

@@ -61,7 +61,12 @@ export class InferProxy {
     }
     if (problems.length > 0) return sendJson(res, 400, { error: "invalid body", problems });
     this.totals.requests++;
-    const payload = JSON.stringify({ prompt: body.prompt, max_tokens: maxTokens });
+    // `stream: false` (the queen answers JSON) lets the worker send the tokens after the first together.
+    const payload = JSON.stringify({
+      prompt: body.prompt,
+      max_tokens: maxTokens,
+      stream: body.stream !== false,
+    });
     const attempts = this.bugs.has("no-retry") ? 1 : this.config.attempts;
     const tried = new Set<string>();
     const failures: Failure[] = [];
@@ -204,7 +209,7 @@ export class InferProxy {
             clearTimeout(firstTimer);
             if (!res.destroyed) {
               res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": w.id });
-              res.write(head);
+              writeBatched(res, head);
             }
             tail = head.slice(-DONE.length);
             sawDone = head.includes("event: done");

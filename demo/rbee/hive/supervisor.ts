@@ -2,6 +2,7 @@
 // new id), and takes them down with it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { PARENT_PID_ENV } from "../lib/listen.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Registry, WorkerEntry } from "./registry.ts";
 
@@ -71,7 +72,7 @@ export class Supervisor {
     ];
     const child = spawn(process.execPath, args, {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
-      env: process.env,
+      env: { ...process.env, [PARENT_PID_ENV]: String(process.pid) },
     });
     slot.child = child;
     slot.startedAt = Date.now();

@@ -42,9 +42,20 @@ export async function listen(server: Server, opts: ListenOptions): Promise<strin
   return url;
 }
 
-/** Started by a parent with an IPC channel (the hive, startDemoRbee): exit with it, never be left behind. */
+/** The environment a parent gives the children it wants to outlive it never (see exitWithParent). */
+export const PARENT_PID_ENV = "RBEE_PARENT_PID";
+
+/**
+ * Started by a parent with an IPC channel (the hive, startDemoRbee): exit with it, never be left behind. A
+ * parent that died while this process was still loading took the channel with it before the 'disconnect'
+ * listener existed: then the parent's pid, from the environment, is no longer ours.
+ */
 export function exitWithParent(onParentGone: () => void): void {
-  if (!process.channel) return;
+  const parent = Number(process.env[PARENT_PID_ENV]);
+  if (!process.channel) {
+    if (parent > 0 && process.ppid !== parent) onParentGone();
+    return;
+  }
   process.channel.unref();
   process.on("disconnect", onParentGone);
 }

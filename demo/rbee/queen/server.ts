@@ -225,7 +225,7 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
     res: ServerResponse,
     clientGone: AbortSignal,
   ): Promise<void> {
-    const payload = JSON.stringify({ prompt: body.prompt, max_tokens: body.max_tokens });
+    const payload = JSON.stringify({ prompt: body.prompt, max_tokens: body.max_tokens, stream: body.stream });
     const started = Date.now();
     const attempts = bugs.has("no-retry") ? 1 : config.retries + 1;
     // With no-cancel the upstream request ignores the client going away.
@@ -372,7 +372,7 @@ export async function startQueen(config: QueenConfig, bugs: Bugs, log: Logger): 
       };
       if (stream && !res.destroyed) {
         res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": s.worker });
-        res.write(s.head);
+        writeBatched(res, s.head);
       }
       if (!stream) for (const m of parser.push(s.head)) onMessage(m);
       armIdle();

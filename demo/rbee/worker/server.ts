@@ -13,6 +13,7 @@ import {
 } from "../lib/http.ts";
 import { listen } from "../lib/listen.ts";
 import type { Logger } from "../lib/log.ts";
+import { hiveCall } from "./hive-call.ts";
 import { TokenClock } from "./token-clock.ts";
 import { tokenAt } from "./tokens.ts";
 import { Vram } from "./vram.ts";
@@ -28,6 +29,8 @@ export interface WorkerConfig {
   model: string;
   loadMs: number;
   tokenDelayMs: number;
+  /** Tokens after the first go out together at most this often: one write, and one wakeup of each hop, per group. */
+  streamIntervalMs: number;
   vramMb: number;
   vramPerReqMb: number;
   leakMbPerReq: number;
@@ -150,13 +153,21 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
       );
     }
     if (config.leakMbPerReq > 0) hold(config.leakMbPerReq);
-    stream(res, body.prompt as string, maxTokens as number);
+    // Tokens after the first go out in groups of --stream-interval-ms; a JSON answer (`stream: false`) has no
+    // reader of single tokens, so its groups are a second long (well inside every idle timeout).
+    const delay = Math.max(1, config.tokenDelayMs);
+    const perWrite = Math.max(
+      1,
+      Math.round(config.streamIntervalMs / delay),
+      body.stream === false ? Math.floor(1000 / delay) : 1,
+    );
+    stream(res, body.prompt as string, maxTokens as number, perWrite);
   }
 
-  function stream(res: ServerResponse, prompt: string, maxTokens: number): void {
+  function stream(res: ServerResponse, prompt: string, maxTokens: number, perWrite: number): void {
     res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": id ?? "unregistered" });
-    res.flushHeaders();
     let index = 0;
+    let pending = "";
     const finish = () => {
       if (!streams.delete(finish)) return;
       leave();
@@ -170,9 +181,12 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
       index++;
       if (index >= maxTokens) {
         // The last token and the end in one write.
-        res.end(token + sseEvent("done", { tokens: index, worker: id ?? null }));
+        res.end(pending + token + sseEvent("done", { tokens: index, worker: id ?? null }));
         finish();
-      } else res.write(token);
+      } else if (index === 1 || (index - 1) % perWrite === 0) {
+        res.write(pending + token);
+        pending = "";
+      } else pending += token;
     });
     res.on("close", finish);
   }
@@ -184,14 +198,8 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     path: string,
     body?: unknown,
   ): Promise<{ status: number; json: unknown }> {
-    const res = await fetch(`${config.hiveUrl}${path}`, {
-      method,
-      headers: body ? { "content-type": "application/json" } : {},
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(2000),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
+    const text = await hiveCall(`${config.hiveUrl}${path}`, method, body);
+    return { status: text.status, json: text.body ? JSON.parse(text.body) : null };
   }
 
   let beatTimer: NodeJS.Timeout | undefined;

@@ -1,0 +1,188 @@
+// The demo's CPU per request, as CPU time (less load-sensitive than latency or requests/s): a fixed number of
+// requests at a fixed concurrency, the CPU the demo's processes used for them (/proc/<pid>/stat) less what they
+// use idle (heartbeats, health checks) over the same time. The demo as it ships, side by side with one variant
+// in alternating rounds, so that both see the same machine:
+//   npx tsx bench/demo-cpu.ts                              (every token written on its own, --stream-interval-ms 0)
+//   npx tsx bench/demo-cpu.ts --vs keep-alive              (first attempts of the queen on a keep-alive pool)
+//   npx tsx bench/demo-cpu.ts --rounds 3 --requests 2000 --concurrency 100
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { type DemoRbeeOptions, startDemoRbee } from "../demo/rbee/start-demo.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    vs: { type: "string", default: "per-token" },
+    rounds: { type: "string", default: "3" },
+    requests: { type: "string", default: "1500" },
+    concurrency: { type: "string", default: "100" },
+  },
+});
+const VARIANTS: Record<string, DemoRbeeOptions> = {
+  "per-token": { workerEnv: { WORKER_STREAM_INTERVAL_MS: "0" } },
+  "keep-alive": { queenArgs: ["--keep-alive"] },
+};
+const problems = [
+  ...(args.vs in VARIANTS
+    ? []
+    : [`--vs: expected one of ${Object.keys(VARIANTS).join(", ")}, found ${args.vs}`]),
+  ...(["rounds", "requests", "concurrency"] as const)
+    .filter((k) => !/^[1-9]\d*$/.test(args[k]))
+    .map((k) => `--${k}: expected a positive integer, found ${args[k]}`),
+];
+if (problems.length > 0) {
+  console.error(`bench/demo-cpu.ts: ${problems.join("; ")}`);
+  process.exit(2);
+}
+const ROUNDS = Number(args.rounds);
+const REQUESTS = Number(args.requests);
+const CONCURRENCY = Number(args.concurrency);
+/** The two asks: the load suite's LT-001 (8 tokens in one JSON answer) and a 16-token stream. */
+const ASKS = [
+  { name: "16 tokens streamed", tokens: 16, stream: true },
+  { name: "8 tokens, JSON (LT-001)", tokens: 8, stream: false },
+];
+
+const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+
+/** One inference; true when it was answered 200 (and a stream ended with done). */
+function infer(url: string, tokens: number, stream: boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    const payload = JSON.stringify({ prompt: "bench the bees", max_tokens: tokens, stream });
+    const req = request(
+      `${url}/v1/inference`,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let tail = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          tail = (tail + c).slice(-64);
+        });
+        res.on("end", () => resolve(res.statusCode === 200 && (!stream || tail.includes("event: done"))));
+        res.on("error", () => resolve(false));
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy());
+    req.on("error", () => resolve(false));
+    req.end(payload);
+  });
+}
+
+/** CPU milliseconds used so far by these processes (user + system). */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks * 10;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function closedLoop(url: string, n: number, tokens: number, stream: boolean): Promise<number> {
+  let left = n;
+  let ok = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) if (await infer(url, tokens, stream)) ok++;
+    }),
+  );
+  return ok;
+}
+
+interface Sample {
+  cpuMsPerRequest: number;
+  idleMsPerS: number;
+  failed: number;
+  load: number;
+}
+
+/** One demo, both asks: CPU per successful request net of the idle rate measured just before. */
+async function measure(options: DemoRbeeOptions): Promise<Sample[]> {
+  const demo = await startDemoRbee({
+    workers: 4,
+    queenPort: 0,
+    hivePort: 0,
+    workerBasePort: 0,
+    loadTimeMs: 200,
+    ...options,
+  });
+  try {
+    const pids = [demo.queen.pid, demo.hive.pid, ...(await demo.workers()).map((w) => w.pid)];
+    const out: Sample[] = [];
+    for (const ask of ASKS) {
+      await closedLoop(demo.queen.url, CONCURRENCY * 2, ask.tokens, ask.stream); // warm-up
+      await sleep(500);
+      const i0 = cpuMs(pids);
+      const it0 = performance.now();
+      await sleep(3000);
+      const idlePerMs = (cpuMs(pids) - i0) / (performance.now() - it0);
+      const load = loadavg()[0];
+      const c0 = cpuMs(pids);
+      const t0 = performance.now();
+      const ok = await closedLoop(demo.queen.url, REQUESTS, ask.tokens, ask.stream);
+      const used = cpuMs(pids) - c0 - idlePerMs * (performance.now() - t0);
+      out.push({
+        cpuMsPerRequest: used / Math.max(1, ok),
+        idleMsPerS: idlePerMs * 1000,
+        failed: REQUESTS - ok,
+        load,
+      });
+    }
+    return out;
+  } finally {
+    await demo.stop();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f = (n: number, d = 2) => n.toFixed(d);
+
+async function main(): Promise<void> {
+  const variants: Array<[string, DemoRbeeOptions]> = [
+    ["as shipped", {}],
+    [args.vs, VARIANTS[args.vs]],
+  ];
+  const samples = new Map<string, Sample[][]>(variants.map(([name]) => [name, []]));
+  console.log(
+    `# demo CPU per request: ${ROUNDS} rounds, ${REQUESTS} requests at concurrency ${CONCURRENCY}; load average at the start ${loadavg()
+      .map((x) => f(x, 1))
+      .join(" ")}`,
+  );
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which goes first: a machine that gets busier during a round favours neither.
+    const order = round % 2 === 0 ? variants : [...variants].reverse();
+    for (const [name, options] of order) {
+      const s = await measure(options);
+      samples.get(name)?.push(s);
+      console.log(
+        `round ${round + 1} ${name}: ${ASKS.map((a, i) => `${a.name} ${f(s[i].cpuMsPerRequest)} ms (${s[i].failed} failed, idle ${f(s[i].idleMsPerS, 0)} ms/s, load ${f(s[i].load, 1)})`).join("; ")}`,
+      );
+    }
+  }
+  console.log(
+    `\n| ask | as shipped: CPU ms per request | ${args.vs} | ratio |\n| --- | ---: | ---: | ---: |`,
+  );
+  ASKS.forEach((a, i) => {
+    const [shipped, other] = variants.map(([name]) =>
+      median((samples.get(name) ?? []).map((s) => s[i].cpuMsPerRequest)),
+    );
+    console.log(`| ${a.name} | ${f(shipped)} | ${f(other)} | ${f(shipped / other)} |`);
+  });
+  console.log(
+    `\nmedians of ${ROUNDS} rounds, net of the idle CPU; load average at the end ${loadavg()
+      .map((x) => f(x, 1))
+      .join(" ")}`,
+  );
+  agent.destroy();
+}
+
+await main();
