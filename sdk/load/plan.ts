@@ -242,7 +242,7 @@ export class LoadPlan {
 
   /** A k6 script with the same stages (or arrival-rate scenario), request, checks and thresholds. */
   toK6Script(options: K6ScriptOptions = {}): string {
-    return toK6Script(this.resolve({ baseUrl: options.baseUrl }), options);
+    return toK6Script(this.resolve({ baseUrl: options.baseUrl }), { ...options, stream: this.state.stream });
   }
 
   /** A k6-operator ConfigMap + TestRun manifest (YAML) that runs the same script on `parallelism` pods. */
