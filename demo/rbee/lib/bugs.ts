@@ -61,6 +61,11 @@ export const BUGS = {
     what: "429 and 503 answers carry no Retry-After header, so clients hammer an overloaded service",
     fails: ["load-stress", "RE-005"],
   },
+  "stall-stream": {
+    services: ["worker"],
+    what: "the worker stops sending tokens half-way through every stream and never closes it",
+    fails: ["LT-004"],
+  },
 } as const satisfies Record<string, BugInfo>;
 
 export type BugName = keyof typeof BUGS;

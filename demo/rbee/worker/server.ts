@@ -157,6 +157,7 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": id ?? "unregistered" });
     res.flushHeaders();
     let index = 0;
+    const stallAt = bugs.has("stall-stream") ? Math.max(1, Math.floor(maxTokens / 2)) : undefined;
     const finish = () => {
       if (!streams.delete(finish)) return;
       leave();
@@ -166,6 +167,8 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     // Time to first token: one to two token delays, like a short prefill.
     const leave = clock.add(() => {
       if (res.destroyed) return finish();
+      // stall-stream: half the tokens, then silence on an open stream until the client gives up
+      if (stallAt !== undefined && index >= stallAt) return;
       const token = sseData({ token: tokenAt(prompt, index), index });
       index++;
       if (index >= maxTokens) {
