@@ -1,8 +1,8 @@
 // One streaming request on undici's dispatch API: the body is framed into units as it arrives, tokens are
 // counted and timed (first token from the request's start, every gap between tokens handed to the sink as it
 // happens), and the stream's end is judged: proper (the done unit, or the response's end when that is the
-// rule), or cut by a reset, an end before done, an error unit, or a silence longer than the inter-token
-// timeout (the client then aborts it, as a user would).
+// rule), or cut by a reset, an end before done, an error unit, or a silence between two tokens longer than
+// the inter-token timeout (the client then aborts it, as a user would).
 import type { IncomingHttpHeaders } from "node:http";
 import type { Pool } from "undici";
 import type { DispatchOptions } from "../engines/http-client.ts";
@@ -78,7 +78,6 @@ class StreamCall implements StreamReply {
 
   onRequestStart(controller: Controller): void {
     this.#controller = controller;
-    this.#timer = setTimeout(this.#onSilence, this.spec.interTokenTimeoutMs);
   }
 
   onResponseStart(_c: unknown, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -130,7 +129,9 @@ class StreamCall implements StreamReply {
       this.lastTokenAt = now;
       this.tokens += n;
       this.sink.tokens(n, now);
-      this.#timer?.refresh();
+      // the wait for the first token is the request timeout's (a queue may hold it); the gaps are this one's
+      if (this.#timer) this.#timer.refresh();
+      else if (!this.#sawDone) this.#timer = setTimeout(this.#onSilence, this.spec.interTokenTimeoutMs);
     }
     if (spec.done?.(e)) {
       this.#sawDone = true;
@@ -140,13 +141,11 @@ class StreamCall implements StreamReply {
 
   readonly #onSilence = () => {
     this.#timer = undefined;
-    if (this.#finished) return;
-    if (this.streamed) {
-      this.cut = "timeout";
-      // the wait the client gave up on is a gap (or a first-token wait) at least this long
-      const now = performance.now();
-      if (this.lastTokenAt !== undefined) this.sink.gap(now - this.lastTokenAt, now);
-    }
+    if (this.#finished || this.#sawDone || this.lastTokenAt === undefined) return;
+    this.cut = "timeout";
+    // the wait the client gave up on is a gap at least this long
+    const now = performance.now();
+    this.sink.gap(now - this.lastTokenAt, now);
     this.#controller?.abort(new TokenTimeout(this.spec.interTokenTimeoutMs));
   };
 

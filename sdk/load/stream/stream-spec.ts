@@ -28,7 +28,10 @@ export interface StreamOptions {
   done?: ((e: StreamEvent) => boolean) | "end";
   /** Whether a unit reports a failure (the stream is then cut). Default: SSE, an event named `error`. */
   error?: (e: StreamEvent) => boolean;
-  /** The longest wait for the first token or between two tokens before the stream is cut. Default 10s. */
+  /**
+   * The longest gap between two tokens before the stream is cut. Default 10s. The wait for the first token
+   * is bounded by the request's timeout (plan.timeout()) instead: a queue may hold a request that long.
+   */
   interTokenTimeout?: Duration;
 }
 
