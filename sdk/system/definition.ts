@@ -91,6 +91,12 @@ export interface TrafficDefinition {
    * "status-class" or "json:<dotted.path>", e.g. `{ backend: "header:x-backend" }`.
    */
   capture?: CaptureSpec;
+  /**
+   * Read each 2xx answer as a token stream ("sse" events, "ndjson" lines, "chunked" reads, with the load
+   * engine's defaults): samples then carry time to first token, tokens and cut streams, and a cut stream is a
+   * failed request. The body must ask for a stream when the API needs it.
+   */
+  stream?: "sse" | "ndjson" | "chunked";
 }
 
 export interface SystemDefinition {

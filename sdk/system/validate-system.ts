@@ -92,6 +92,11 @@ export function validateSystem(file: string, system: SystemDefinition, allowNonL
     const p = t.timeout === undefined ? undefined : durationProblem(t.timeout, { positive: true });
     if (p) problems.push({ path: "traffic.timeout", message: p });
     if (t.capture !== undefined) problems.push(...captureProblems(t.capture, "traffic.capture"));
+    if (t.stream !== undefined && !["sse", "ndjson", "chunked"].includes(t.stream))
+      problems.push({
+        path: "traffic.stream",
+        message: `expected "sse", "ndjson" or "chunked", found ${JSON.stringify(t.stream)}`,
+      });
   }
   if (problems.length) throw new ValidationError(file, problems);
 }

@@ -27,7 +27,7 @@ describe("LT-004 streaming load", { timeout: 700_000 }, () => {
     const { verdict, load } = await lt004(["--demo-bug", "stall-stream"]);
     assert.equal(verdict, "failed");
     const s = load.streams;
-    assert.ok(s && s.streams > 100, `real streams: ${JSON.stringify(s?.streams)}`);
+    assert.ok(s && s.streams > 100, `real streams: ${s?.streams}; ${JSON.stringify(load.totals)}`);
     // every stream stops half-way: the client cuts it after 2 s without a token
     assert.ok((s.byCut.timeout ?? 0) / s.streams > 0.9, JSON.stringify(s.byCut));
     assert.equal(threshold(load, "inter_token_latency")?.ok, false);
@@ -38,7 +38,7 @@ describe("LT-004 streaming load", { timeout: 700_000 }, () => {
   it("on the healthy demo streams end whole and the verdict follows the measured thresholds", async () => {
     const { verdict, load } = await lt004([]);
     const s = load.streams;
-    assert.ok(s && s.streams > 1000, `real streams: ${JSON.stringify(s?.streams)}`);
+    assert.ok(s && s.streams > 1000, `real streams: ${s?.streams}; ${JSON.stringify(load.totals)}`);
     assert.equal(s.tokens >= 8 * s.completed, true);
     // nothing stalls: a stream cut by the 2 s inter-token timeout would be a wedge, not slowness
     assert.ok((s.byCut.timeout ?? 0) / s.streams < 0.1, JSON.stringify(s.byCut));

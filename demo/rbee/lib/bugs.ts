@@ -63,7 +63,7 @@ export const BUGS = {
   },
   "stall-stream": {
     services: ["worker"],
-    what: "the worker stops sending tokens half-way through every stream and never closes it",
+    what: "every stream stops half-way for 3 s: no token, the connection left open, then the rest",
     fails: ["LT-004"],
   },
 } as const satisfies Record<string, BugInfo>;

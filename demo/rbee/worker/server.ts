@@ -157,7 +157,8 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": id ?? "unregistered" });
     res.flushHeaders();
     let index = 0;
-    const stallAt = bugs.has("stall-stream") ? Math.max(1, Math.floor(maxTokens / 2)) : undefined;
+    const stallAt = bugs.has("stall-stream") ? Math.max(1, Math.floor(maxTokens / 2)) : -1;
+    let stalledUntil = 0;
     const finish = () => {
       if (!streams.delete(finish)) return;
       leave();
@@ -167,8 +168,8 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     // Time to first token: one to two token delays, like a short prefill.
     const leave = clock.add(() => {
       if (res.destroyed) return finish();
-      // stall-stream: half the tokens, then silence on an open stream until the client gives up
-      if (stallAt !== undefined && index >= stallAt) return;
+      // stall-stream: half the tokens, then 3 s of silence on the open stream (under the 5 s idle timeouts)
+      if (index === stallAt && (stalledUntil ||= Date.now() + 3000) > Date.now()) return;
       const token = sseData({ token: tokenAt(prompt, index), index });
       index++;
       if (index >= maxTokens) {

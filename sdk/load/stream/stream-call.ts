@@ -4,7 +4,7 @@
 // rule), or cut by a reset, an end before done, an error unit, or a silence between two tokens longer than
 // the inter-token timeout (the client then aborts it, as a user would).
 import type { IncomingHttpHeaders } from "node:http";
-import type { Pool } from "undici";
+import type { Dispatcher } from "undici";
 import type { DispatchOptions } from "../engines/http-client.ts";
 import { errorKind } from "../failure.ts";
 import type { CutKind, ErrorKind } from "../types.ts";
@@ -45,8 +45,8 @@ type Controller = { abort(reason: Error): void };
 const NO_HEADERS: Record<string, string | string[] | undefined> = Object.freeze({}) as Record<string, never>;
 
 class TokenTimeout extends Error {
-  constructor(ms: number) {
-    super(`no token for ${ms} ms`);
+  constructor(message: string) {
+    super(message);
   }
 }
 
@@ -64,6 +64,7 @@ class StreamCall implements StreamReply {
   #parser: StreamParser | undefined;
   #controller: Controller | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #deadline: NodeJS.Timeout | undefined;
   #sawDone = false;
   #finished = false;
   readonly #emit = (e: StreamEvent) => this.#unit(e);
@@ -74,11 +75,20 @@ class StreamCall implements StreamReply {
     readonly start: number,
     readonly wantBody: boolean,
     readonly cb: (r: StreamReply) => void,
+    readonly totalMs?: number,
   ) {}
 
   onRequestStart(controller: Controller): void {
     this.#controller = controller;
+    if (this.totalMs !== undefined) this.#deadline = setTimeout(this.#onDeadline, this.totalMs);
   }
+
+  readonly #onDeadline = () => {
+    this.#deadline = undefined;
+    if (this.#finished) return;
+    if (this.streamed && !this.#sawDone && this.cut === undefined) this.cut = "timeout";
+    this.#controller?.abort(new TokenTimeout(`the request exceeded ${this.totalMs} ms`));
+  };
 
   onResponseStart(_c: unknown, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
@@ -146,7 +156,7 @@ class StreamCall implements StreamReply {
     // the wait the client gave up on is a gap at least this long
     const now = performance.now();
     this.sink.gap(now - this.lastTokenAt, now);
-    this.#controller?.abort(new TokenTimeout(this.spec.interTokenTimeoutMs));
+    this.#controller?.abort(new TokenTimeout(`no token for ${this.spec.interTokenTimeoutMs} ms`));
   };
 
   #clearTimer(): void {
@@ -158,6 +168,7 @@ class StreamCall implements StreamReply {
     if (this.#finished) return;
     this.#finished = true;
     this.#clearTimer();
+    if (this.#deadline) clearTimeout(this.#deadline);
     if (error !== undefined && !this.streamed) {
       this.status = 0;
       this.headers = NO_HEADERS;
@@ -168,17 +179,21 @@ class StreamCall implements StreamReply {
   }
 }
 
-/** Sends one streaming request (`start`: its performance.now() start, scheduled or actual); `cb` is called exactly once, when the response ended, broke or was cut. */
+/**
+ * Sends one streaming request (`start`: its performance.now() start, scheduled or actual); `cb` is called
+ * exactly once, when the response ended, broke or was cut. `totalMs` bounds the whole request.
+ */
 export function sendStream(
-  pool: Pool,
+  pool: Dispatcher,
   opts: DispatchOptions,
   spec: ResolvedStream,
   sink: TokenSink,
   start: number,
   wantBody: boolean,
   cb: (r: StreamReply) => void,
+  totalMs?: number,
 ): void {
-  const call = new StreamCall(spec, sink, start, wantBody, cb);
+  const call = new StreamCall(spec, sink, start, wantBody, cb, totalMs);
   try {
     pool.dispatch(opts, call as never);
   } catch (err) {

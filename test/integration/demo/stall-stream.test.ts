@@ -22,6 +22,14 @@ const streams = (url: string) =>
     .request({ method: "POST", url: "/v1/infer", body: { prompt: "bees", max_tokens: 8 } })
     .stream("sse", { interTokenTimeout: "600ms" });
 
+const slowStreams = (url: string) =>
+  load
+    .constant(1, "500ms")
+    .thinkTime("100ms")
+    .target(url)
+    .request({ method: "POST", url: "/v1/infer", body: { prompt: "bees", max_tokens: 8 } })
+    .stream("sse", { interTokenTimeout: "10s" });
+
 describe("the worker's stall-stream switch", { concurrency: true, timeout: 60_000 }, () => {
   test("healthy: every stream sends its 8 tokens and done", async () => {
     const w = await worker([]);
@@ -31,7 +39,7 @@ describe("the worker's stall-stream switch", { concurrency: true, timeout: 60_00
     assert.equal(r.streams.tokens, 8 * r.streams.streams);
   });
 
-  test("stall-stream: half the tokens, then silence on an open stream, cut by the client's timeout", async () => {
+  test("stall-stream: half the tokens, then silence on the open stream, cut by the client's timeout", async () => {
     const w = await worker(["--bug", "stall-stream"]);
     const r = await streams(w.url).run();
     assert.ok(r.streams && r.streams.streams >= 2, JSON.stringify(r.streams));
@@ -40,5 +48,14 @@ describe("the worker's stall-stream switch", { concurrency: true, timeout: 60_00
     assert.ok(r.streams.itl.max >= 599, `the stalled gap ${r.streams.itl.max} ms`);
     // the client went away: the worker let go of every stream
     assert.ok(await waitFor(async () => json(await http("GET", `${w.url}/health`)).inflight === 0, 5000));
+  });
+
+  test("stall-stream: a patient client gets the whole stream after the 3 s silence", async () => {
+    const w = await worker(["--bug", "stall-stream"]);
+    const r = await slowStreams(w.url).run();
+    assert.ok(r.streams && r.streams.streams >= 1, JSON.stringify(r.streams));
+    assert.equal(r.streams.cut, 0);
+    assert.equal(r.streams.tokens, 8 * r.streams.streams);
+    assert.ok(r.streams.itl.max >= 2900, `the stalled gap ${r.streams.itl.max} ms`);
   });
 });
