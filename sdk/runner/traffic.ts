@@ -186,7 +186,10 @@ export class Traffic {
     }
     const isOk = this.options.ok ?? ((s: number) => s >= 200 && s < 400);
     this.#pendingStarts.add(start);
-    if (this.#stream) return this.#fireStream(this.#stream, start, perfStart, isOk);
+    if (this.#stream) {
+      this.#fireStream(this.#stream, start, perfStart, isOk);
+      return;
+    }
     const p = (async () => {
       let status = 0;
       let error: string | undefined;

@@ -169,7 +169,10 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     const leave = clock.add(() => {
       if (res.destroyed) return finish();
       // stall-stream: half the tokens, then 3 s of silence on the open stream (under the 5 s idle timeouts)
-      if (index === stallAt && (stalledUntil ||= Date.now() + 3000) > Date.now()) return;
+      if (index === stallAt) {
+        stalledUntil ||= Date.now() + 3000;
+        if (Date.now() < stalledUntil) return;
+      }
       const token = sseData({ token: tokenAt(prompt, index), index });
       index++;
       if (index >= maxTokens) {
