@@ -190,6 +190,7 @@ const FLUENT = {
   expect: [
     "captured",
     "custom",
+    "cutStreams",
     "failuresAnsweredWith",
     "latencyBelow",
     "latencyIncrease",
