@@ -60,10 +60,11 @@ interface WindowedScenario extends ScenarioBase {
   capture?: CaptureSpec;
   /**
    * Stream the background traffic (see plan.stream()): samples carry time to first token, tokens and cut
-   * streams, for expect.latencyBelow(..., { metric: "time_to_first_token" }) and expect.cutStreams. `body`
-   * replaces the system's traffic body (e.g. to ask for a stream).
+   * streams, for expect.latencyBelow(..., { metric: "time_to_first_token" }) and expect.cutStreams. `true`:
+   * as the system's `traffic.stream` says (plain traffic when it says nothing); or a stream of the scenario's,
+   * whose `body` replaces the system's traffic body.
    */
-  trafficStream?: StreamSpec & { body?: unknown };
+  trafficStream?: true | (StreamSpec & { body?: unknown });
 }
 
 export interface FaultScenario extends WindowedScenario {

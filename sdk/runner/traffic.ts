@@ -38,23 +38,30 @@ export interface TrafficRequest {
 export function trafficRequest(system: SystemDefinition, { direct = false } = {}): TrafficRequest {
   const t = system.traffic;
   const svc = system.services[t.service];
-  return {
+  const req: TrafficRequest = {
     url: new URL(t.path, direct ? svc.url : clientUrl(svc)).toString(),
     method: t.method ?? "POST",
     headers: { "content-type": "application/json", ...t.headers },
     body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
     ...(t.capture ? { capture: t.capture } : {}),
-    ...(t.stream ? { stream: { kind: t.stream } } : {}),
   };
+  return t.stream?.always ? withStream(req, system, true) : req;
 }
 
-/** The request with a scenario's streaming override: its stream, and its body when it gives one. */
+/**
+ * The request streamed as a scenario asks (`trafficStream`): `true` for the system's own `traffic.stream`
+ * (the request stays plain when the system declares none), or a stream and body of the scenario's.
+ */
 export function withStream(
   req: TrafficRequest,
-  s: (StreamSpec & { body?: unknown }) | undefined,
+  system: SystemDefinition,
+  s: true | (StreamSpec & { body?: unknown }) | undefined,
 ): TrafficRequest {
   if (!s) return req;
-  const { body, ...stream } = s;
+  const own = system.traffic.stream;
+  if (s === true && !own) return req;
+  const { body, ...stream }: StreamSpec & { body?: unknown } =
+    s === true && own ? { kind: own.kind, body: own.body } : (s as StreamSpec & { body?: unknown });
   if (body === undefined) return { ...req, stream };
   return { ...req, stream, body: typeof body === "string" ? body : JSON.stringify(body) };
 }

@@ -92,11 +92,12 @@ export interface TrafficDefinition {
    */
   capture?: CaptureSpec;
   /**
-   * Read each 2xx answer as a token stream ("sse" events, "ndjson" lines, "chunked" reads, with the load
-   * engine's defaults): samples then carry time to first token, tokens and cut streams, and a cut stream is a
-   * failed request. The body must ask for a stream when the API needs it.
+   * How the traffic request streams: its framing ("sse" events, "ndjson" lines, "chunked" reads, read with the
+   * load engine's defaults) and the body that asks for a stream (default: `body`). Scenarios that stream their
+   * traffic (`trafficStream: true`) use it; with `always`, every scenario's traffic streams. Streaming samples
+   * carry time to first token, tokens and cut streams, and a cut stream is a failed request.
    */
-  stream?: "sse" | "ndjson" | "chunked";
+  stream?: { kind: "sse" | "ndjson" | "chunked"; body?: unknown; always?: boolean };
 }
 
 export interface SystemDefinition {

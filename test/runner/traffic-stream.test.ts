@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ValidationError } from "../../sdk/core/errors.ts";
 import { columns } from "../../sdk/runner/phases/recovery.ts";
-import { Traffic, withStream } from "../../sdk/runner/traffic.ts";
+import { Traffic, trafficRequest, withStream } from "../../sdk/runner/traffic.ts";
+import type { SystemDefinition } from "../../sdk/system/definition.ts";
+import { validateSystem } from "../../sdk/system/validate-system.ts";
 import { type StreamServer, startStreamServer } from "../load/stream-server.ts";
 
 describe("streaming background traffic", { timeout: 30_000 }, () => {
@@ -57,16 +59,29 @@ describe("streaming background traffic", { timeout: 30_000 }, () => {
     assert.ok(c.cut?.includes("timeout") && c.cut.includes(null));
   });
 
-  it("a scenario's trafficStream replaces the body; a bad one is refused naming the problem", () => {
-    const req = withStream(
-      { url: `${server.url}/sse`, method: "POST", headers: {}, body: '{"stream":false}' },
-      { kind: "sse", body: { stream: true } },
-    );
-    assert.equal(req.body, '{"stream":true}');
-    assert.deepEqual(req.stream, { kind: "sse" });
+  it("a scenario's trafficStream: the system's own stream, or one of its own with its body", () => {
+    const plain = { url: `${server.url}/sse`, method: "POST", headers: {}, body: '{"stream":false}' };
+    const sys = (stream?: SystemDefinition["traffic"]["stream"]): SystemDefinition => ({
+      name: "s",
+      services: { api: { url: server.url } },
+      traffic: { service: "api", path: "/sse", body: { stream: false }, ...(stream ? { stream } : {}) },
+    });
+    const own = withStream(plain, sys({ kind: "sse", body: { stream: true } }), true);
+    assert.deepEqual([own.body, own.stream], ['{"stream":true}', { kind: "sse" }]);
+    assert.equal(withStream(plain, sys(), true), plain, "a system without a stream keeps plain traffic");
+    const mine = withStream(plain, sys(), { kind: "ndjson", interTokenTimeout: "1s", body: "x" });
+    assert.deepEqual([mine.body, mine.stream], ["x", { kind: "ndjson", interTokenTimeout: "1s" }]);
+    // with always, every scenario's traffic streams
+    assert.deepEqual(trafficRequest(sys({ kind: "sse", always: true })).stream, { kind: "sse" });
+    assert.equal(trafficRequest(sys({ kind: "sse" })).stream, undefined);
     assert.throws(
-      () => new Traffic({ ...req, stream: { kind: "xml" as "sse" } }, { rate: 1, timeoutMs: 100 }),
+      () => new Traffic({ ...own, stream: { kind: "xml" as "sse" } }, { rate: 1, timeoutMs: 100 }),
       (e: unknown) => e instanceof ValidationError && /traffic\.stream\.kind/.test(e.message),
+    );
+    assert.throws(
+      () => validateSystem("s.config.ts", sys({ kind: "xml" as "sse" })),
+      (e: unknown) =>
+        e instanceof ValidationError && e.problems.map((p) => p.path).includes("traffic.stream.kind"),
     );
   });
 });

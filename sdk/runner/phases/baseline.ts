@@ -19,7 +19,7 @@ export interface Baseline {
 
 export async function runBaseline(run: ScenarioRun, def: FaultScenario | StepsScenario): Promise<Baseline> {
   const t = run.o.bed.system.traffic;
-  const req = withStream(trafficRequest(run.o.bed.system), def.trafficStream);
+  const req = withStream(trafficRequest(run.o.bed.system), run.o.bed.system, def.trafficStream);
   const capture = def.capture ? { ...req.capture, ...def.capture } : req.capture;
   const traffic = new Traffic(capture ? { ...req, capture } : req, {
     rate: def.trafficRate ?? t.rate ?? 20,
