@@ -88,10 +88,7 @@ describe("token charts", () => {
 
   test("the load section says tokens, TTFT, ITL and TPOT, and threshold values in ms and %", () => {
     const md = JSON.stringify(loadBlocks(streamingLoad(), true));
-    assert.match(
-      md,
-      /1450 streams, 2 cut \(timeout 2\); 11600 tokens, 1160 tokens\/s beside 145 req\/s/,
-    );
+    assert.match(md, /1450 streams, 2 cut \(timeout 2\); 11600 tokens, 1160 tokens\/s beside 145 req\/s/);
     assert.match(md, /time to first token/);
     assert.match(md, /p95 time to first token 900 ms > 300 ms limit/);
     assert.match(md, /0\.14%/);
