@@ -6,6 +6,7 @@
 //   nodone=1  end the body after the tokens without the done unit
 //   error=K   send an error unit after K tokens, then end
 //   status=S  answer S with a plain body instead of a stream
+//   hang=1    after the done unit, keep the response open (never end it)
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -56,7 +57,7 @@ export async function startStreamServer(): Promise<StreamServer> {
         if (i === stall) return;
         if (i === reset) return res.socket?.destroy();
         if (i === error) return res.end(kind === "sse" ? 'event: error\ndata: {"reason":"boom"}\n\n' : "");
-        if (i === tokens) return res.end(nodone ? "" : done);
+        if (i === tokens) return q("hang", 0) === 1 ? res.write(done) : res.end(nodone ? "" : done);
         res.write(unit(i++));
         setTimeout(step, gap);
       };

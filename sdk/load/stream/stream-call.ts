@@ -115,7 +115,8 @@ class StreamCall implements StreamReply {
   }
 
   onResponseError(_c: unknown, err: Error): void {
-    if (this.streamed && this.cut === undefined) this.cut = "reset";
+    // after the done unit the stream was whole, whatever happens to the rest of the body
+    if (this.streamed && this.cut === undefined && !this.#sawDone) this.cut = "reset";
     this.#finish(err);
   }
 

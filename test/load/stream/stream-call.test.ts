@@ -74,6 +74,10 @@ describe("streaming requests (vus and open engines)", { timeout: 60_000 }, () =>
     const eof = await cutOf("/sse?tokens=3&nodone=1");
     assert.deepEqual(eof.streams?.byCut, { eof: eof.streams?.streams });
     assert.equal(eof.streams?.tokens, 3 * (eof.streams?.streams ?? 0));
+    // done came: the stream was whole, even though the server then held the response open until it timed out
+    const held = await users("/sse?tokens=2&hang=1", 1, "300ms").stream("sse").timeout("400ms").run();
+    assert.equal(held.streams?.cut, 0);
+    assert.equal(held.streams?.completed, held.streams?.streams);
     const error = await cutOf("/sse?tokens=4&error=1");
     assert.deepEqual(error.streams?.byCut, { error: error.streams?.streams });
     const refused = await cutOf("/sse?status=503");
