@@ -124,6 +124,8 @@ export default defineSystem(({ flags, logDir, target, root, compose }) => {
       method: "POST",
       path: "/v1/inference",
       body: { prompt: "Say hello", max_tokens: 8, stream: false },
+      // scenarios that stream their traffic (trafficStream: true) ask the queen for its SSE stream
+      stream: { kind: "sse", body: { prompt: "Say hello", max_tokens: 8, stream: true } },
       rate: 20,
       timeout: "10s",
     },

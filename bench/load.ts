@@ -4,6 +4,9 @@
 // Rows: the SDK's autocannon engine vs raw autocannon (requests/s ratio), client CPU per request against
 // wrk (skipped with a message when wrk is missing), the open-model executor's achieved rate and send-time
 // jitter at 2000 req/s, and the most virtual users with 1 s think time that keep event-loop lag < 50 ms.
+// Streaming rows (bench/stream-server.cjs, its own process): CPU per streamed token, the most users streaming
+// 16 tokens at 20 ms a token with 1 s think time that keep event-loop lag < 50 ms, and time to first token
+// against a server whose first token comes a known delay after the request. `--streams` runs those alone.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -11,6 +14,8 @@ import autocannon from "autocannon";
 import { Pool } from "undici";
 import { findExecutable } from "../sdk/load/k6/k6-engine.ts";
 import { load } from "../sdk/load/load.ts";
+
+const streamsOnly = process.argv.includes("--streams");
 
 const quick = process.argv.includes("--quick");
 const SECONDS = quick ? 2 : 4;
@@ -162,6 +167,105 @@ async function maxUsers(url: string): Promise<VuRow[]> {
   return rows;
 }
 
+interface StreamRow {
+  users: number;
+  lagP99: number;
+  /** Streams open at once on average over the hold (Little's law: streams/s × mean stream time). */
+  concurrent: number;
+  tokensPerS: number;
+  cpuUsPerToken: number;
+  cut: number;
+  cores: number;
+}
+
+/** Users streaming 16 tokens at 20 ms a token with 1 s think time, up to the first that lags ≥ 50 ms. */
+async function streamUsers(url: string): Promise<StreamRow[]> {
+  const rows: StreamRow[] = [];
+  // every level runs whatever the lag of the one before: on a shared machine the lag is mostly its noise
+  for (const users of quick ? [1000, 5000] : [1000, 2500, 5000]) {
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    const cpu = process.cpuUsage();
+    const r = await load
+      .ramp(0, users, "2s")
+      .hold(quick ? "4s" : "8s")
+      .thinkTime("1s")
+      .target(url)
+      .request({ method: "GET", url: "/stream?tokens=16" })
+      .stream("sse", { interTokenTimeout: "5s" })
+      .run();
+    h.disable();
+    const used = process.cpuUsage(cpu);
+    const seconds = (r.endedAt - r.startedAt) / 1000;
+    const hold = r.timeline.slice(3, -1);
+    const holdS = Math.max(1, hold.length);
+    const streamsPerS = hold.reduce((n, x) => n + (x.streams ?? 0), 0) / holdS;
+    const s = r.streams!;
+    rows.push({
+      users,
+      lagP99: h.percentile(99) / 1e6 - 10,
+      concurrent: (streamsPerS * r.latency.mean) / 1000,
+      tokensPerS: hold.reduce((n, x) => n + (x.tokens ?? 0), 0) / holdS,
+      cpuUsPerToken: (used.user + used.system) / Math.max(1, s.tokens),
+      cut: s.cut,
+      cores: (used.user + used.system) / 1e6 / seconds,
+    });
+  }
+  return rows;
+}
+
+/** Time to first token against a first token sent `delayMs` after the request, at a light paced rate. */
+async function ttftAccuracy(url: string, delayMs: number) {
+  const r = await load
+    .rate(20, quick ? "3s" : "6s")
+    .target(url)
+    .request({ method: "GET", url: `/first?ms=${delayMs}` })
+    .stream("sse")
+    .run();
+  return { ttft: r.streams!.ttft, lag: r.sendLag! };
+}
+
+async function streamRows(url: string): Promise<void> {
+  console.log("## Streaming: SSE, 16 tokens at 20 ms a token, 1 s think time (vus engine)\n");
+  console.log(
+    "| users | streams open (mean) | tokens/s | client CPU µs/token | generator CPU (cores) | event-loop lag p99 (ms) | cut | sustained |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  const idle = monitorEventLoopDelay({ resolution: 10 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 2000));
+  idle.disable();
+  const floor = f(Math.max(0, idle.percentile(99) / 1e6 - 10));
+  const rows = await streamUsers(url);
+  // a stream takes ~16 × 20 ms, then 1 s of thought: 16 tokens per 1.34 s per user at best
+  const expected = (users: number) => (users * 16) / 1.34;
+  for (const v of rows) {
+    const ok = v.lagP99 < 50 && v.cut === 0 && v.tokensPerS > expected(v.users) * 0.85;
+    console.log(
+      `| ${v.users} | ${f(v.concurrent, 0)} | ${f(v.tokensPerS, 0)} | ${f(v.cpuUsPerToken, 2)} | ${f(v.cores, 2)} | ${f(v.lagP99)} | ${v.cut} | ${ok ? "yes" : "no"} |`,
+    );
+  }
+  const best = rows
+    .filter((v) => v.lagP99 < 50 && v.cut === 0 && v.tokensPerS > expected(v.users) * 0.85)
+    .at(-1);
+  console.log(
+    `\nMost streaming users sustained: **${best?.users ?? 0}** (target ≥ 5000); event-loop lag p99 of this process idle: ${floor} ms (the machine's noise)\n`,
+  );
+  console.log(
+    "| first token sent after (ms) | TTFT p50 (ms) | p50 − delay (ms) | TTFT p99 (ms) | send lag p50 (ms) |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: |");
+  for (const d of [20, 100]) {
+    const a = await ttftAccuracy(url, d);
+    console.log(
+      `| ${d} | ${f(a.ttft.p50, 3)} | ${f(a.ttft.p50 - d, 3)} | ${f(a.ttft.p99, 3)} | ${f(a.lag.p50, 3)} |`,
+    );
+  }
+  console.log(
+    "\n(target: TTFT p50 within 1 ms of the delay; the server's own timer and loopback are in it)\n",
+  );
+}
+
 async function main(): Promise<void> {
   // --pin: the server on CPU 0, the generators on CPU 1 (taskset), as bench/proxy.ts does. Off by default:
   // on a machine shared with other jobs, a pinned generator cannot move away from a busy core and the
@@ -178,7 +282,28 @@ async function main(): Promise<void> {
     server.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
   );
   const url = `http://127.0.0.1:${port}`;
+  const streamServer = spawn(process.execPath, [new URL("./stream-server.cjs", import.meta.url).pathname], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  process.on("exit", () => streamServer.kill());
+  const streamUrl = `http://127.0.0.1:${await new Promise<string>((resolve) =>
+    streamServer.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
+  )}`;
   try {
+    if (streamsOnly) {
+      console.log(
+        `# hivestorm load bench, streaming rows (${quick ? "quick" : "full"}); load average ${loadavg()
+          .map((x) => f(x, 2))
+          .join(" ")}\n`,
+      );
+      await streamRows(streamUrl);
+      console.log(
+        `load average at the end: ${loadavg()
+          .map((x) => f(x, 2))
+          .join(" ")}`,
+      );
+      return;
+    }
     console.log(
       `# hivestorm load bench (${quick ? "quick" : "full"}): ${CONNECTIONS} connections, ${SECONDS}s runs, ${ROUNDS} rounds, server ${url} in its own process${pin ? " on CPU 0, generators on CPU 1" : ""}; load average ${loadavg()
         .map((x) => f(x, 2))
@@ -277,6 +402,8 @@ async function main(): Promise<void> {
     }
     const best = vus.filter((v) => v.lagP99 < 50 && v.rps > v.users * 0.9).at(-1);
     console.log(`\nMost users sustained: **${best?.users ?? 0}** (target ≥ 5000)`);
+    console.log("");
+    await streamRows(streamUrl);
     console.log(
       `\nload average at the end: ${loadavg()
         .map((x) => f(x, 2))
@@ -284,6 +411,7 @@ async function main(): Promise<void> {
     );
   } finally {
     server.kill();
+    streamServer.kill();
   }
 }
 

@@ -66,6 +66,9 @@ export {
   mergeHistograms,
   percentileOf,
   type RequestSpec,
+  type StreamEvent,
+  type StreamKind,
+  type StreamOptions,
 } from "./load/index.ts";
 export { openRunLedger, type RunLedger } from "./reap/run-ledger.ts";
 export { ledgerFilesAt, settleLedgerFile } from "./reap/settle-ledger.ts";

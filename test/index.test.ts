@@ -152,6 +152,9 @@ const TYPES = [
   "ServiceRecord",
   "ShareRange",
   "StepsScenario",
+  "StreamEvent",
+  "StreamKind",
+  "StreamOptions",
   "SystemConfig",
   "SystemDefinition",
   "SystemHandle",
@@ -188,6 +191,7 @@ const FLUENT = {
   expect: [
     "captured",
     "custom",
+    "cutStreams",
     "failuresAnsweredWith",
     "latencyBelow",
     "latencyIncrease",

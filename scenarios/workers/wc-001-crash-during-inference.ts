@@ -1,7 +1,10 @@
 #!/usr/bin/env -S npx tsx
 // WC-001: a worker is SIGKILLed while it streams tokens. The hive must answer the requests it was serving
-// cleanly (or retry them elsewhere), evict it, route nothing to it afterwards, and get its capacity back.
+// cleanly (or retry them elsewhere), evict it, route nothing to it afterwards, and get its capacity back. The
+// background traffic streams (when the system says how): the client sees the streams the crash cut, and only
+// those; a stream retried elsewhere comes whole, never with tokens twice.
 import { chaos, defineScenario, expect, runIfMain } from "../../sdk/index.ts";
+import { streamChecks } from "../_lib/stream-checks.ts";
 import { outcomeOf, WORKER_POOL, watchAfterHit, workerChecks, workersBefore } from "../_lib/workers.ts";
 
 const EVICT_MS = 5000;
@@ -16,6 +19,7 @@ export const scenario = defineScenario({
   ...WORKER_POOL,
   expected: `A worker killed mid-stream costs at most a few requests, each answered 502/503/504 (or retried), never a hang; the hive evicts it within ${EVICT_MS / 1000} s, routes nothing to it afterwards, and has all its workers ready again within ${REPLACE_MS / 1000} s`,
   fault: kill,
+  trafficStream: true,
   duration: "20s",
   minDuration: "3s",
   beside: async (ctx, [handle]) => {
@@ -55,6 +59,8 @@ export const scenario = defineScenario({
       `as many ready workers as before within ${REPLACE_MS} ms`,
       workerChecks.replacedWithin(REPLACE_MS),
     ),
+    streamChecks.cutOnlyWhatTheCrashCarried("inflightAtKill"),
+    streamChecks.noDuplicateTokens(),
     expect.recovered(),
   ],
 });

@@ -185,6 +185,14 @@ export interface SampleColumns {
   ok: boolean[];
   /** Per capture of the traffic (`traffic.capture`), each request's value; null when absent. */
   captures?: Record<string, (string | null)[]>;
+  /** Streaming traffic: time to first token in ms from the scheduled start (null: no token came). */
+  ttftMs?: (number | null)[];
+  /** Streaming traffic: the longest gap between two tokens, ms (null: fewer than two tokens). */
+  itlMaxMs?: (number | null)[];
+  /** Streaming traffic: tokens received. */
+  tokens?: number[];
+  /** Streaming traffic: how the stream was cut ("reset", "eof", "timeout", "error"), null when whole or no stream. */
+  cut?: (string | null)[];
 }
 
 /** Writes the journal atomically (a reader never sees half a file). */

@@ -16,6 +16,7 @@ export { LoadPlan, type PlanState, type SpikeOptions, type StageInput } from "./
 export { DEFAULT_REQUEST, type RequestSpec } from "./request-spec.ts";
 export type { ResolvedPlan } from "./resolve-plan.ts";
 export type { RunOptions } from "./run.ts";
+export type { StreamEvent, StreamKind, StreamOptions } from "./stream/stream-spec.ts";
 export {
   evaluateThresholds,
   parseThresholds,

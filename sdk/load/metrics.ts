@@ -1,15 +1,20 @@
 // The k6 metric names hivestorm understands, with their k6 types, and how each is read from a LoadResult.
 // An explicit registry: adding a metric is one entry here, and threshold validation follows from it.
-import { decodeHistogram, type Histogram } from "./histogram.ts";
+import { createHistogram, decodeHistogram, type Histogram } from "./histogram.ts";
 import type { ParsedThreshold } from "./threshold-parser.ts";
 import type { LoadResult } from "./types.ts";
 
 export type MetricType = "trend" | "rate" | "counter" | "gauge";
 
-/** What a threshold can look at: a result, with its histogram decoded at most once. */
+/** The histograms a streaming run keeps of its tokens. */
+export type TokenTrend = "ttft" | "itl" | "tpot";
+
+/** What a threshold can look at: a result, with its histograms decoded at most once. */
 export interface MetricSource {
   result: LoadResult;
   histogram(): Histogram;
+  /** A token histogram of a streaming run (empty when the run did not stream). */
+  tokens(which: TokenTrend): Histogram;
 }
 
 interface MetricDef {
@@ -32,7 +37,10 @@ const counter = (count: (r: LoadResult) => number): MetricDef => ({
 });
 
 function trend(src: MetricSource, t: ParsedThreshold): number {
-  const h = src.histogram();
+  return trendOf(src.histogram(), t);
+}
+
+function trendOf(h: Histogram, t: ParsedThreshold): number {
   if (h.totalCount === 0) return 0;
   const ms = (us: number) => us / 1000;
   if (t.percentile !== undefined) return ms(h.getValueAtPercentile(t.percentile));
@@ -59,6 +67,15 @@ export const METRICS: Readonly<Record<string, MetricDef>> = {
   iterations: counter((r) => r.totals.requests),
   dropped_iterations: counter((r) => r.droppedIterations),
   vus_max: { type: "gauge", read: ({ result: r }) => r.maxUsers },
+  // token streams (plan.stream()); k6 has no such metrics, the names follow serving benchmarks'
+  time_to_first_token: { type: "trend", read: (src, t) => trendOf(src.tokens("ttft"), t) },
+  inter_token_latency: { type: "trend", read: (src, t) => trendOf(src.tokens("itl"), t) },
+  time_per_output_token: { type: "trend", read: (src, t) => trendOf(src.tokens("tpot"), t) },
+  output_tokens: counter((r) => r.streams?.tokens ?? 0),
+  streams_cut: {
+    type: "rate",
+    read: ({ result: r }) => ratio(r.streams?.cut ?? 0, r.streams?.streams ?? 0),
+  },
 };
 
 /** The problem with using `aggregation` on `metric`, or undefined if fine. */
@@ -76,17 +93,29 @@ export function metricProblem(metric: string, t: ParsedThreshold): string | unde
   return undefined;
 }
 
-/** A MetricSource over a result; the histogram is decoded on first use and freed by `release`. */
-export function metricSource(result: LoadResult, live?: Histogram): MetricSource & { release(): void } {
+/** A MetricSource over a result; histograms are decoded on first use and freed by `release`. */
+export function metricSource(
+  result: LoadResult,
+  live?: Histogram,
+  liveTokens?: Readonly<Record<TokenTrend, Histogram>>,
+): MetricSource & { release(): void } {
   let h: Histogram | undefined = live;
+  const decoded: Partial<Record<TokenTrend, Histogram>> = {};
   return {
     result,
     histogram: () => {
       h ??= decodeHistogram(result.histogram);
       return h;
     },
+    tokens: (which) => {
+      if (liveTokens) return liveTokens[which];
+      const e = result.streams?.histograms[which];
+      decoded[which] ??= e && e.data !== "" ? decodeHistogram(e) : createHistogram();
+      return decoded[which];
+    },
     release: () => {
       if (h && h !== live) h.destroy();
+      for (const d of Object.values(decoded)) d.destroy();
     },
   };
 }

@@ -4,7 +4,16 @@ import { durationProblem } from "../core/duration.ts";
 import type { Problem } from "../core/errors.ts";
 import type { PlanState } from "./plan.ts";
 import { requestProblems } from "./request-spec.ts";
+import { streamProblems } from "./stream/stream-spec.ts";
 import { groupThresholds, thresholdProblems } from "./thresholds.ts";
+
+const STREAM_METRICS = [
+  "time_to_first_token",
+  "inter_token_latency",
+  "time_per_output_token",
+  "output_tokens",
+  "streams_cut",
+];
 
 export function planProblems(s: PlanState, o: { baseUrl?: string; needTarget?: boolean } = {}): Problem[] {
   const problems: Problem[] = [];
@@ -73,7 +82,16 @@ export function planProblems(s: PlanState, o: { baseUrl?: string; needTarget?: b
       path: "capture.maxValues",
       message: `expected a whole number ≥ 1, found ${JSON.stringify(s.maxCaptureValues)}`,
     });
+  if (s.stream !== undefined) problems.push(...streamProblems(s.stream));
   const map = groupThresholds(s.thresholds);
   problems.push(...thresholdProblems(map));
+  if (s.stream === undefined) {
+    for (const metric of Object.keys(map))
+      if (STREAM_METRICS.includes(metric))
+        problems.push({
+          path: `thresholds.${metric}`,
+          message: `${metric} is measured on token streams: add plan.stream("sse" | "chunked" | "ndjson")`,
+        });
+  }
   return problems;
 }

@@ -11,6 +11,7 @@ import { planProblems } from "./plan-problems.ts";
 import { DEFAULT_REQUEST, type RequestSpec } from "./request-spec.ts";
 import { type ResolvedPlan, resolvePlan } from "./resolve-plan.ts";
 import { type RunOptions, runPlan } from "./run.ts";
+import type { StreamKind, StreamOptions, StreamSpec } from "./stream/stream-spec.ts";
 import type { ThresholdInput, ThresholdMap } from "./thresholds.ts";
 import type { LoadModel, LoadResult } from "./types.ts";
 
@@ -42,6 +43,8 @@ export interface PlanState {
   readonly capture?: CaptureSpec;
   /** Distinct values counted per capture; later new values count as "(other)". Default 20. */
   readonly maxCaptureValues?: number;
+  /** Read each 2xx response as a token stream (see stream()). */
+  readonly stream?: StreamSpec;
 }
 
 export interface SpikeOptions {
@@ -146,6 +149,17 @@ export class LoadPlan {
     });
   }
 
+  /**
+   * Reads each 2xx response as a token stream ("sse" events, "ndjson" lines or raw "chunked" reads): time to
+   * first token (from the request's start, scheduled in the open model), every gap between tokens, tokens
+   * per request, and whether the stream ended properly or was cut (reset, end before done, an error unit, or
+   * no token within `interTokenTimeout`). Metrics: time_to_first_token, inter_token_latency,
+   * time_per_output_token, output_tokens, streams_cut. Embedded engines only.
+   */
+  stream(kind: StreamKind, options: StreamOptions = {}): LoadPlan {
+    return this.#with({ stream: { ...options, kind } });
+  }
+
   /** Thresholds on one metric, in k6's syntax: `.threshold("http_req_duration", "p(95)<500")`. */
   threshold(metric: string, ...expressions: ThresholdInput[]): LoadPlan {
     const added = expressions.map((e) => [metric, e] as const);
@@ -213,6 +227,7 @@ export class LoadPlan {
       s.model === "open" && s.maxInFlight ? `max ${s.maxInFlight} in flight` : "",
       s.checks.length ? `${s.checks.length} check${s.checks.length > 1 ? "s" : ""}` : "",
       s.capture ? `capture ${Object.keys(s.capture).join(", ")}` : "",
+      s.stream ? `stream ${s.stream.kind}` : "",
       s.thresholds.length
         ? `thresholds ${s.thresholds.map(([m, t]) => `${m} ${typeof t === "string" ? t : t.threshold}`).join(", ")}`
         : "",
@@ -227,7 +242,7 @@ export class LoadPlan {
 
   /** A k6 script with the same stages (or arrival-rate scenario), request, checks and thresholds. */
   toK6Script(options: K6ScriptOptions = {}): string {
-    return toK6Script(this.resolve({ baseUrl: options.baseUrl }), options);
+    return toK6Script(this.resolve({ baseUrl: options.baseUrl }), { ...options, stream: this.state.stream });
   }
 
   /** A k6-operator ConfigMap + TestRun manifest (YAML) that runs the same script on `parallelism` pods. */
@@ -236,8 +251,12 @@ export class LoadPlan {
   }
 
   toJSON(): unknown {
-    const { checks, ...rest } = this.state;
-    return { ...rest, checks: checks.map((c) => c.name) };
+    const { checks, stream, ...rest } = this.state;
+    return {
+      ...rest,
+      checks: checks.map((c) => c.name),
+      ...(stream ? { stream: { kind: stream.kind, interTokenTimeout: stream.interTokenTimeout } } : {}),
+    };
   }
 }
 

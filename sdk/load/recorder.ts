@@ -4,7 +4,16 @@ import type { Captured } from "../core/capture.ts";
 import { type CaptureCounts, CaptureTally, mergeCounts } from "./capture-tally.ts";
 import { isExpectedStatus } from "./failure.ts";
 import { createHistogram, type Histogram, recordMs, summarize } from "./histogram.ts";
-import type { ErrorKind, LatencySummary, LoadSample, LoadTotals, RequestRecord } from "./types.ts";
+import type { TokenSink } from "./stream/stream-call.ts";
+import { type StreamEnd, StreamTally, type StreamWindow } from "./stream/stream-tally.ts";
+import type {
+  ErrorKind,
+  LatencySummary,
+  LoadSample,
+  LoadTotals,
+  RequestRecord,
+  StreamRecord,
+} from "./types.ts";
 
 interface Window {
   requests: number;
@@ -12,6 +21,7 @@ interface Window {
   dropped: number;
   hist: Histogram;
   captures?: CaptureCounts;
+  stream?: StreamWindow;
 }
 
 export interface RecorderOptions {
@@ -26,9 +36,11 @@ export interface RecorderOptions {
   onCallbackError?: (err: unknown) => void;
   /** Distinct values kept per capture, the rest counted as "(other)"; default 20. */
   maxCaptureValues?: number;
+  /** The plan streams: tokens are recorded too (see stream/stream-tally.ts). */
+  streaming?: boolean;
 }
 
-export class Recorder {
+export class Recorder implements TokenSink {
   readonly histogram = createHistogram();
   readonly lag = createHistogram();
   readonly totals: LoadTotals = {
@@ -47,6 +59,8 @@ export class Recorder {
   /** Captured values of the whole run, per capture and value (bounded, see capture-tally.ts). */
   readonly captures: CaptureCounts = {};
   readonly #tally: CaptureTally;
+  /** Streaming plans only. */
+  readonly stream: StreamTally | undefined;
   readonly #windows = new Map<number, Window>();
   // counts by status in a typed array: no string key per request on the hot path
   readonly #status = new Uint32Array(1000);
@@ -60,10 +74,11 @@ export class Recorder {
     this.#o = options;
     this.#epoch = performance.timeOrigin + options.t0;
     this.#tally = new CaptureTally(options.maxCaptureValues);
+    this.stream = options.streaming ? new StreamTally() : undefined;
   }
 
   /** A completed request. `start` is performance.now() at its (scheduled) start. */
-  record(start: number, latencyMs: number, status: number, error?: ErrorKind): void {
+  record(start: number, latencyMs: number, status: number, error?: ErrorKind, stream?: StreamEnd): void {
     const ok = error === undefined && isExpectedStatus(status);
     const t = this.totals;
     t.requests++;
@@ -77,11 +92,29 @@ export class Recorder {
     w.requests++;
     if (!ok) w.errors++;
     recordMs(w.hist, latencyMs);
+    let streamRecord: StreamRecord | undefined;
+    if (stream && this.stream && w.stream) streamRecord = this.stream.ended(w.stream, start, stream);
     if (this.#o.onRequest) {
       const record: RequestRecord = { start: this.#epoch + (start - this.#o.t0), latencyMs, status, ok };
       if (error) record.error = error;
+      if (streamRecord) record.stream = streamRecord;
       this.#call(this.#o.onRequest, record);
     }
+  }
+
+  firstToken(ms: number, at: number): void {
+    const w = this.#window(at).stream;
+    if (w) this.stream?.firstToken(w, ms);
+  }
+
+  gap(ms: number, at: number): void {
+    const w = this.#window(at).stream;
+    if (w) this.stream?.gap(w, ms);
+  }
+
+  tokens(n: number, at: number): void {
+    const w = this.#window(at).stream;
+    if (w) this.stream?.addTokens(w, n);
   }
 
   /** A response's captured values, counted in the second it completed (performance.now() `at`). */
@@ -150,7 +183,11 @@ export class Recorder {
   destroy(): void {
     this.histogram.destroy();
     this.lag.destroy();
-    for (const w of this.#windows.values()) w.hist.destroy();
+    this.stream?.destroy();
+    for (const w of this.#windows.values()) {
+      w.hist.destroy();
+      if (w.stream) this.stream?.destroyWindow(w.stream);
+    }
     this.#windows.clear();
   }
 
@@ -169,6 +206,7 @@ export class Recorder {
     this.#current = i;
     if (!w) {
       w = { requests: 0, errors: 0, dropped: 0, hist: createHistogram() };
+      if (this.stream) w.stream = this.stream.window();
       this.#windows.set(i, w);
     }
     this.#currentWindow = w;
@@ -192,8 +230,10 @@ export class Recorder {
       p95: pct(95),
       p99: pct(99),
       ...(w?.captures ? { captures: w.captures } : {}),
+      ...(this.stream ? this.stream.sample(w?.stream, lengthS) : {}),
     };
     w?.hist.destroy();
+    if (w?.stream) this.stream?.destroyWindow(w.stream);
     this.timeline.push(sample);
     if (this.#o.onSample) this.#call(this.#o.onSample, { ...sample });
   }
@@ -208,6 +248,10 @@ export class Recorder {
     if (w.captures) {
       if (!last.captures) last.captures = {};
       mergeCounts(last.captures, w.captures);
+    }
+    if (w.stream && this.stream) {
+      this.stream.fold(last, w.stream);
+      this.stream.destroyWindow(w.stream);
     }
     w.hist.destroy();
     this.#windows.delete(i);

@@ -5,6 +5,7 @@ import { parseDuration, scaledDuration } from "../core/duration.ts";
 import type { Check } from "./checks.ts";
 import type { PlanState } from "./plan.ts";
 import { type ResolvedRequest, resolveRequest } from "./request-spec.ts";
+import { type ResolvedStream, resolveStream } from "./stream/stream-spec.ts";
 import { groupThresholds, parseThresholds, type Threshold } from "./thresholds.ts";
 import type { LoadModel, PlannedStage } from "./types.ts";
 
@@ -25,6 +26,8 @@ export interface ResolvedPlan {
   thresholds: Threshold[];
   timeoutMs: number;
   gracefulStopMs: number;
+  /** Streaming plans: how responses are read as token streams. */
+  stream?: ResolvedStream;
 }
 
 export function resolvePlan(s: PlanState, baseUrl?: string): ResolvedPlan {
@@ -51,5 +54,6 @@ export function resolvePlan(s: PlanState, baseUrl?: string): ResolvedPlan {
     thresholds: parseThresholds(map),
     timeoutMs: parseDuration(s.timeout, "timeout"),
     gracefulStopMs: parseDuration(s.gracefulStop, "gracefulStop"),
+    ...(s.stream ? { stream: resolveStream(s.stream) } : {}),
   };
 }

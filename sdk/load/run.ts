@@ -45,10 +45,17 @@ const DEADLINE_SLACK_MS = 2000;
 
 export function defaultEngine(plan: ResolvedPlan): EngineName {
   if (plan.model === "open") return "open";
-  return plan.thinkTimeMs > 0 ? "vus" : "autocannon";
+  return plan.thinkTimeMs > 0 || plan.stream ? "vus" : "autocannon";
 }
 
 export function engineProblems(plan: ResolvedPlan, engine: unknown): Problem[] {
+  if (plan.stream && (engine === "k6" || engine === "autocannon"))
+    return [
+      {
+        path: "engine",
+        message: `the ${engine} engine cannot time the tokens of a stream: use engine "vus" (closed model) or "open"`,
+      },
+    ];
   if (engine === "k6" && plan.captures.length > 0)
     return [
       {
@@ -106,6 +113,7 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
     onRequest: options.onRequest,
     onCallbackError: (err) => abort(`a run callback threw${reasonText(err)}`),
     maxCaptureValues: resolved.maxCaptureValues,
+    streaming: resolved.stream !== undefined,
   });
   const stop = new AbortController();
   let abortReason: string | undefined;
@@ -121,6 +129,9 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
   // for abortOnFail checks: thresholds read the live histogram, so the encoded one is left empty
   const partial = (elapsedMs: number): LoadResult =>
     buildResult(resolved, engine, plan.describe(), recorder, startedAt, elapsedMs, false);
+  const liveTokens = recorder.stream
+    ? { ttft: recorder.stream.ttft, itl: recorder.stream.itl, tpot: recorder.stream.tpot }
+    : undefined;
   const ticker = setInterval(() => recorder.tick(performance.now()), 1000);
   const watchAborts = resolved.thresholds.filter((t) => t.abortOnFail);
   const watcher =
@@ -129,7 +140,9 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
           const elapsed = performance.now() - t0;
           const due = watchAborts.filter((t) => elapsed >= t.delayAbortEvalMs);
           if (due.length === 0) return;
-          const failed = evaluateThresholds(due, partial(elapsed), recorder.histogram).find((v) => !v.ok);
+          const failed = evaluateThresholds(due, partial(elapsed), recorder.histogram, liveTokens).find(
+            (v) => !v.ok,
+          );
           if (failed)
             abort(`threshold ${failed.metric} ${failed.expression} failed (abortOnFail) at ${failed.value}`);
         }, THRESHOLD_EVERY_MS)
@@ -148,7 +161,7 @@ export async function runPlan(plan: LoadPlan, options: RunOptions): Promise<Load
   }
   const elapsed = recorder.finish(performance.now());
   const result = buildResult(resolved, engine, plan.describe(), recorder, startedAt, elapsed);
-  result.thresholds = evaluateThresholds(resolved.thresholds, result, recorder.histogram);
+  result.thresholds = evaluateThresholds(resolved.thresholds, result, recorder.histogram, liveTokens);
   result.thresholdsFailed = result.thresholds.some((t) => !t.ok);
   if (abortReason !== undefined) {
     result.aborted = true;
@@ -191,6 +204,7 @@ function buildResult(
     thresholdsFailed: false,
     aborted: false,
     ...(plan.captures.length > 0 ? { captures: sortedCounts(recorder.captures) } : {}),
+    ...(recorder.stream ? { streams: recorder.stream.totals(elapsedMs, encode) } : {}),
   };
 }
 

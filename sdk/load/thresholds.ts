@@ -3,7 +3,7 @@
 import { type Duration, durationProblem, parseDuration } from "../core/duration.ts";
 import { type Problem, ValidationError } from "../core/errors.ts";
 import type { Histogram } from "./histogram.ts";
-import { METRICS, metricProblem, metricSource } from "./metrics.ts";
+import { METRICS, metricProblem, metricSource, type TokenTrend } from "./metrics.ts";
 import { compare, type ParsedThreshold, parseThreshold } from "./threshold-parser.ts";
 import type { LoadResult, ThresholdResult } from "./types.ts";
 
@@ -95,11 +95,12 @@ export function evaluateThresholds(
   thresholds: ThresholdMap | readonly Threshold[],
   result: LoadResult,
   live?: Histogram,
+  liveTokens?: Readonly<Record<TokenTrend, Histogram>>,
 ): ThresholdResult[] {
   const list = Array.isArray(thresholds)
     ? (thresholds as Threshold[])
     : parseThresholds(thresholds as ThresholdMap);
-  const src = metricSource(result, live);
+  const src = metricSource(result, live, liveTokens);
   try {
     return list.map((t) => {
       const value = METRICS[t.metric].read(src, t.parsed);

@@ -38,6 +38,23 @@ export interface EncodedHistogram {
 /** Why a request failed without a response (k6's error kinds, roughly). */
 export type ErrorKind = "timeout" | "reset" | "refused" | "dns" | "closed" | "aborted" | "other";
 
+/**
+ * How a stream that started (a 2xx response read as a stream) failed to end properly: the connection broke
+ * ("reset"), the body ended before the done unit ("eof"), no token came within the inter-token timeout
+ * ("timeout"), or the server sent an error unit ("error").
+ */
+export type CutKind = "reset" | "eof" | "timeout" | "error";
+
+/** One streaming request's tokens, on its RequestRecord. */
+export interface StreamRecord {
+  tokens: number;
+  /** From the (scheduled) start to the first token, ms; absent when no token came. */
+  ttftMs?: number;
+  /** Mean gap between tokens after the first, ms (tokens ≥ 2). */
+  tpotMs?: number;
+  cut?: CutKind;
+}
+
 /** One request as it completed; handed to `onRequest` for exact before/during/after windows. */
 export interface RequestRecord {
   /** Epoch ms when the request started; open model: when it was scheduled (or sent, if up to 0.3 ms early). */
@@ -49,6 +66,8 @@ export interface RequestRecord {
   /** k6's definition: a 2xx or 3xx response. */
   ok: boolean;
   error?: ErrorKind;
+  /** Streaming plans: the request's tokens (absent when the response was not a stream, e.g. a 503). */
+  stream?: StreamRecord;
 }
 
 /** One second of a run: for live progress and for the charts of users, requests/s and latency over time. */
@@ -73,6 +92,20 @@ export interface LoadSample {
   p99: number;
   /** Responses completed in this window by captured value, per capture (when the plan captures any). */
   captures?: Record<string, Record<string, number>>;
+  /** Streaming plans: tokens received in this window, and per second. */
+  tokens?: number;
+  tps?: number;
+  /** Streaming plans: streams that ended in this window, and of those, cut ones. */
+  streams?: number;
+  cut?: number;
+  /** Streaming plans: time to first token of the streams whose first token came in this window, ms. */
+  ttftP50?: number;
+  ttftP95?: number;
+  ttftP99?: number;
+  /** Streaming plans: gaps between tokens that ended in this window, ms. */
+  itlP50?: number;
+  itlP95?: number;
+  itlP99?: number;
 }
 
 /** The verdict of one threshold expression. */
@@ -97,6 +130,24 @@ export interface LoadTotals {
   checks: { passes: number; fails: number };
   /** Requests still in flight when the run was stopped (not counted in `requests`, as in k6). */
   interrupted: number;
+}
+
+/** A streaming run's tokens: totals, summaries and mergeable histograms (µs) of each token metric. */
+export interface StreamTotals {
+  /** Requests whose 2xx response was read as a stream. */
+  streams: number;
+  /** Of those, the ones that ended properly, and the cut ones by kind. */
+  completed: number;
+  cut: number;
+  byCut: Partial<Record<CutKind, number>>;
+  /** Tokens received, in every stream (cut ones too). */
+  tokens: number;
+  /** Tokens per second over the run. */
+  tokensPerSecond: number;
+  ttft: LatencySummary;
+  itl: LatencySummary;
+  tpot: LatencySummary;
+  histograms: { ttft: EncodedHistogram; itl: EncodedHistogram; tpot: EncodedHistogram };
 }
 
 /** The result of one load run: plain JSON. */
@@ -133,4 +184,6 @@ export interface LoadResult {
    * values each, later new ones counted as "(other)", no response as "(none)".
    */
   captures?: Record<string, Record<string, number>>;
+  /** Streaming plans (plan.stream()): the tokens of the run. */
+  streams?: StreamTotals;
 }

@@ -3,6 +3,7 @@
 import * as Plot from "@observablehq/plot";
 import { latencyHistogram } from "./analysis/latency-histogram.ts";
 import { type LoadView, readLoad } from "./analysis/load-view.ts";
+import { readLoadStreams } from "./analysis/stream-view.ts";
 import { LATENCY_LEGEND, SERIES_COLORS } from "./chart-scenario.ts";
 import { fmtMs } from "./format.ts";
 import { type LegendEntry, stackPanels } from "./svg.ts";
@@ -111,7 +112,7 @@ export function renderLoadChart(load: unknown, title = "load"): string | undefin
       height: 130,
       legend: [
         { label: "ok", color: "#54a24b" },
-        { label: `failed${failedBreakdown(view)}`, color: "#e45756" },
+        { label: `failed${failedBreakdown(view, readLoadStreams(load)?.byCut)}`, color: "#e45756" },
       ],
       options: {
         marginRight: 40,
@@ -184,12 +185,19 @@ function limitColor(series: string): string {
 }
 
 // What the failures were, over the whole load (the per-second timeline counts errors only).
-function failedBreakdown(view: LoadView): string {
+function failedBreakdown(view: LoadView, byCut?: Record<string, number>): string {
+  const cut = Object.entries(byCut ?? {});
   const parts = [
     ...Object.entries(view.totals.byStatus)
       .filter(([s]) => !(Number(s) >= 200 && Number(s) < 400))
       .map(([s, n]) => `${s === "0" ? "no answer" : `HTTP ${s}`} ×${n}`),
     ...Object.entries(view.totals.byKind).map(([k, n]) => `${k} ×${n}`),
+    // a cut stream answered 200 and failed afterwards: said apart from the errors without an answer
+    ...(cut.length
+      ? [
+          `cut streams ×${cut.reduce((a, [, n]) => a + n, 0)} (${cut.map(([k, n]) => `${k} ×${n}`).join(", ")})`,
+        ]
+      : []),
   ];
   return parts.length ? ` (over the load: ${parts.join(", ")})` : "";
 }

@@ -2,3 +2,4 @@
 export { renderLatencyHistogram, renderLoadChart } from "./chart-load.ts";
 export { renderRecoveryOverview } from "./chart-recovery.ts";
 export { renderScenarioChart } from "./chart-scenario.ts";
+export { renderLoadTokenChart, renderTrafficTokenChart } from "./chart-tokens.ts";

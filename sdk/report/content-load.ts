@@ -1,6 +1,7 @@
 // The load part of a scenario's section: plan as run, totals, latency, statuses, thresholds (judged or only
 // reported), charts.
 import { readLoad } from "./analysis/load-view.ts";
+import { readLoadStreams } from "./analysis/stream-view.ts";
 import type { Block, Figure } from "./document.ts";
 import { fmtMs, fmtNum, fmtPct } from "./format.ts";
 import { planWords } from "./load-plan-words.ts";
@@ -47,6 +48,35 @@ export function loadBlocks(load: unknown, judged: boolean, figures: Figure[] = [
       align: ["r", "r", "r", "r", "r", "r", "r", "r"],
     },
   );
+  const streams = readLoadStreams(load);
+  if (streams) {
+    const cut = Object.entries(streams.byCut).map(([k, n]) => `${k} ${n}`);
+    out.push(
+      {
+        kind: "paragraph",
+        content: `Token streams: ${fmtNum(streams.streams, 0)} streams, ${fmtNum(streams.cut, 0)} cut${cut.length ? ` (${cut.join(", ")})` : ""}; ${fmtNum(streams.tokens, 0)} tokens, ${fmtNum(streams.tokensPerSecond)} tokens/s beside ${view.throughput === null ? "n/a" : fmtNum(view.throughput)} req/s.`,
+      },
+      {
+        kind: "table",
+        header: ["token metric", "p50", "p95", "p99", "max"],
+        rows: [
+          [
+            "time to first token",
+            ...[streams.ttft.p50, streams.ttft.p95, streams.ttft.p99, streams.ttft.max].map(fmtMs),
+          ],
+          [
+            "inter-token latency",
+            ...[streams.itl.p50, streams.itl.p95, streams.itl.p99, streams.itl.max].map(fmtMs),
+          ],
+          [
+            "time per output token",
+            ...[streams.tpot.p50, streams.tpot.p95, streams.tpot.p99, streams.tpot.max].map(fmtMs),
+          ],
+        ],
+        align: ["l", "r", "r", "r", "r"],
+      },
+    );
+  }
   const extra: string[] = [];
   if (totals.checks) {
     const all = totals.checks.passes + totals.checks.fails;
@@ -104,7 +134,7 @@ export function loadBlocks(load: unknown, judged: boolean, figures: Figure[] = [
 
 function thresholdValue(metric: string, value: number | null): string {
   if (value === null) return "n/a";
-  if (/duration|waiting|latency/.test(metric)) return fmtMs(value);
-  if (/failed|checks|rate/.test(metric)) return fmtPct(value);
+  if (/duration|waiting|latency|time_to_first_token|time_per_output_token/.test(metric)) return fmtMs(value);
+  if (/failed|checks|rate|streams_cut/.test(metric)) return fmtPct(value);
   return fmtNum(value, 3);
 }

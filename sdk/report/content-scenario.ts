@@ -18,6 +18,8 @@ export interface ScenarioFigures {
   chart?: Figure;
   /** The load's charts (users, rate, latency, statuses; latency distribution). */
   load?: Figure[];
+  /** Streaming traffic: time to first token, longest gap and cut streams around the fault windows. */
+  tokens?: Figure;
 }
 
 /** The id used for a scenario's anchor in the report. */
@@ -85,6 +87,7 @@ export function scenarioSection(s: ScenarioResult, figures: ScenarioFigures = {}
   else if (!s.load) blocks.push({ kind: "paragraph", content: "No checks were recorded." });
   blocks.push(...observations(s), ...faults(s), ...logWindow(s), ...windows(s), ...recovery(s));
   if (figures.chart) blocks.push({ kind: "figure", figure: figures.chart });
+  if (figures.tokens) blocks.push({ kind: "figure", figure: figures.tokens });
   blocks.push(...loadBlocks(s.load, thresholdsJudged(s), figures.load), ...restorations(s), ...notes(s));
   return { kind: "section", id: s.id, tone: verdictTone(s.verdict), blocks };
 }

@@ -18,7 +18,16 @@ const METRIC_WORDS: Record<string, string> = {
   iteration_duration: "iteration time",
   http_reqs: "requests",
   dropped_iterations: "dropped iterations",
+  time_to_first_token: "time to first token",
+  inter_token_latency: "inter-token latency",
+  time_per_output_token: "time per output token",
+  output_tokens: "output tokens",
+  streams_cut: "cut streams",
 };
+
+/** Trends in ms, and counters whose "rate" is per second (not a share). */
+const MS_METRICS = /duration|waiting|latency|time_to_first_token|time_per_output_token/;
+const COUNTERS = /^(http_reqs|iterations|dropped_iterations|output_tokens)$/;
 
 interface Parsed {
   stat: string;
@@ -43,9 +52,10 @@ function statWords(stat: string): string {
 /** A metric's value with its unit: ms for durations, % for rates, a plain number otherwise. */
 export function thresholdValueWords(metric: string, stat: string, value: number | null): string {
   if (value === null) return "n/a";
+  if (stat === "rate" && COUNTERS.test(metric)) return `${fmtNum(value, 1)}/s`;
   if (stat === "rate" || /failed|checks/.test(metric)) return fmtPct(value);
   // Whole ms from 100 ms up: "p95 latency 2050 ms", not "2050.047 ms".
-  if (/duration|waiting|latency/.test(metric)) return value >= 100 ? `${Math.round(value)} ms` : fmtMs(value);
+  if (MS_METRICS.test(metric)) return value >= 100 ? `${Math.round(value)} ms` : fmtMs(value);
   return fmtNum(value, 3);
 }
 

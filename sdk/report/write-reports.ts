@@ -6,8 +6,10 @@ import type { RunJournal } from "../core/journal.ts";
 import {
   renderLatencyHistogram,
   renderLoadChart,
+  renderLoadTokenChart,
   renderRecoveryOverview,
   renderScenarioChart,
+  renderTrafficTokenChart,
 } from "./charts.ts";
 import type { ScenarioFigures } from "./content-scenario.ts";
 import type { Figure } from "./document.ts";
@@ -44,6 +46,22 @@ export function writeReports(runDir: string, journal: RunJournal): string[] {
           `${s.id}: users, requests/s, latency and responses over time`,
           loadSvg,
         ),
+      );
+    const tokenSvg = renderLoadTokenChart(s.load, `${s.id}: tokens (streaming load)`);
+    if (tokenSvg)
+      f.load!.push(
+        chart(
+          `charts/${fileSafe(s.id)}-tokens.svg`,
+          `${s.id}: tokens/s, time to first token, inter-token latency and cut streams over time`,
+          tokenSvg,
+        ),
+      );
+    const trafficTokens = renderTrafficTokenChart(s);
+    if (trafficTokens)
+      f.tokens = chart(
+        `charts/${fileSafe(s.id)}-streams.svg`,
+        `${s.id}: time to first token, longest gap and cut streams of the traffic, with the fault windows`,
+        trafficTokens,
       );
     const histogram = renderLatencyHistogram(s.load, `${s.id}: latency distribution of every request`);
     if (histogram)

@@ -10,6 +10,7 @@ import type {
 } from "../core/journal.ts";
 import { thresholdWords } from "../report/threshold-words.ts";
 import { captured, share } from "./expect-share.ts";
+import { cutStreams, type LatencyMetric, tokenLatencyBelow } from "./expect-streams.ts";
 
 export interface Observations {
   windows: Partial<Record<WindowName, WindowStats>>;
@@ -57,13 +58,19 @@ export function successRateAtMost(name: WindowName, max: number, why: string): C
   };
 }
 
-/** A percentile of a window is below a bound. */
+/**
+ * A percentile of a window is below a bound. With `{ metric: "time_to_first_token" }` (or
+ * `"longest_token_gap"`) it judges the tokens of streaming traffic instead of whole requests.
+ */
 export function latencyBelow(
   name: WindowName,
   p: "p50" | "p95" | "p99" | "max",
   maxMs: number,
-  label?: string,
+  options?: string | { label?: string; metric?: LatencyMetric },
 ): Check {
+  const label = typeof options === "string" ? options : options?.label;
+  const metric = typeof options === "string" ? undefined : options?.metric;
+  if (metric && metric !== "http_req_duration") return tokenLatencyBelow(name, p, maxMs, metric, label);
   return (o) => {
     const v = window(o, name)?.[p] ?? null;
     return {
@@ -191,4 +198,5 @@ export const expect = {
   custom,
   share,
   captured,
+  cutStreams,
 };

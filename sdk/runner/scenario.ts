@@ -11,6 +11,7 @@ import type { FaultHandle, FaultSpec } from "../chaos/fault.ts";
 import type { CaptureSpec } from "../core/capture.ts";
 import type { Duration } from "../core/duration.ts";
 import type { LoadPlan } from "../load/plan.ts";
+import type { StreamSpec } from "../load/stream/stream-spec.ts";
 import type { RoleNeed } from "../system/roles.ts";
 import type { Check } from "./expect.ts";
 import type { ScenarioContext } from "./scenario-context.ts";
@@ -57,6 +58,13 @@ interface WindowedScenario extends ScenarioBase {
   trafficRate?: number;
   /** Values captured from each traffic response, added to the system's `traffic.capture` (for expect.share). */
   capture?: CaptureSpec;
+  /**
+   * Stream the background traffic (see plan.stream()): samples carry time to first token, tokens and cut
+   * streams, for expect.latencyBelow(..., { metric: "time_to_first_token" }) and expect.cutStreams. `true`:
+   * as the system's `traffic.stream` says (plain traffic when it says nothing); or a stream of the scenario's,
+   * whose `body` replaces the system's traffic body.
+   */
+  trafficStream?: true | (StreamSpec & { body?: unknown });
 }
 
 export interface FaultScenario extends WindowedScenario {

@@ -11,7 +11,16 @@ import {
   captureValues,
   parseCaptures,
 } from "../core/capture.ts";
+import { ValidationError } from "../core/errors.ts";
 import { everyInterval, pace } from "../load/engines/pacer.ts";
+import { type StreamReply, sendStream } from "../load/stream/stream-call.ts";
+import {
+  type ResolvedStream,
+  resolveStream,
+  type StreamSpec,
+  streamProblems,
+} from "../load/stream/stream-spec.ts";
+import type { CutKind } from "../load/types.ts";
 import { clientUrl, type SystemDefinition } from "../system/definition.ts";
 
 export interface TrafficRequest {
@@ -21,19 +30,40 @@ export interface TrafficRequest {
   body?: string;
   /** Values captured from each response into its sample (see sdk/core/capture.ts). */
   capture?: CaptureSpec;
+  /** Read each 2xx answer as a token stream (see plan.stream()). */
+  stream?: StreamSpec;
 }
 
 /** The system's background-traffic request: through the service's proxy, or `direct` to the service. */
 export function trafficRequest(system: SystemDefinition, { direct = false } = {}): TrafficRequest {
   const t = system.traffic;
   const svc = system.services[t.service];
-  return {
+  const req: TrafficRequest = {
     url: new URL(t.path, direct ? svc.url : clientUrl(svc)).toString(),
     method: t.method ?? "POST",
     headers: { "content-type": "application/json", ...t.headers },
     body: t.body === undefined ? undefined : typeof t.body === "string" ? t.body : JSON.stringify(t.body),
     ...(t.capture ? { capture: t.capture } : {}),
   };
+  return t.stream?.always ? withStream(req, system, true) : req;
+}
+
+/**
+ * The request streamed as a scenario asks (`trafficStream`): `true` for the system's own `traffic.stream`
+ * (the request stays plain when the system declares none), or a stream and body of the scenario's.
+ */
+export function withStream(
+  req: TrafficRequest,
+  system: SystemDefinition,
+  s: true | (StreamSpec & { body?: unknown }) | undefined,
+): TrafficRequest {
+  if (!s) return req;
+  const own = system.traffic.stream;
+  if (s === true && !own) return req;
+  const { body, ...stream }: StreamSpec & { body?: unknown } =
+    s === true && own ? { kind: own.kind, body: own.body } : (s as StreamSpec & { body?: unknown });
+  if (body === undefined) return { ...req, stream };
+  return { ...req, stream, body: typeof body === "string" ? body : JSON.stringify(body) };
 }
 
 /** Sends the request once: its status (0 when nothing came back in time) and the start of its body. */
@@ -67,6 +97,8 @@ export interface Sample {
   error?: string;
   /** The request's captured values, when the traffic captures any (all null without a response). */
   captures?: Captured;
+  /** Streaming traffic, a 2xx answer read as a stream: its tokens. */
+  stream?: { tokens: number; ttftMs?: number; itlMaxMs?: number; cut?: CutKind };
 }
 
 export interface TrafficOptions {
@@ -89,14 +121,20 @@ export class Traffic {
   readonly #agent = new Agent({ keepAliveTimeout: 2000, connections: 256 });
   readonly #captures: Capture[];
   readonly #needBody: boolean;
+  readonly #stream: ResolvedStream | undefined;
 
-  /** Throws a ValidationError naming every problem of `req.capture` before anything is sent. */
+  /** Throws a ValidationError naming every problem of `req.capture` and `req.stream` before anything is sent. */
   constructor(
     readonly req: TrafficRequest,
     readonly options: TrafficOptions,
   ) {
     this.#captures = parseCaptures(req.capture, "traffic capture", "traffic.capture");
     this.#needBody = capturesNeedBody(this.#captures);
+    if (req.stream) {
+      const problems = streamProblems(req.stream, "traffic.stream");
+      if (problems.length > 0) throw new ValidationError("traffic stream", problems);
+      this.#stream = resolveStream(req.stream);
+    }
   }
 
   #capture(status: number, headers?: Record<string, string | string[] | undefined>, body?: string) {
@@ -155,6 +193,10 @@ export class Traffic {
     }
     const isOk = this.options.ok ?? ((s: number) => s >= 200 && s < 400);
     this.#pendingStarts.add(start);
+    if (this.#stream) {
+      this.#fireStream(this.#stream, start, perfStart, isOk);
+      return;
+    }
     const p = (async () => {
       let status = 0;
       let error: string | undefined;
@@ -186,4 +228,71 @@ export class Traffic {
     this.#inFlight.add(p);
     void p.finally(() => this.#inFlight.delete(p));
   }
+
+  /** One streaming request: the same sample, plus its tokens; a cut stream is a failure. */
+  #fireStream(spec: ResolvedStream, start: number, perfStart: number, isOk: (s: number) => boolean): void {
+    const url = new URL(this.req.url);
+    let itlMaxMs: number | undefined;
+    const sink = {
+      firstToken: () => {},
+      tokens: () => {},
+      gap: (ms: number) => {
+        if (itlMaxMs === undefined || ms > itlMaxMs) itlMaxMs = ms;
+      },
+    };
+    const p = new Promise<void>((resolve) => {
+      const done = (r: StreamReply) => {
+        const latencyMs = performance.now() - perfStart;
+        const status = r.error === undefined ? r.status : 0;
+        const error =
+          r.error === undefined ? (r.cut ? `stream cut: ${r.cut}` : undefined) : describeError(r.error);
+        const stream = r.streamed
+          ? {
+              tokens: r.tokens,
+              ...(r.firstTokenAt !== undefined ? { ttftMs: r.firstTokenAt - perfStart } : {}),
+              ...(itlMaxMs !== undefined ? { itlMaxMs } : {}),
+              ...(r.cut ? { cut: r.cut } : {}),
+            }
+          : undefined;
+        const captured = this.#capture(status, r.headers, this.#needBody ? r.body : undefined);
+        this.samples.push({
+          start,
+          latencyMs,
+          status,
+          ok: status !== 0 && isOk(status) && r.cut === undefined,
+          error,
+          ...captured,
+          ...(stream ? { stream } : {}),
+        });
+        this.#pendingStarts.delete(start);
+        resolve();
+      };
+      sendStream(
+        this.#agent,
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: this.req.method as "GET",
+          headers: this.req.headers,
+          body: this.req.body,
+          headersTimeout: this.options.timeoutMs,
+          bodyTimeout: this.options.timeoutMs,
+        },
+        spec,
+        sink,
+        perfStart,
+        this.#needBody || this.#captures.length > 0,
+        done,
+        this.options.timeoutMs,
+      );
+    });
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+  }
+}
+
+function describeError(e: unknown): string {
+  const err = e as Error & { code?: string };
+  if (/exceeded|no token/.test(err.message ?? "")) return "timeout";
+  return err.code ?? err.message ?? String(e);
 }

@@ -108,6 +108,13 @@ export interface TrafficDefinition {
    * "status-class" or "json:<dotted.path>", e.g. `{ backend: "header:x-backend" }`.
    */
   capture?: CaptureSpec;
+  /**
+   * How the traffic request streams: its framing ("sse" events, "ndjson" lines, "chunked" reads, read with the
+   * load engine's defaults) and the body that asks for a stream (default: `body`). Scenarios that stream their
+   * traffic (`trafficStream: true`) use it; with `always`, every scenario's traffic streams. Streaming samples
+   * carry time to first token, tokens and cut streams, and a cut stream is a failed request.
+   */
+  stream?: { kind: "sse" | "ndjson" | "chunked"; body?: unknown; always?: boolean };
 }
 
 export interface SystemDefinition {

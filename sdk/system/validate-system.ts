@@ -105,6 +105,18 @@ export function validateSystem(
     const p = t.timeout === undefined ? undefined : durationProblem(t.timeout, { positive: true });
     if (p) problems.push({ path: "traffic.timeout", message: p });
     if (t.capture !== undefined) problems.push(...captureProblems(t.capture, "traffic.capture"));
+    if (t.stream !== undefined) {
+      if (t.stream === null || typeof t.stream !== "object")
+        problems.push({
+          path: "traffic.stream",
+          message: 'expected { kind: "sse" | "ndjson" | "chunked", body? }',
+        });
+      else if (!["sse", "ndjson", "chunked"].includes(t.stream.kind))
+        problems.push({
+          path: "traffic.stream.kind",
+          message: `expected "sse", "ndjson" or "chunked", found ${JSON.stringify(t.stream.kind)}`,
+        });
+    }
   }
   if (problems.length) throw new ValidationError(file, problems);
 }

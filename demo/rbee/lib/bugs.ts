@@ -61,6 +61,11 @@ export const BUGS = {
     what: "429 and 503 answers carry no Retry-After header, so clients hammer an overloaded service",
     fails: ["load-stress", "RE-005"],
   },
+  "stall-stream": {
+    services: ["worker"],
+    what: "every stream stops half-way for 3 s: no token, the connection left open, then the rest",
+    fails: ["LT-004"],
+  },
 } as const satisfies Record<string, BugInfo>;
 
 export type BugName = keyof typeof BUGS;

@@ -168,6 +168,8 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     res.writeHead(200, { ...SSE_HEADERS, "x-rbee-worker": id ?? "unregistered" });
     let index = 0;
     let pending = "";
+    const stallAt = bugs.has("stall-stream") ? Math.max(1, Math.floor(maxTokens / 2)) : -1;
+    let stalledUntil = 0;
     const finish = () => {
       if (!streams.delete(finish)) return;
       leave();
@@ -177,6 +179,16 @@ export async function startWorker(config: WorkerConfig, bugs: Bugs, log: Logger)
     // Time to first token: one to two token delays, like a short prefill.
     const leave = clock.add(() => {
       if (res.destroyed) return finish();
+      // stall-stream: half the tokens, then 3 s of silence on the open stream (under the 5 s idle timeouts)
+      if (index === stallAt) {
+        if (!stalledUntil && pending) {
+          // The tokens before the stall go out first: the silence is the stall's alone.
+          res.write(pending);
+          pending = "";
+        }
+        stalledUntil ||= Date.now() + 3000;
+        if (Date.now() < stalledUntil) return;
+      }
       const token = sseData({ token: tokenAt(prompt, index), index });
       index++;
       if (index >= maxTokens) {

@@ -7,6 +7,7 @@ import { capturesNeedBody, capturesNeedHeaders, captureValues } from "../../core
 import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { arrivals } from "../stages.ts";
+import { type StreamReply, sendStream, streamErrorKind } from "../stream/stream-call.ts";
 import { drain, type EngineContext } from "./engine.ts";
 import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
 import { pace } from "./pacer.ts";
@@ -21,6 +22,23 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
   const due = arrivals(plan.startTarget, plan.stages);
   let inFlight = 0;
   let cancelled = false;
+  const stream = plan.stream;
+  const onStream = (start: number, r: StreamReply) => {
+    inFlight--;
+    if (cancelled) {
+      recorder.interrupted(1);
+      return;
+    }
+    recorder.record(
+      start,
+      performance.now() - start,
+      r.status,
+      streamErrorKind(r),
+      r.streamed ? r : undefined,
+    );
+    if (captures.length > 0) recorder.capture(performance.now(), captureValues(captures, r));
+    if (plan.checks.length > 0) runChecks(plan.checks, r, recorder);
+  };
 
   const fire = (scheduledMs: number) => {
     const scheduled = t0 + scheduledMs;
@@ -33,6 +51,10 @@ export async function runOpen({ plan, recorder, t0, signal }: EngineContext): Pr
     const start = Math.min(scheduled, now);
     recorder.sendLag(Math.abs(now - scheduled));
     inFlight++;
+    if (stream) {
+      sendStream(pool, opts, stream, recorder, start, wantBody || wantHeaders, (r) => onStream(start, r));
+      return;
+    }
     send(
       pool,
       opts,

@@ -7,6 +7,7 @@ import { sleep } from "../../core/sleep.ts";
 import { runChecks } from "../checks.ts";
 import { errorKind } from "../failure.ts";
 import { toSteps } from "../stages.ts";
+import { type StreamReply, sendStream, streamErrorKind } from "../stream/stream-call.ts";
 import { drain, type EngineContext } from "./engine.ts";
 import { createPool, dispatchOptions, type Reply, send } from "./http-client.ts";
 
@@ -25,12 +26,39 @@ export async function runVus({ plan, recorder, t0, signal }: EngineContext): Pro
   let inFlight = 0;
   let cancelled = false;
   let scheduling = true;
+  const stream = plan.stream;
+  const onStream = (vu: Vu, start: number, r: StreamReply) => {
+    inFlight--;
+    if (cancelled) {
+      recorder.interrupted(1);
+      return;
+    }
+    recorder.record(
+      start,
+      performance.now() - start,
+      r.status,
+      streamErrorKind(r),
+      r.streamed ? r : undefined,
+    );
+    if (captures.length > 0) recorder.capture(performance.now(), captureValues(captures, r));
+    if (plan.checks.length > 0) runChecks(plan.checks, r, recorder);
+    next(vu);
+  };
+  const next = (vu: Vu) => {
+    if (!vu.active || !scheduling) return;
+    if (plan.thinkTimeMs > 0) vu.timer = setTimeout(iterate, plan.thinkTimeMs, vu);
+    else setImmediate(iterate, vu);
+  };
 
   const iterate = (vu: Vu) => {
     vu.timer = undefined;
     if (!vu.active || cancelled) return;
     const start = performance.now();
     inFlight++;
+    if (stream) {
+      sendStream(pool, opts, stream, recorder, start, wantBody || wantHeaders, (r) => onStream(vu, start, r));
+      return;
+    }
     send(
       pool,
       opts,

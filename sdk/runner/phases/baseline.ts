@@ -4,7 +4,7 @@ import { parseDuration, scaledDuration } from "../../core/duration.ts";
 import { sleep } from "../../core/sleep.ts";
 import type { FaultScenario, StepsScenario } from "../scenario.ts";
 import type { ScenarioRun } from "../scenario-run.ts";
-import { Traffic, trafficRequest } from "../traffic.ts";
+import { Traffic, trafficRequest, withStream } from "../traffic.ts";
 
 export const BASELINE_DEFAULT = "5s";
 export const MIN_SUCCESS_DEFAULT = 0.99;
@@ -19,7 +19,7 @@ export interface Baseline {
 
 export async function runBaseline(run: ScenarioRun, def: FaultScenario | StepsScenario): Promise<Baseline> {
   const t = run.o.bed.system.traffic;
-  const req = trafficRequest(run.o.bed.system);
+  const req = withStream(trafficRequest(run.o.bed.system), run.o.bed.system, def.trafficStream);
   const capture = def.capture ? { ...req.capture, ...def.capture } : req.capture;
   const traffic = new Traffic(capture ? { ...req, capture } : req, {
     rate: def.trafficRate ?? t.rate ?? 20,

@@ -49,6 +49,14 @@ export function columns(samples: Sample[], startedAt: number): SampleColumns {
     ...(names.length
       ? { captures: Object.fromEntries(names.map((n) => [n, sorted.map((s) => s.captures?.[n] ?? null)])) }
       : {}),
+    ...(sorted.some((s) => s.stream)
+      ? {
+          ttftMs: sorted.map((s) => (s.stream?.ttftMs === undefined ? null : round3(s.stream.ttftMs))),
+          itlMaxMs: sorted.map((s) => (s.stream?.itlMaxMs === undefined ? null : round3(s.stream.itlMaxMs))),
+          tokens: sorted.map((s) => s.stream?.tokens ?? 0),
+          cut: sorted.map((s) => s.stream?.cut ?? null),
+        }
+      : {}),
   };
 }
 
