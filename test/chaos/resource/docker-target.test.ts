@@ -175,7 +175,9 @@ describe("chaos.resource on a Docker container", { skip }, () => {
     assert.ok(during > 0 && during < 512 * 2 ** 20, `a limit during the fault, found ${during}`);
     assert.equal(after, total, "no lower limit than the machine's memory after the revert");
     assert.equal(await target.isRunning(), true);
-    const limit = Number(readFileSync(`/sys/fs/cgroup/memory${cgroupOf(pid, "memory")}/memory.limit_in_bytes`, "utf8"));
+    const limit = Number(
+      readFileSync(`/sys/fs/cgroup/memory${cgroupOf(pid, "memory")}/memory.limit_in_bytes`, "utf8"),
+    );
     assert.ok(limit >= total, `the cgroup's own limit is lifted, found ${limit}`);
   });
 
