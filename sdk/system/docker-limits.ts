@@ -70,9 +70,24 @@ export async function restoreMemoryLimit(
     }
     return true;
   } catch (error) {
-    if (dockerStatus(error) === 404) return false;
-    throw error;
+    return goneOrThrow(c, error);
   }
+}
+
+/**
+ * False when the container is gone, or is being removed (409, when a reaper removes it at the same time: it then
+ * takes its limits along); rethrows anything else.
+ */
+async function goneOrThrow(c: Docker.Container, error: unknown): Promise<false> {
+  const status = dockerStatus(error);
+  if (status === 404) return false;
+  if (status === 409)
+    for (let i = 0; i < 30; i++) {
+      const info = await c.inspect().catch((e: unknown) => e);
+      if (dockerStatus(info) === 404) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  throw error;
 }
 
 /** Sets a CFS quota of `cpus` CPUs (per 100 ms period). */
@@ -89,14 +104,14 @@ export async function restoreCpuQuota(
   container: string,
   previous: CpuLimits,
 ): Promise<boolean> {
+  const c = docker.getContainer(container);
   try {
-    await docker.getContainer(container).update({
+    await c.update({
       CpuPeriod: previous.CpuPeriod > 0 ? previous.CpuPeriod : CPU_PERIOD_US,
       CpuQuota: previous.CpuQuota > 0 ? previous.CpuQuota : -1,
     });
     return true;
   } catch (error) {
-    if (dockerStatus(error) === 404) return false;
-    throw error;
+    return goneOrThrow(c, error);
   }
 }
