@@ -5,8 +5,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { resource } from "../../../sdk/chaos/resource/index.ts";
+import { RESOURCE_REAPERS } from "../../../sdk/chaos/resource/reapers.ts";
 import type { ResourceObservation } from "../../../sdk/chaos/resource/resource-fault.ts";
 import { groupAlive } from "../../../sdk/chaos/resource/stress-ng.ts";
+import type { ReapRecord } from "../../../sdk/core/ledger.ts";
 import { removeContainers, startContainer } from "../../../sdk/system/targets/docker-containers.ts";
 import { dockerAvailability } from "../../../sdk/system/targets/docker-engine.ts";
 import { DockerTarget } from "../../../sdk/system/targets/docker-target.ts";
@@ -95,7 +97,7 @@ describe("chaos.resource on a Docker container", { skip }, () => {
     assert.ok(seen.length > 0, "the fault reported what it did");
   });
 
-  it("fills the container's --tmpfs through /proc/<pid>/root, and refuses a directory that is not one", async () => {
+  it("fills the container's own --tmpfs through /proc/<pid>/root, as it is", async () => {
     const { target } = await hog("disk");
     const pid = (await target.pid())!;
     const handle = await resource.disk
@@ -220,5 +222,54 @@ describe("chaos.resource on a Docker container", { skip }, () => {
     } finally {
       await handle.revert();
     }
+  });
+  it("a killed run's container faults are undone from their ledger records alone", async () => {
+    const { target } = await hog("reap");
+    const pid = (await target.pid())!;
+    const record = (ctx: ReturnType<typeof testContext>) => {
+      const [entry] = ctx.ledger.entries();
+      assert.ok(entry?.reap, "the fault left a reap record in the ledger");
+      return JSON.parse(JSON.stringify(entry.reap)) as ReapRecord;
+    };
+    const stressCtx = testContext();
+    const stress = await resource.memory({ percent: 50 }).on(target).apply(stressCtx);
+    const diskCtx = testContext();
+    const disk = await resource.disk
+      .fill({ percent: 50 })
+      .size(2 * 2 ** 20)
+      .on({ dir: "/state", target })
+      .apply(diskCtx);
+    const fdsCtx = testContext();
+    const fdSeen: ResourceObservation[] = [];
+    const fds = await resource
+      .fds({ leave: 4 })
+      .on(target)
+      .observe((o) => fdSeen.push(o))
+      .apply(fdsCtx);
+    const app = Number(fdSeen[0].facts.pid);
+    const soft = () => /^Max open files\s+(\S+)/m.exec(readFileSync(`/proc/${app}/limits`, "utf8"))![1];
+    const stressRecord = record(stressCtx);
+    const hog0 = Number(stressRecord.pgid);
+    const diskRecord = record(diskCtx);
+    try {
+      await RESOURCE_REAPERS["resource-stress"](stressRecord);
+      await RESOURCE_REAPERS["resource-disk-fill"](diskRecord);
+      await RESOURCE_REAPERS["resource-nofile"](record(fdsCtx));
+      assert.equal(groupAlive(hog0), false, "the stressor is gone");
+      const total = ((await target.docker.info()) as { MemTotal: number }).MemTotal;
+      assert.equal((await target.inspect())!.HostConfig.Memory, total, "the memory limit is lifted");
+      assert.ok(!readFileSync(`/proc/${pid}/mountinfo`, "utf8").includes("hivestorm-fill"), "unmounted");
+      assert.ok(soft() === "unlimited" || Number(soft()) >= 1024, `descriptor limit back, found ${soft()}`);
+    } finally {
+      // The in-process reverts afterwards are harmless no-ops.
+      await fds.revert();
+      await disk.revert();
+      await stress.revert();
+    }
+    // Once the container is gone, its records are reported gone (its limits and mounts went with it).
+    await target.kill();
+    await target.waitForExit(10_000);
+    const outcome = await RESOURCE_REAPERS["resource-disk-fill"](diskRecord);
+    assert.equal((outcome as { state?: string })?.state, "gone");
   });
 });
