@@ -42,6 +42,11 @@ const OFFSET = shifted(500);
 const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lines: string[] = [];
+/** Keeps a trial's line for the summary and prints it at once (a long matrix shows its progress). */
+const say = (line: string) => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
 
 process.stdout.write(
   `interrupt trials: seed ${SEED}, ${COUNT} trial(s), ${DOCKER_COUNT} on docker (replay: HIVESTORM_TRIAL_SEED=${SEED} HIVESTORM_TRIALS=${COUNT} HIVESTORM_DOCKER_TRIALS=${DOCKER_COUNT}${COVER ? " HIVESTORM_TRIAL_COVER=1" : ""})\n`,
@@ -220,7 +225,7 @@ async function runTrial(t: TestContext, trial: Trial): Promise<void> {
       ...leftovers(snap),
       ...containers,
     ];
-    lines.push(
+    say(
       `trial ${trial.index} (seed ${SEED}, ${trial.target}): --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s` +
         `${finishedFirst ? " (the run had already ended)" : ""}: npx exit ${String(npxExit)}, ${reapOut}all stopped after ${stoppedMs} ms, ` +
         `${left.length} leftover(s)${left.length ? `: ${left.slice(0, 6).join("; ")}${left.length > 6 ? "; …" : ""}` : ""}`,

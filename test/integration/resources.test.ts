@@ -35,12 +35,20 @@ function verdicts(j: RunJournal): Record<string, string> {
   return Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 }
 
-function stressNgPids(): number[] {
+/**
+ * Stressors running now; with `ledger`, only those a run with that ledger started (they inherit its
+ * HIVESTORM_LEDGER), so that another run's stress on a shared machine is not counted as this one's.
+ */
+function stressNgPids(ledger?: string): number[] {
   return readdirSync("/proc")
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
       try {
-        return /^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8"));
+        if (!/^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8"))) return false;
+        return (
+          !ledger ||
+          readFileSync(`/proc/${n}/environ`, "utf8").split("\0").includes(`HIVESTORM_LEDGER=${ledger}`)
+        );
       } catch {
         return false;
       }
@@ -50,7 +58,7 @@ function stressNgPids(): number[] {
 
 /** No stress-ng of this run, none of the cgroups its notes name, no mount over the cache, no ledger, no ports. */
 async function assertNothingLeft(run: Run, j?: RunJournal): Promise<void> {
-  const leaked = stressNgPids().filter((p) => !run.stressBefore.has(p));
+  const leaked = stressNgPids(run.ledger).filter((p) => !run.stressBefore.has(p));
   assert.deepEqual(leaked, [], "no stress-ng left running");
   const notes = (j?.scenarios ?? []).flatMap((s) => s.notes).join("\n");
   for (const dir of notes.match(/\/sys\/fs\/cgroup\/[\w/.-]+hivestorm\/[\w.-]+/g) ?? [])
