@@ -112,7 +112,15 @@ describe("run-all", { timeout: 900_000 }, () => {
       assert.equal(run.code, 1, run.stdout);
       const j = journalOf(run);
       assert.deepEqual(verdicts(j), { "NF-003": "failed", "NF-005": "failed" });
-      for (const s of j.scenarios) assert.match(s.reason, /success rate during the fault/);
+      // Either check shows the missing retries: errors during the fault, or the queen's own count of retries at 0
+      // (in containers the cut may land on few of the queen's pooled connections: seen at 97% success once).
+      for (const s of j.scenarios)
+        assert.match(
+          s.reason,
+          target === "docker"
+            ? /success rate during the fault|the gateway retried: .*observed 0 retries/
+            : /success rate during the fault/,
+        );
       await assertNothingLeft(run);
     });
   }
