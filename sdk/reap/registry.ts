@@ -38,8 +38,11 @@ export function reapableKinds(): string[] {
   return Object.keys(REAPERS).sort();
 }
 
-/** Kinds whose reaper stops processes the run started: a service's group, a fault's stress-ng. */
-const PROCESS_KINDS = new Set(["process", "resource-stress"]);
+/**
+ * Kinds whose reaper stops processes the run started: a service's group, a fault's stress-ng, a service's
+ * container (its processes are the service's).
+ */
+const PROCESS_KINDS = new Set(["process", "resource-stress", "container"]);
 
 /** Whether a record stops processes (those are reaped first, all at once, to keep the dead-man bound). */
 export function isProcessRecord(record: ReapRecord): boolean {

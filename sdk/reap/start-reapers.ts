@@ -55,13 +55,21 @@ export const START_REAPERS: Readonly<Record<string, Reaper>> = {
   /** A container the run started (by id or name), on the engine the record names (default: the local one). */
   container: async (r) => {
     const ref = String(r.id ?? r.name);
+    const c = dockerFor(engineOfRecord(r)).getContainer(ref);
     try {
-      await dockerFor(engineOfRecord(r)).getContainer(ref).remove({ force: true, v: true });
+      await c.remove({ force: true, v: true });
     } catch (error) {
       const status = dockerStatus(error);
       if (status === 404) return gone(`container ${ref} is gone`);
       if (status === undefined)
         return gone(`no Docker engine answers, so container ${ref} cannot be running`);
+      // 409: its run was removing it as it died; the engine finishes that removal on its own.
+      if (status === 409)
+        for (let i = 0; i < 100; i++) {
+          if (dockerStatus(await c.inspect().catch((e: unknown) => e)) === 404)
+            return gone(`container ${ref} was being removed by its run, and is gone`);
+          await sleep(100);
+        }
       throw error;
     }
   },

@@ -5,7 +5,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commandLine, parentPid } from "../../sdk/core/process-identity.ts";
+import { parseOwnerLabel } from "../../sdk/system/docker-services.ts";
 import { portHolder } from "../../sdk/system/port-holder.ts";
+import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
+import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
 
 export const SUITES = ["chaos", "stress", "load"] as const;
 export const ROUTES = [
@@ -20,11 +23,17 @@ export const ROUTES = [
   "SIGINT to npx, then SIGKILL to npx",
   "SIGKILL to npx",
   "SIGKILL to the runner",
+  // The dead-man switch killed too (an OOM killer, a machine's reboot): only reap.ts is left to clean up.
+  "SIGKILL to the runner and its watchdog, then reap.ts --containers",
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
+export const TARGETS = ["process", "docker"] as const;
+export type TrialTarget = (typeof TARGETS)[number];
+
 export interface Trial {
   index: number;
+  target: TrialTarget;
   suite: (typeof SUITES)[number];
   route: Route;
   /** When the signal is sent, after the launch. */
@@ -43,15 +52,28 @@ export function random(seed: number): () => number {
   };
 }
 
-export function sampleTrials(seed: number, count: number, fromMs: number, toMs: number): Trial[] {
+export function sampleTrials(
+  seed: number,
+  count: number,
+  fromMs: number,
+  toMs: number,
+  target: TrialTarget = "process",
+  /** Every route in turn (a matrix by hand) instead of a random one each. */
+  cover = false,
+): Trial[] {
   const next = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
-  return Array.from({ length: count }, (_, index) => ({
-    index,
-    suite: pick(SUITES),
-    route: pick(ROUTES),
-    atMs: Math.round(fromMs + next() * (toMs - fromMs)),
-  }));
+  return Array.from({ length: count }, (_, index) => {
+    const suite = pick(SUITES);
+    const route = pick(ROUTES);
+    return {
+      index,
+      target,
+      suite,
+      route: cover ? ROUTES[index % ROUTES.length] : route,
+      atMs: Math.round(fromMs + next() * (toMs - fromMs)),
+    };
+  });
 }
 
 /** Every living process whose environment carries `marker` (KEY=value). */
@@ -176,3 +198,29 @@ function siblings(file: string): string[] {
 
 /** The hive's model cache the demo config puts in tmpfs for disk faults, at this port offset. */
 export const cacheDirFor = (offset: number) => join(tmpdir(), `hivestorm-rbee-cache-${9201 + offset}`);
+
+/**
+ * The hivestorm containers a trial left: those whose owner label names one of the trial's pids (its runner), or
+ * whose name is one the demo gives at the trial's port offset. A container takes its own faults along (its
+ * cgroup limits, the tmpfs in its mount namespace); a stressor placed in its cgroup is a process of the trial.
+ */
+export async function containerLeftovers(seenPids: Set<number>, names: readonly string[]): Promise<string[]> {
+  if (!(await dockerAvailability()).ok) return [];
+  const out: string[] = [];
+  for (const c of await listContainers({})) {
+    const name = c.Names[0]?.replace(/^\//, "") ?? c.Id;
+    const owner = parseOwnerLabel(c.Labels);
+    if ((owner && seenPids.has(owner.pid)) || names.includes(name))
+      out.push(`container ${name} (${c.State}${owner ? `, run pid ${owner.pid}` : ""})`);
+  }
+  return out;
+}
+
+/** The names hivestorm.config.ts gives the demo's containers at a port offset. */
+export function demoContainerNames(offset: number): string[] {
+  return [
+    `hivestorm-queen-${8081 + offset}`,
+    `hivestorm-hive-${9201 + offset}`,
+    ...[0, 1, 2, 3].map((slot) => `hivestorm-worker-${9300 + offset}-${slot}`),
+  ];
+}

@@ -1,17 +1,23 @@
 // Interrupts, the way users and CI systems send them, at random moments of real `npx tsx scripts/run-all.ts
 // --quick` runs: each trial is followed by a snapshot of what it left (ports, processes, the hive's tmpfs,
 // cgroups, the ledger). Zero leftovers is the only pass. SIGKILL trials get no reap.ts: the run's dead-man
-// switch alone must clean up within its bound. A last trial hands reap.ts a stale ledger made by hand.
+// switch alone must clean up within its bound; when the switch is killed too, reap.ts --containers must. A few
+// trials run the demo in containers (--target docker): then the run's containers count as leftovers too. A last
+// trial hands reap.ts a stale ledger made by hand.
 //   HIVESTORM_TRIALS=30 HIVESTORM_TRIAL_SEED=1234 node --import tsx --test test/integration/interrupts.test.ts
+//   HIVESTORM_TRIALS=0 HIVESTORM_DOCKER_TRIALS=20 HIVESTORM_TRIAL_COVER=1 ...   every route in turn, on docker
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, describe, it, type TestContext } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { processStartTime } from "../../sdk/core/process-identity.ts";
+import { dockerAvailability, dockerClient } from "../../sdk/system/targets/docker-engine.ts";
 import {
   cacheDirFor,
+  containerLeftovers,
+  demoContainerNames,
   leftovers,
   markedProcesses,
   type Route,
@@ -25,20 +31,29 @@ import { shifted } from "./run-all-child.ts";
 const ROOT = resolve(import.meta.dirname, "../..");
 const SEED = Number(process.env.HIVESTORM_TRIAL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const COUNT = Number(process.env.HIVESTORM_TRIALS ?? 4);
+const DOCKER_COUNT = Number(process.env.HIVESTORM_DOCKER_TRIALS ?? 2);
+const COVER = process.env.HIVESTORM_TRIAL_COVER === "1";
 /** The dead-man bound (docs/cleanup.md), and how long a signalled run may take to revert and stop. */
 const BOUND_MS = 2000;
 const STOP_MS = 90_000;
+/** Removing a run's six containers goes through the engine one by one: a bound of its own. */
+const DOCKER_BOUND_MS = 10_000;
 const OFFSET = shifted(500);
 const PORTS = [8080, 8081, 9200, 9201, 9300, 9301, 9302, 9303].map((p) => p + OFFSET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lines: string[] = [];
+/** Keeps a trial's line for the summary and prints it at once (a long matrix shows its progress). */
+const say = (line: string) => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
 
 process.stdout.write(
-  `interrupt trials: seed ${SEED}, ${COUNT} trial(s) (replay: HIVESTORM_TRIAL_SEED=${SEED} HIVESTORM_TRIALS=${COUNT})\n`,
+  `interrupt trials: seed ${SEED}, ${COUNT} trial(s), ${DOCKER_COUNT} on docker (replay: HIVESTORM_TRIAL_SEED=${SEED} HIVESTORM_TRIALS=${COUNT} HIVESTORM_DOCKER_TRIALS=${DOCKER_COUNT}${COVER ? " HIVESTORM_TRIAL_COVER=1" : ""})\n`,
 );
 after(() => process.stdout.write(`\n${lines.join("\n")}\n`));
 
-function send(route: Route, npx: number, runner: number | undefined): void {
+function send(route: Route, npx: number, runner: number | undefined, ledger: string): void {
   const to = (pid: number | undefined, sig: NodeJS.Signals) => {
     if (pid === undefined) return;
     try {
@@ -59,11 +74,35 @@ function send(route: Route, npx: number, runner: number | undefined): void {
     to(npx, "SIGINT");
     setTimeout(() => to(npx, "SIGKILL"), 5000);
   } else if (route === "SIGKILL to npx") to(npx, "SIGKILL");
-  else to(runner, "SIGKILL");
+  else if (route === "SIGKILL to the runner") to(runner, "SIGKILL");
+  else {
+    to(watchdogOf(ledger), "SIGKILL");
+    to(runner, "SIGKILL");
+  }
+}
+
+/** The dead-man switch a run recorded in its ledger. */
+function watchdogOf(ledger: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(ledger, "utf8")) as { watchdog?: { pid: number } }).watchdog?.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a pid is alive (a zombie counts as gone). */
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
 }
 
 /** Stops whatever a trial left, so that the next trial (and the machine) starts clean. */
-function janitor(marker: string, ledger: string, cacheDir: string): void {
+async function janitor(marker: string, ledger: string, cacheDir: string, docker = false): Promise<void> {
   for (const pid of markedProcesses(marker)) {
     try {
       process.kill(pid, "SIGKILL");
@@ -76,6 +115,12 @@ function janitor(marker: string, ledger: string, cacheDir: string): void {
     stdio: "ignore",
   });
   if (readFileSync("/proc/mounts", "utf8").includes(` ${cacheDir} `)) spawnSync("umount", ["-l", cacheDir]);
+  if (docker)
+    for (const name of demoContainerNames(OFFSET))
+      await dockerClient()
+        .getContainer(name)
+        .remove({ force: true })
+        .catch(() => {});
 }
 
 async function runTrial(t: TestContext, trial: Trial): Promise<void> {
@@ -86,9 +131,21 @@ async function runTrial(t: TestContext, trial: Trial): Promise<void> {
   const cacheDir = cacheDirFor(OFFSET);
   const log = openSync(join(dir, "run.out"), "a");
   const t0 = Date.now();
+  const docker = trial.target === "docker";
   const npx = spawn(
     "npx",
-    ["tsx", "scripts/run-all.ts", "--quick", "--suite", trial.suite, "--report-dir", join(dir, "reports")],
+    [
+      ...[
+        "tsx",
+        "scripts/run-all.ts",
+        "--quick",
+        "--suite",
+        trial.suite,
+        "--report-dir",
+        join(dir, "reports"),
+      ],
+      ...(docker ? ["--target", "docker"] : []),
+    ],
     {
       cwd: ROOT,
       detached: true,
@@ -125,24 +182,52 @@ async function runTrial(t: TestContext, trial: Trial): Promise<void> {
     }
     const finishedFirst = npxExit !== undefined;
     const sentAt = Date.now();
-    if (!finishedFirst) send(trial.route, npx.pid!, runner);
+    if (!finishedFirst) send(trial.route, npx.pid!, runner, ledger);
     const kill = trial.route === "SIGKILL to the runner";
+    const reap = trial.route.endsWith("reap.ts --containers");
     // After SIGKILL the dead-man switch alone acts: within its bound every process the run started is gone
     // and its ports are free (the watchdog itself may still be undoing changes: cgroups, stress processes).
+    // Containers take longer to remove than processes to die: their bound is DOCKER_BOUND_MS.
     let boundLeft: string[] = [];
     if (kill && !finishedFirst) {
       await sleep(BOUND_MS);
-      const atBound = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen });
+      const atBound = snapshot({ marker, ports: docker ? [] : PORTS, cacheDir, ledger, seenPids: seen });
       boundLeft = [...atBound.ports, ...atBound.processes.filter((p) => !p.includes("watchdog"))];
+      if (docker) {
+        await sleep(DOCKER_BOUND_MS - BOUND_MS);
+        const ports = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen }).ports;
+        boundLeft.push(
+          ...ports.map((p) => `at the ${DOCKER_BOUND_MS} ms bound for containers: ${p}`),
+          ...(await containerLeftovers(seen, demoContainerNames(OFFSET))).map(
+            (c) => `at the ${DOCKER_BOUND_MS} ms bound for containers: ${c}`,
+          ),
+        );
+      }
     }
-    while (Date.now() - sentAt < (kill ? 15_000 : STOP_MS) && markedProcesses(marker).length) await sleep(50);
+    let reapOut = "";
+    if (reap && !finishedFirst) {
+      while (Date.now() - sentAt < 10_000 && alive(runner)) await sleep(50);
+      const r = spawnSync("npx", ["tsx", "scripts/reap.ts", "--ledger", ledger, "--containers"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, HIVESTORM_TRIAL_ID: "" },
+      });
+      reapOut = `reap.ts exit ${r.status}, `;
+    }
+    while (Date.now() - sentAt < (kill || reap ? 15_000 : STOP_MS) && markedProcesses(marker).length)
+      await sleep(50);
     const stoppedMs = Date.now() - sentAt;
     await sleep(200);
     const snap = snapshot({ marker, ports: PORTS, cacheDir, ledger, seenPids: seen });
-    const left = [...boundLeft.map((l) => `at the ${BOUND_MS} ms bound: ${l}`), ...leftovers(snap)];
-    lines.push(
-      `trial ${trial.index} (seed ${SEED}): --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s` +
-        `${finishedFirst ? " (the run had already ended)" : ""}: npx exit ${String(npxExit)}, all stopped after ${stoppedMs} ms, ` +
+    const containers = docker ? await containerLeftovers(seen, demoContainerNames(OFFSET)) : [];
+    const left = [
+      ...boundLeft.map((l) => (l.startsWith("at the") ? l : `at the ${BOUND_MS} ms bound: ${l}`)),
+      ...leftovers(snap),
+      ...containers,
+    ];
+    say(
+      `trial ${trial.index} (seed ${SEED}, ${trial.target}): --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s` +
+        `${finishedFirst ? " (the run had already ended)" : ""}: npx exit ${String(npxExit)}, ${reapOut}all stopped after ${stoppedMs} ms, ` +
         `${left.length} leftover(s)${left.length ? `: ${left.slice(0, 6).join("; ")}${left.length > 6 ? "; …" : ""}` : ""}`,
     );
     if (kill && !armed && left.length)
@@ -154,12 +239,12 @@ async function runTrial(t: TestContext, trial: Trial): Promise<void> {
     );
   } finally {
     clearInterval(sampler);
-    janitor(marker, ledger, cacheDir);
+    await janitor(marker, ledger, cacheDir, docker);
   }
 }
 
 describe("interrupts leave nothing behind", { timeout: COUNT * 180_000 + 120_000 }, () => {
-  for (const trial of sampleTrials(SEED, COUNT, 2000, 30_000))
+  for (const trial of sampleTrials(SEED, COUNT, 2000, 30_000, "process", COVER))
     it(`trial ${trial.index}: --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s`, (t) =>
       runTrial(t, trial));
 
@@ -201,7 +286,7 @@ describe("interrupts leave nothing behind", { timeout: COUNT * 180_000 + 120_000
       assert.deepEqual(left, []);
     } finally {
       clearInterval(sampler);
-      janitor(marker, ledger, cacheDir);
+      await janitor(marker, ledger, cacheDir);
     }
   });
 
@@ -262,7 +347,29 @@ describe("interrupts leave nothing behind", { timeout: COUNT * 180_000 + 120_000
       );
       assert.deepEqual(left, []);
     } finally {
-      janitor(marker, ledger, "/nonexistent");
+      await janitor(marker, ledger, "/nonexistent");
     }
   });
 });
+
+describe("interrupts on --target docker leave nothing behind", {
+  skip: await dockerSkip(),
+  timeout: DOCKER_COUNT * 180_000 + 180_000,
+}, () => {
+  before(() => {
+    // The demo's image (built once; a second build with the same inputs does nothing).
+    const r = spawnSync("npx", ["tsx", "scripts/build-images.ts"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+  });
+  // Another seed than the process trials', derived from the same one, so that one seed replays both.
+  for (const trial of sampleTrials(SEED + 1, DOCKER_COUNT, 2000, 30_000, "docker", COVER))
+    it(`docker trial ${trial.index}: --suite ${trial.suite}, ${trial.route} at ${(trial.atMs / 1000).toFixed(1)} s`, (t) =>
+      runTrial(t, trial));
+});
+
+/** Why the docker trials cannot run here (no engine), or false. */
+async function dockerSkip(): Promise<string | false> {
+  if (DOCKER_COUNT <= 0) return "HIVESTORM_DOCKER_TRIALS=0";
+  const a = await dockerAvailability();
+  return a.ok ? false : `${a.reason}; start it with \`bash .ci/setup-docker.sh\``;
+}

@@ -6,10 +6,13 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { stressorMissing } from "../../sdk/chaos/resource/stressor.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
+import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
+import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
+import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
 import { type ChildRun, demoPorts, journalOf, portOpen, runAllChild, shifted } from "./run-all-child.ts";
 
 // Ports of their own (8080 + 3500 ...): other suites run the demo on other offsets at the same time.
@@ -29,18 +32,18 @@ function verdicts(j: RunJournal): Record<string, string> {
 }
 
 /**
- * Stressors started by one run: those that inherited its ledger path (every run-all child gets its own), so
- * that other runs' stressors on a shared machine are not taken for this one's leftovers.
+ * Stressors running now; with `ledger`, only those a run with that ledger started (they inherit its
+ * HIVESTORM_LEDGER), so that another run's stress on a shared machine is not counted as this one's.
  */
-function stressPidsOf(run: Run): number[] {
-  const mark = `HIVESTORM_LEDGER=${run.ledger}\0`;
+function stressNgPids(ledger?: string): number[] {
   return readdirSync("/proc")
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
       try {
+        if (!/^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8"))) return false;
         return (
-          /^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8")) &&
-          readFileSync(`/proc/${n}/environ`, "utf8").includes(mark)
+          !ledger ||
+          readFileSync(`/proc/${n}/environ`, "utf8").split("\0").includes(`HIVESTORM_LEDGER=${ledger}`)
         );
       } catch {
         return false;
@@ -51,7 +54,8 @@ function stressPidsOf(run: Run): number[] {
 
 /** No stress-ng of this run, none of the cgroups its notes name, no mount over the cache, no ledger, no ports. */
 async function assertNothingLeft(run: Run, j?: RunJournal): Promise<void> {
-  assert.deepEqual(stressPidsOf(run), [], "no stressor of this run left running");
+  const leaked = stressNgPids(run.ledger);
+  assert.deepEqual(leaked, [], "no stress-ng left running");
   const notes = (j?.scenarios ?? []).flatMap((s) => s.notes).join("\n");
   for (const dir of notes.match(/\/sys\/fs\/cgroup\/[\w/.-]+hivestorm\/[\w.-]+/g) ?? [])
     assert.equal(existsSync(dir), false, `cgroup ${dir} removed`);
@@ -177,4 +181,108 @@ describe("resource scenarios end to end", { skip }, () => {
       await assertNothingLeft(run, j);
     });
   }
+});
+
+// The same scenarios with the demo in containers (--target docker): the faults act on the containers (their
+// cgroups, their mount namespace, their processes' limits), and the bug switches fail the same scenarios. Every
+// switch these tests use applies to containers as it does to processes (each service gets them on its command).
+const dockerSkip = await (async () => {
+  if (skip) return skip;
+  const d = await dockerAvailability();
+  return d.ok ? false : `no Docker engine (${d.reason}): bash .ci/setup-docker.sh`;
+})();
+
+/** No container of the demo left at this offset (their cgroups, limits and mounts went with them). */
+async function assertNoContainers(): Promise<void> {
+  const left = await listContainers({
+    names: [
+      `hivestorm-hive-${9201 + shifted(OFFSET)}`,
+      `hivestorm-queen-${8081 + shifted(OFFSET)}`,
+      `hivestorm-worker-${9300 + shifted(OFFSET)}`,
+    ],
+  });
+  assert.deepEqual(
+    left.map((c) => c.Names),
+    [],
+    "no container left",
+  );
+}
+
+describe("resource scenarios end to end in containers", { skip: dockerSkip }, () => {
+  before(async () => {
+    // Up to date in a second when .ci/run (or another test) built it already.
+    await buildNodeImage({
+      entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
+    });
+  });
+
+  it("RE-001..004 pass with the demo in containers and leave nothing behind", async () => {
+    const run = await runAll([
+      "--target",
+      "docker",
+      "--suite",
+      "chaos",
+      "--only",
+      "RE-001,RE-002,RE-003,RE-004",
+    ]);
+    const j = journalOf(run);
+    assert.deepEqual(
+      verdicts(j),
+      { "RE-001": "passed", "RE-002": "passed", "RE-003": "passed", "RE-004": "passed" },
+      run.stdout,
+    );
+    assert.equal(run.code, 0);
+    const notes = j.scenarios.flatMap((s) => s.notes).join("\n");
+    assert.match(notes, /tmpfs over \S+ inside container hive .*mount namespace only/);
+    assert.match(notes, /its CPU quota set to 0\.5 CPU/);
+    assert.match(notes, /memory limit set to/);
+    await assertNothingLeft(run, j);
+    await assertNoContainers();
+  });
+
+  it("--demo-bug crash-on-enospc fails RE-001 in containers: the hive's container crashes and is started again", async () => {
+    const run = await runAll([
+      "--target",
+      "docker",
+      "--suite",
+      "chaos",
+      "--only",
+      "RE-001",
+      "--demo-bug",
+      "crash-on-enospc",
+    ]);
+    const j = journalOf(run);
+    assert.equal(verdicts(j)["RE-001"], "failed", run.stdout);
+    const [re1] = j.scenarios;
+    assert.ok(
+      re1.checks.some((c) => !c.ok && c.name === "hive does not crash"),
+      JSON.stringify(re1.checks),
+    );
+    assert.deepEqual(
+      re1.restorations?.map((r) => [r.service, r.ok]),
+      [["hive", true]],
+      JSON.stringify(re1.restorations),
+    );
+    await assertNothingLeft(run, j);
+    await assertNoContainers();
+  });
+
+  it("--demo-bug unbounded-queue fails the combined stress in containers", async () => {
+    const run = await runAll([
+      "--target",
+      "docker",
+      "--suite",
+      "stress",
+      "--only",
+      "stress-combined",
+      "--demo-bug",
+      "unbounded-queue",
+    ]);
+    const j = journalOf(run);
+    assert.equal(verdicts(j)["stress-combined"], "failed", run.stdout);
+    const check = j.scenarios[0].checks.find((c) => /sheds instead of queueing/.test(c.name));
+    assert.equal(check?.ok, false, JSON.stringify(check));
+    await assertNothingLeft(run, j);
+    await assertNoContainers();
+  });
 });

@@ -2,6 +2,7 @@
 // stress-ng --cpu with --cpu-load), in the same cgroup (and under the same quota) as the target, so that the
 // target competes for its own CPU budget and nothing else's.
 import type { Problem } from "../../core/errors.ts";
+import { once } from "../../core/once.ts";
 import type { ChaosContext } from "../context.ts";
 import type { Applied } from "../fault.ts";
 import { type BaseState, numberProblem, ResourceFault } from "./resource-fault.ts";
@@ -13,7 +14,7 @@ import {
   stressorProblems,
 } from "./stressor.ts";
 import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
-import { enterScope } from "./target-scope.ts";
+import { enterScope, watchExit } from "./target-scope.ts";
 
 export interface CpuState extends BaseState {
   /** Percent of each stressor's CPU time spent busy (stress-ng --cpu-load). */
@@ -112,10 +113,16 @@ export class CpuFault extends ResourceFault<CpuState> {
     }
     const how = `${stress.commandLine} in the target's cgroup: ${scope.how}`;
     this.tell("applied", how, { pid: stress.pid, stressor });
+    const end = once(async () => {
+      await stress.stop();
+      await scope.release();
+    });
+    // A container that dies takes the fault with it: its restart must not start under the stressor.
+    const watch = t.docker ? watchExit(t.pid, end) : undefined;
     return {
       revert: async () => {
-        await stress.stop();
-        await scope.release();
+        watch?.stop();
+        await end();
         this.tell("reverted", how);
       },
       reap: { kind: "resource-stress", pgid: stress.pid, command: stress.command, ...scope.reap },

@@ -1,17 +1,19 @@
-// A full disk for one directory only. For a process target, a size-bounded tmpfs is mounted over its data
-// directory (the service's later writes land in it) and filled; for a container, the directory must already
-// be a size-bounded tmpfs inside it (`--tmpfs DIR:size=16m`), filled from the host through /proc/<pid>/root.
-// Fill data is never written anywhere else, and on revert the fill file is removed and the mount taken away.
+// A full disk for one directory only. A size-bounded tmpfs is mounted over the service's data directory (its
+// later writes land in it) and filled: on the host for a process, inside the container's own mount namespace
+// for a container (the host and other containers do not see it; a directory that already is a tmpfs in the
+// container, `--tmpfs DIR:size=16m`, is filled as it is), through /proc/<pid>/root. Fill data is never written
+// anywhere else, and on revert the fill file is removed and the mount taken away.
 import { execFile } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, readFile, rm, statfs } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { FaultError, PrerequisiteError, type Problem } from "../../core/errors.ts";
+import { processStartTime } from "../../core/process-identity.ts";
 import type { ChaosContext } from "../context.ts";
 import type { Applied } from "../fault.ts";
 import { type BaseState, numberProblem, ResourceFault } from "./resource-fault.ts";
-import { type ResourceTarget, resolveTarget, targetName } from "./target-ref.ts";
+import { type ResolvedTarget, type ResourceTarget, resolveTarget, targetName } from "./target-ref.ts";
 import { mib } from "./target-scope.ts";
 
 const run = promisify(execFile);
@@ -22,7 +24,7 @@ export interface DiskState extends BaseState {
   percent: number;
   /** The directory to fill (the service's data directory). */
   dir?: string;
-  /** Size of the tmpfs mounted over `dir` (process targets). */
+  /** Size of the tmpfs mounted over `dir` (a container's own tmpfs keeps its size). */
   size: number;
 }
 
@@ -39,13 +41,13 @@ export class DiskFillFault extends ResourceFault<DiskState> {
 
   /**
    * Where to fill: a directory on the host (a tmpfs is mounted over it), or `{ dir, target }` for a directory
-   * inside a container (which must be a size-bounded tmpfs there).
+   * inside a container (a tmpfs is mounted over it there, unless it already is one).
    */
   on(place: string | { dir: string; target?: ResourceTarget }): this {
     return typeof place === "string" ? this.with({ dir: place, target: undefined }) : this.with(place);
   }
 
-  /** Size of the tmpfs mounted over the directory (process targets; default 16 MiB). */
+  /** Size of the tmpfs mounted over the directory (default 16 MiB; a container's own tmpfs keeps its size). */
   size(bytes: number): DiskFillFault {
     return this.with({ size: bytes });
   }
@@ -80,7 +82,7 @@ export class DiskFillFault extends ResourceFault<DiskState> {
 
   describe(): string {
     const where = this.s.target
-      ? `${this.s.dir} inside ${targetName(this.s.target)}`
+      ? `a ${mib(this.s.size)} tmpfs over ${this.s.dir} inside ${targetName(this.s.target)}`
       : `a ${mib(this.s.size)} tmpfs over ${this.s.dir}`;
     return `disk: fill ${where} to ${this.s.percent}%`;
   }
@@ -89,7 +91,7 @@ export class DiskFillFault extends ResourceFault<DiskState> {
     const dir = resolve(this.s.dir!);
     if (this.s.target) {
       const t = await resolveTarget(this.s.target, ctx);
-      return this.#fillInContainer(t.pid, t.description, dir);
+      return this.#fillInContainer(t, dir);
     }
     return this.#mountAndFill(dir);
   }
@@ -135,35 +137,120 @@ export class DiskFillFault extends ResourceFault<DiskState> {
     }
   }
 
-  async #fillInContainer(pid: number, what: string, dir: string): Promise<Applied> {
-    const mount = (await readFile(`/proc/${pid}/mountinfo`, "utf8"))
-      .split("\n")
-      .map((l) => l.split(" "))
-      .find((f) => f[4] === dir);
-    const fstype = mount ? mount[mount.indexOf("-") + 1] : undefined;
-    if (fstype !== "tmpfs")
-      throw new PrerequisiteError(
-        `${dir} in ${what} is not a size-bounded tmpfs (found ${fstype ?? "no mount"})`,
-        {
-          hint: `start the container with --tmpfs ${dir}:size=16m (HostConfig.Tmpfs); filling its root filesystem would fill the host's disk`,
-        },
-      );
+  async #fillInContainer(t: ResolvedTarget, dir: string): Promise<Applied> {
+    const pid = t.pid;
+    const found = containerMount(await readFile(`/proc/${pid}/mountinfo`, "utf8"), dir);
     const hostDir = `/proc/${pid}/root${dir}`;
+    // A tmpfs the container already has there (`--tmpfs DIR:size=...`) is filled as it is; anything else gets a
+    // bounded tmpfs of our own over it, inside the container's mount namespace only.
+    const mounted = found?.fstype !== "tmpfs";
+    if (mounted) await mountInContainer(pid, dir, this.s.size, t.description);
     const file = join(hostDir, FILL_NAME);
-    const filled = await fill(file, hostDir, this.s.percent).catch(async (error: unknown) => {
+    const undo = async () => {
       await rm(file, { force: true }).catch(() => {});
+      if (mounted) await unmountInContainer(pid, dir);
+    };
+    let filled: Awaited<ReturnType<typeof fill>>;
+    try {
+      if (
+        mounted &&
+        containerMount(await readFile(`/proc/${pid}/mountinfo`, "utf8"), dir)?.fstype !== "tmpfs"
+      )
+        throw new FaultError(`the tmpfs over ${dir} in ${t.description} is not visible after mount`);
+      filled = await fill(file, hostDir, this.s.percent);
+    } catch (error) {
+      await undo();
       throw error;
-    });
-    const how = `filled the container's tmpfs ${dir} (of ${what}) to ${filled.percent.toFixed(1)}% (${mib(filled.free)} free) through ${hostDir}`;
+    }
+    const how = mounted
+      ? `mounted a ${mib(this.s.size)} tmpfs over ${dir} inside ${t.description} (its mount namespace only; was ${found?.fstype ?? "no mount"}) and filled it to ${filled.percent.toFixed(1)}% (${mib(filled.free)} free)`
+      : `filled the container's own tmpfs ${dir} (of ${t.description}) to ${filled.percent.toFixed(1)}% (${mib(filled.free)} free) through ${hostDir}`;
     this.tell("applied", how, { ...filled, dir });
     return {
       revert: async () => {
-        await rm(file, { force: true });
+        await undo();
         this.tell("reverted", how, { dir });
       },
-      reap: { kind: "resource-disk-fill", dir: hostDir, fill: file, mounted: false },
+      reap: {
+        kind: "resource-disk-fill",
+        dir: hostDir,
+        fill: file,
+        mounted: false,
+        ...(mounted ? { inContainer: { pid, startTime: processStartTime(pid), dir } } : {}),
+      },
     };
   }
+}
+
+/** The mount at `dir` in a mountinfo text (the last one: it is the one visible there). */
+function containerMount(mountinfo: string, dir: string): { fstype: string } | undefined {
+  const f = mountinfo
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter((x) => x[4] === dir)
+    .at(-1);
+  return f ? { fstype: f[f.indexOf("-") + 1] } : undefined;
+}
+
+/**
+ * Runs mount(8) in the mount namespace of `pid` with the host's root: the binary and its libraries come from the
+ * host (a container image may have none), and the mount point, reached through /proc/<pid>/root, is in the
+ * container's namespace, which is where the mount lands.
+ */
+async function nsMount(pid: number, args: string[]): Promise<void> {
+  await run("nsenter", ["--target", String(pid), "--mount", "--root=/", "--wd=/", ...args], {
+    timeout: 10_000,
+  });
+}
+
+async function mountInContainer(pid: number, dir: string, size: number, what: string): Promise<void> {
+  if (process.getuid?.() !== 0)
+    throw new PrerequisiteError(`cannot mount a bounded filesystem over ${dir} in ${what}: not root`, {
+      hint: "run as root (nsenter and mount need CAP_SYS_ADMIN), or start the container with --tmpfs DIR:size=16m",
+    });
+  const inside = `/proc/${pid}/root${dir}`;
+  try {
+    await mkdir(inside, { recursive: true });
+    await nsMount(pid, [
+      "mount",
+      "--no-canonicalize",
+      "-t",
+      "tmpfs",
+      "-o",
+      `size=${size},mode=0755`,
+      "hivestorm-fill",
+      inside,
+    ]);
+  } catch (error) {
+    throw new PrerequisiteError(
+      `cannot mount a tmpfs over ${dir} in ${what}: ${String((error as { stderr?: string }).stderr || (error as Error).message).trim()}`,
+      {
+        hint: "run as root with nsenter and mount (util-linux) installed, or start the container with --tmpfs DIR:size=16m; the fill is never written to an unbounded disk",
+      },
+    );
+  }
+}
+
+/** Takes our tmpfs away from `dir` inside the container (lazily when busy); a container that is gone took it along. */
+export async function unmountInContainer(pid: number, dir: string): Promise<"unmounted" | "gone"> {
+  const inside = `/proc/${pid}/root${dir}`;
+  const ours = (text: string) =>
+    text.split("\n").some((l) => {
+      const f = l.split(" ");
+      return f[4] === dir && f[f.indexOf("-") + 2] === "hivestorm-fill";
+    });
+  for (let i = 0; i < 10; i++) {
+    const now = await readFile(`/proc/${pid}/mountinfo`, "utf8").catch(() => undefined);
+    if (now === undefined) return "gone";
+    if (!ours(now)) return "unmounted";
+    await nsMount(pid, ["umount", "--no-canonicalize", inside]).catch(
+      () => new Promise((r) => setTimeout(r, 100)),
+    );
+  }
+  const now = await readFile(`/proc/${pid}/mountinfo`, "utf8").catch(() => undefined);
+  if (now === undefined) return "gone";
+  if (ours(now)) await nsMount(pid, ["umount", "--no-canonicalize", "-l", inside]);
+  return "unmounted";
 }
 
 /** Writes `file` until the filesystem of `dir` is `percent` full (or full: ENOSPC ends a 100% fill). */

@@ -5,6 +5,7 @@
 // size), so the stressor is not the one that dies.
 import { readFile, writeFile } from "node:fs/promises";
 import type { Problem } from "../../core/errors.ts";
+import { once } from "../../core/once.ts";
 import { pollUntil, procStatus } from "../../system/targets/proc.ts";
 import type { ChaosContext } from "../context.ts";
 import type { Applied } from "../fault.ts";
@@ -18,7 +19,7 @@ import {
   stressorProblems,
 } from "./stressor.ts";
 import { type ResourceTarget, resolveTarget } from "./target-ref.ts";
-import { enterScope, mib } from "./target-scope.ts";
+import { enterScope, mib, watchExit } from "./target-scope.ts";
 
 export const DEFAULT_MEMORY_HEADROOM = 32 * 2 ** 20;
 
@@ -137,14 +138,27 @@ export class MemoryFault extends ResourceFault<MemoryState> {
     );
     const how = `${stress.commandLine} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${adjusted.length} target process(es) set to 1000`;
     this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid, stressor });
+    let oomAfter: number | undefined;
+    const end = once(async () => {
+      oomAfter ??= await scope.oomKills().catch(() => oomBefore);
+      await stress.stop();
+      await restoreOomScores(adjusted);
+      await scope.release();
+    });
+    // A container that dies takes the fault with it, as a killed process leaves our cgroup: its restart (the
+    // replacement) must not start under the stressor and the lowered limit, which would kill it again.
+    const watch = t.docker ? watchExit(t.pid, end) : undefined;
     return {
       revert: async () => {
-        const oomAfter = await scope.oomKills().catch(() => oomBefore);
+        watch?.stop();
         const alive = (await procStatus(t.pid)) !== "exited";
-        await stress.stop();
-        await restoreOomScores(adjusted);
-        await scope.release();
-        this.tell("reverted", how, { oomKills: oomAfter - oomBefore, targetAlive: alive, pid: t.pid });
+        await end();
+        this.tell("reverted", how, {
+          oomKills: (oomAfter ?? oomBefore) - oomBefore,
+          targetAlive: alive,
+          pid: t.pid,
+          ...(watch?.ended() ? { releasedAtExit: true } : {}),
+        });
       },
       reap: {
         kind: "resource-stress",

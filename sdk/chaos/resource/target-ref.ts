@@ -1,9 +1,12 @@
 // What a resource fault acts on: a process or a container, given as a Target (sdk/system/targets), as a bare
 // pid, or as a service name that the chaos context resolves. Resolved at apply time, never at build time.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { FaultError, type Problem } from "../../core/errors.ts";
 import { DockerTarget } from "../../system/targets/docker-target.ts";
 import type { Target } from "../../system/targets/target.ts";
 import type { ChaosContext } from "../context.ts";
+import { processCgroupDirs } from "./proc-info.ts";
 
 /** A Target, `{ pid }` (a process someone else started), or a service name for `ctx.targets`. */
 export type ResourceTarget = Target | { pid: number; id?: string } | string;
@@ -38,8 +41,9 @@ export function targetProblems(t: ResourceTarget | undefined): Problem[] {
 export async function resolveTarget(t: ResourceTarget, ctx: ChaosContext): Promise<ResolvedTarget> {
   let target: Target | { pid: number; id?: string };
   if (typeof t === "string") {
-    const found = ctx.targets ? await ctx.targets(t) : [];
-    const first = found[0] as Target | undefined;
+    // A testbed's resolver answers with candidates (a target with its state); a ready one is preferred.
+    const found = (ctx.targets ? await ctx.targets(t) : []).map(asTarget).filter((x) => x !== undefined);
+    const first = (found.find((x) => x.ready) ?? found[0])?.target;
     if (!first)
       throw new FaultError(`no target for service ${JSON.stringify(t)}`, {
         hint: "pass a Target (ProcessTarget.attach / DockerTarget) or { pid } to .on(), or set ctx.targets",
@@ -56,11 +60,41 @@ export async function resolveTarget(t: ResourceTarget, ctx: ChaosContext): Promi
   }
   const pid = await target.pid();
   if (pid === undefined) throw new FaultError(`cannot stress ${target.describe()}: it is not running`);
+  const docker = target instanceof DockerTarget ? target : undefined;
   return {
     id: target.id,
     kind: target.kind,
     pid,
-    docker: target instanceof DockerTarget ? target : undefined,
-    description: `${target.kind} ${target.id} (pid ${pid})`,
+    docker,
+    description: docker
+      ? `container ${target.id} (${docker.ref}, host pid ${pid})`
+      : `${target.kind} ${target.id} (pid ${pid})`,
   };
+}
+
+function asTarget(x: unknown): { target: Target; ready: boolean } | undefined {
+  const c = x as { target?: Target; state?: unknown; describe?: unknown };
+  if (typeof c?.describe === "function") return { target: x as Target, ready: true };
+  if (typeof c?.target?.describe === "function")
+    return { target: c.target, ready: c.state === "ready" || c.state === "running" };
+  return undefined;
+}
+
+/**
+ * The processes a per-process fault (a descriptor limit) acts on: the process itself, or every process of a
+ * container but its init (docker-init holds no client's descriptors), by host pid.
+ */
+export async function appPids(t: ResolvedTarget): Promise<number[]> {
+  if (!t.docker) return [t.pid];
+  const dirs = await processCgroupDirs(t.pid);
+  const procs = dirs.memory ? await readFile(join(dirs.memory, "cgroup.procs"), "utf8").catch(() => "") : "";
+  const pids = procs.split("\n").filter(Boolean).map(Number);
+  const apps: number[] = [];
+  for (const pid of pids) {
+    const comm = (await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim();
+    // Our own stressors placed in the cgroup are not the container's.
+    if (comm !== "" && comm !== "docker-init" && !comm.startsWith("hivestorm-") && comm !== "stress-ng")
+      apps.push(pid);
+  }
+  return apps.length > 0 ? apps : [t.pid];
 }

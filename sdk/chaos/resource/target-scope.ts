@@ -1,15 +1,24 @@
 // The cgroup a stressor runs in: exactly the target's. For a process, a cgroup of our own that the target (and,
 // for a service that is a tree, its descendants) is moved into, with the limits the fault asks for; for a
-// container, the container's own cgroup, found from its main pid. Released on revert: our cgroup removed (the
-// target goes back where it came from), a container's changed limit put back.
+// container, the container's own cgroup, found from its main pid, with its limits changed through the engine
+// for the fault. Released on revert: our cgroup removed (the target goes back where it came from), a
+// container's changed limits put back.
 import { readFile } from "node:fs/promises";
-import { totalmem } from "node:os";
 import { join } from "node:path";
 import { PrerequisiteError } from "../../core/errors.ts";
 import { type Cgroup, createCgroup } from "../../system/cgroup/cgroup.ts";
 import { cgroupSupport } from "../../system/cgroup/cgroup-support.ts";
-import { dockerStatus } from "../../system/targets/docker-engine.ts";
-import { descendantPids } from "../../system/targets/proc.ts";
+import {
+  CPU_PERIOD_US,
+  cpuLimitsOf,
+  hasCpuLimit,
+  memoryLimitsOf,
+  restoreCpuQuota,
+  restoreMemoryLimit,
+  setCpuQuota,
+  setMemoryLimit,
+} from "../../system/docker-limits.ts";
+import { descendantPids, procStatus } from "../../system/targets/proc.ts";
 import { processCgroupDirs } from "./proc-info.ts";
 import type { ResolvedTarget } from "./target-ref.ts";
 
@@ -120,27 +129,39 @@ async function containerScope(t: ResolvedTarget, o: ScopeOptions): Promise<Targe
     const m = /oom_kill (\d+)/.exec(await readFile(join(found.memory!, file), "utf8").catch(() => ""));
     return m ? Number(m[1]) : 0;
   };
-  const previous = { Memory: info?.HostConfig.Memory ?? 0, MemorySwap: info?.HostConfig.MemorySwap ?? 0 };
+  const memory = memoryLimitsOf(info);
+  const cpu = cpuLimitsOf(info);
+  // A container with a CPU limit of its own keeps it; one without gets the fault's quota, as a process would.
+  const quota = o.cpuQuota !== undefined && !hasCpuLimit(cpu) ? o.cpuQuota : undefined;
   let limit: number | undefined;
   let usage: number | undefined;
-  if (o.memoryHeadroom !== undefined) {
-    usage = await memoryUsage();
-    limit = usage + o.memoryHeadroom;
-    await docker.container.update({ Memory: limit, MemorySwap: limit });
+  const restore = async () => {
+    if (limit !== undefined) await restoreMemoryLimit(docker.docker, docker.ref, memory);
+    if (quota !== undefined) await restoreCpuQuota(docker.docker, docker.ref, cpu);
+  };
+  try {
+    if (quota !== undefined) await setCpuQuota(docker.container, quota);
+    if (o.memoryHeadroom !== undefined) {
+      usage = await memoryUsage();
+      limit = usage + o.memoryHeadroom;
+      await setMemoryLimit(docker.container, limit);
+    }
+  } catch (error) {
+    await restore().catch(() => {});
+    throw error;
   }
-  const nano = info?.HostConfig.NanoCpus ?? 0;
   const parts = [
     `stressor placed in the container's own cgroup ${found.memory}`,
-    nano
-      ? `its CPU limit ${nano / 1e9} CPU`
+    quota !== undefined
+      ? `its CPU quota set to ${quota} CPU (docker update --cpu-quota ${Math.round(quota * CPU_PERIOD_US)}; it had none)`
       : o.cpuQuota !== undefined
-        ? "the container has no CPU limit: the stress shares the host's CPUs inside its cgroup"
+        ? `its own CPU limit kept (${cpu.NanoCpus ? `${cpu.NanoCpus / 1e9} CPU` : `quota ${cpu.CpuQuota}/${cpu.CpuPeriod || CPU_PERIOD_US} µs`})`
         : "",
     limit !== undefined
-      ? `memory limit set to ${mib(limit)} (usage ${mib(usage!)} + ${mib(o.memoryHeadroom!)}, was ${previous.Memory ? mib(previous.Memory) : "none"})`
+      ? `memory limit set to ${mib(limit)} (usage ${mib(usage!)} + ${mib(o.memoryHeadroom!)}, was ${memory.Memory ? mib(memory.Memory) : "none"})`
       : "",
   ].filter(Boolean);
-  let released = false;
+  let released: Promise<void> | undefined;
   return {
     dirs,
     memoryDir: found.memory,
@@ -155,16 +176,42 @@ async function containerScope(t: ResolvedTarget, o: ScopeOptions): Promise<Targe
         .split("\n")
         .filter(Boolean)
         .map(Number),
-    reap: limit !== undefined ? { container: docker.ref, ...previous } : {},
-    async release() {
-      if (released || limit === undefined) return;
-      released = true;
-      // Docker cannot lift a limit once set: "none" comes back as the machine's memory.
-      const restore = previous.Memory > 0 ? previous : { Memory: totalmem(), MemorySwap: -1 };
-      await docker.container.update(restore).catch((e: unknown) => {
-        if (dockerStatus(e) !== 404) throw e;
-      });
+    reap: {
+      container: docker.ref,
+      ...(limit !== undefined ? { memory } : {}),
+      ...(quota !== undefined ? { cpu } : {}),
     },
+    release() {
+      released ??= restore();
+      return released;
+    },
+  };
+}
+
+/**
+ * Calls `onExit` once `pid` has exited (polled every 100 ms; the timer does not hold the process open). Errors of
+ * `onExit` are left to whoever calls it again (a revert does).
+ */
+export function watchExit(pid: number, onExit: () => Promise<void>): { stop(): void; ended(): boolean } {
+  let ended = false;
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy || ended) return;
+    busy = true;
+    try {
+      if ((await procStatus(pid)) === "exited") {
+        ended = true;
+        clearInterval(timer);
+        await onExit().catch(() => {});
+      }
+    } finally {
+      busy = false;
+    }
+  }, 100);
+  timer.unref();
+  return {
+    stop: () => clearInterval(timer),
+    ended: () => ended,
   };
 }
 

@@ -1,8 +1,8 @@
 // A container as a target, through dockerode. Works on any container the engine knows, by name, id or label:
 // the containers hivestorm started and the user's own alike.
-import { totalmem } from "node:os";
 import type Docker from "dockerode";
 import { FaultError, TimeoutError, ValidationError } from "../../core/errors.ts";
+import { restoreMemoryLimit } from "../docker-limits.ts";
 import { dockerClient, dockerStatus, engineOf } from "./docker-engine.ts";
 import { execInContainer } from "./docker-exec.ts";
 import { pollUntil } from "./proc.ts";
@@ -214,11 +214,7 @@ export class DockerTarget implements Target {
     const restoreLimit = makeUndo(
       `restore the memory limit of ${this.describe()}`,
       async () => {
-        // Docker cannot lift a limit once set: "no limit" comes back as the machine's memory.
-        const restore = previous.Memory > 0 ? previous : { Memory: totalmem(), MemorySwap: -1 };
-        await this.container.update(restore).catch((error: unknown) => {
-          if (dockerStatus(error) !== 404) throw error;
-        });
+        await restoreMemoryLimit(this.docker, this.ref, previous);
       },
       {
         ledger: this.ledger,

@@ -1,11 +1,11 @@
 // The reaper's half of the targets' undos: reverts, from another process, what a killed run left behind, using
 // only the JSON records the ledger wrote to disk (`Undo.reap`).
-import { totalmem } from "node:os";
 import type Docker from "dockerode";
 import type { ReapRecord } from "../../core/ledger.ts";
 import { isSameProcess } from "../../core/process-identity.ts";
 import { gone, type ReapOutcome } from "../../reap/outcome.ts";
 import { removeCgroupDirs } from "../cgroup/cgroup.ts";
+import { restoreMemoryLimit } from "../docker-limits.ts";
 import { type DockerEngine, dockerFor, dockerStatus, engineOfRecord } from "./docker-engine.ts";
 import { sendSignal } from "./process-target.ts";
 
@@ -27,16 +27,10 @@ export const TARGET_REAPERS: Readonly<Record<string, Reaper>> = {
   },
   "docker-paused": (record, docker) =>
     ignoreGone(() => docker(engineOfRecord(record)).getContainer(String(record.container)).unpause()),
-  "docker-memory-limit": (record, docker) => {
-    const memory = Number(record.Memory ?? 0);
-    // Docker cannot lift a limit: "none" comes back as the machine's memory.
-    const restore =
-      memory > 0
-        ? { Memory: memory, MemorySwap: Number(record.MemorySwap ?? 0) }
-        : { Memory: totalmem(), MemorySwap: -1 };
-    return ignoreGone(() =>
-      docker(engineOfRecord(record)).getContainer(String(record.container)).update(restore),
-    );
+  "docker-memory-limit": async (record, docker) => {
+    const previous = { Memory: Number(record.Memory ?? 0), MemorySwap: Number(record.MemorySwap ?? 0) };
+    if (!(await restoreMemoryLimit(docker(engineOfRecord(record)), String(record.container), previous)))
+      return gone(`container ${String(record.container)} is gone: its memory limit went with it`);
   },
 };
 
