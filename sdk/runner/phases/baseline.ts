@@ -7,6 +7,8 @@ import type { ScenarioRun } from "../scenario-run.ts";
 import { Traffic, trafficRequest } from "../traffic.ts";
 
 export const BASELINE_DEFAULT = "5s";
+/** The shortest baseline a time scale leaves: 20 samples at the default 20 req/s, enough for its 99%. */
+export const BASELINE_MIN_MS = 1000;
 export const MIN_SUCCESS_DEFAULT = 0.99;
 
 export interface Baseline {
@@ -36,7 +38,7 @@ export async function runBaseline(run: ScenarioRun, def: FaultScenario | StepsSc
     clearInterval(progress);
     await traffic.stop();
   };
-  const baselineMs = Math.max(2000, scaledDuration(def.baseline ?? BASELINE_DEFAULT));
+  const baselineMs = Math.max(BASELINE_MIN_MS, scaledDuration(def.baseline ?? BASELINE_DEFAULT));
   await sleep(baselineMs, run.o.signal);
   const s = traffic.between(run.startedAt, Date.now());
   const ok = s.filter((x) => x.ok).length;
