@@ -2,7 +2,7 @@
 // --quick` runs: each trial is followed by a snapshot of what it left (ports, processes, the hive's tmpfs,
 // cgroups, the ledger). Zero leftovers is the only pass. SIGKILL trials get no reap.ts: the run's dead-man
 // switch alone must clean up within its bound. A last trial hands reap.ts a stale ledger made by hand.
-//   HIVESTORM_TRIALS=30 HIVESTORM_TRIAL_SEED=1234 node --import tsx --test test/integration/interrupts.test.ts
+//   HIVESTORM_TRIALS=30 HIVESTORM_TRIAL_SEED=1234 node --import tsx --test test/e2e/interrupts.test.ts
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, it, type TestContext } from "node:test";
 import { processStartTime } from "../../sdk/core/process-identity.ts";
+import { shifted } from "../integration/run-all-child.ts";
 import {
   cacheDirFor,
   leftovers,
@@ -20,7 +21,6 @@ import {
   snapshot,
   type Trial,
 } from "./interrupt-trials.ts";
-import { shifted } from "./run-all-child.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SEED = Number(process.env.HIVESTORM_TRIAL_SEED ?? Math.floor(Math.random() * 2 ** 31));
