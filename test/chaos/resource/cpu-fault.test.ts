@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { resource } from "../../../sdk/chaos/resource/index.ts";
 import type { ResourceObservation } from "../../../sdk/chaos/resource/resource-fault.ts";
@@ -87,7 +87,7 @@ describe("chaos.resource.cpu", () => {
         assert.ok(ids.length >= 4, `target + ${stressor} + 2 busy workers, found ${ids}`);
         assert.match(String(seen[0].how), stressor === "stress-ng" ? /^stress-ng --cpu 2/ : /^hivestorm-hog/);
         assert.equal(seen[0].facts.stressor, stressor);
-        await busyFor(stressPid, 0.3);
+        await busySpinning(stressPid, 2);
         assert.equal(ctx.ledger.size, 1);
       } finally {
         await handle.revert();
@@ -103,23 +103,36 @@ describe("chaos.resource.cpu", () => {
     });
 });
 
-/** The stressor used at least `cpus` CPUs' worth over a second (its cgroup's quota is 0.5): the pressure is real. */
-async function busyFor(pid: number, cpus: number): Promise<void> {
-  // utime + stime of the process and its threads (stress-ng's forked stressors count as children on exit only,
-  // so stress-ng is read with its group's pids).
-  const ticks = () => {
-    let sum = 0;
-    for (const p of [pid, ...childrenOf(pid)]) {
-      const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ");
-      sum += Number(f[11]) + Number(f[12]);
-    }
-    return sum;
-  };
+/**
+ * The pressure is real: over a second, `workers` of the stressor's threads (stress-ng's forked stressors, or
+ * the hog's worker threads) are runnable at every look, and they burn CPU. Judged on the threads' state, not on
+ * a share of the CPU: on a busy machine (or under the quota) a spinning thread waits its turn, still runnable;
+ * one that sleeps is not.
+ */
+async function busySpinning(pid: number, workers: number): Promise<void> {
+  const tasks = () =>
+    [pid, ...childrenOf(pid)].flatMap((p) =>
+      readdirSync(`/proc/${p}/task`).map(
+        (t) => readFileSync(`/proc/${p}/task/${t}/stat`, "utf8").split(") ")[1],
+      ),
+    );
+  const ticks = () =>
+    tasks().reduce((sum, f) => sum + Number(f.split(" ")[11]) + Number(f.split(" ")[12]), 0);
+  const running = () => tasks().filter((f) => f.startsWith("R")).length;
+  // Worker threads take a while to start on a busy machine: the pressure is judged once they run.
+  for (const deadline = Date.now() + 15_000; running() < workers && Date.now() < deadline; )
+    await new Promise((r) => setTimeout(r, 50));
   const c0 = ticks();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, 1000));
-  const used = (ticks() - c0) / 100 / ((performance.now() - t0) / 1000);
-  assert.ok(used >= cpus, `the stressor used ${used.toFixed(2)} CPUs, expected >= ${cpus}`);
+  const runnable: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    runnable.push(running());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(
+    runnable.filter((n) => n >= workers).length >= 18,
+    `runnable threads at 20 looks, 50 ms apart: ${runnable.join(" ")} (expected ${workers} at 18 or more)`,
+  );
+  assert.ok(ticks() > c0, "the stressor used CPU");
 }
 
 function childrenOf(pid: number): number[] {
