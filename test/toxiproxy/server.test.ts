@@ -98,7 +98,7 @@ test("the standalone script serves the API and exits 0 on SIGTERM, closing its p
       (async () => {
         while (!/listening on/.test(run.out())) await new Promise((r) => setTimeout(r, 50));
       })(),
-      20_000,
+      60_000,
       "the script's listening line",
     );
     const url = /listening on (http:\S+)/.exec(run.out())![1];
@@ -119,9 +119,9 @@ test("the standalone script serves the API and exits 0 on SIGTERM, closing its p
 
 test("the script: -version prints upstream's line; a bad flag exits 2 with one clear error", async () => {
   const v = runScript(["-version"]);
-  assert.equal(await within(v.exited, 20_000, "exit"), 0);
+  assert.equal(await within(v.exited, 60_000, "exit"), 0);
   assert.equal(v.out(), "toxiproxy-server version 2.12.0\n");
   const bad = runScript(["-port", "x", "-nope"]);
-  assert.equal(await within(bad.exited, 20_000, "exit"), 2);
+  assert.equal(await within(bad.exited, 60_000, "exit"), 2);
   assert.match(bad.err(), /toxiproxy-server flags is invalid \(2 problems\)/);
 });
