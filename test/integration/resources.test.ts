@@ -18,26 +18,30 @@ const PORTS = demoPorts(OFFSET);
 const CACHE_DIR = join(tmpdir(), `hivestorm-rbee-cache-${9201 + shifted(OFFSET)}`);
 const skip = scopeMissing("process") ?? stressorMissing() ?? false;
 
-interface Run extends ChildRun {
-  stressBefore: Set<number>;
-}
+type Run = ChildRun;
 
-async function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
-  const stressBefore = new Set(stressNgPids());
-  const run = await runAllChild(["--quick", ...args], { offset: OFFSET, timeoutMs: 240_000, onStdout });
-  return { ...run, stressBefore };
+function runAll(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<Run> {
+  return runAllChild(["--quick", ...args], { offset: OFFSET, timeoutMs: 240_000, onStdout });
 }
 
 function verdicts(j: RunJournal): Record<string, string> {
   return Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 }
 
-function stressNgPids(): number[] {
+/**
+ * The stressors (stress-ng, the built-in hog) a run started: they inherit its environment, whose ledger file is
+ * its own. Other runs on the machine may start theirs meanwhile; they are not this run's leftovers.
+ */
+function stressorsOf(run: Run): number[] {
+  const mark = `HIVESTORM_LEDGER=${run.ledger}`;
   return readdirSync("/proc")
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
       try {
-        return /^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8"));
+        return (
+          /^(stress-ng|hivestorm-hog)/.test(readFileSync(`/proc/${n}/comm`, "utf8")) &&
+          readFileSync(`/proc/${n}/environ`, "utf8").split("\0").includes(mark)
+        );
       } catch {
         return false;
       }
@@ -47,8 +51,7 @@ function stressNgPids(): number[] {
 
 /** No stress-ng of this run, none of the cgroups its notes name, no mount over the cache, no ledger, no ports. */
 async function assertNothingLeft(run: Run, j?: RunJournal): Promise<void> {
-  const leaked = stressNgPids().filter((p) => !run.stressBefore.has(p));
-  assert.deepEqual(leaked, [], "no stress-ng left running");
+  assert.deepEqual(stressorsOf(run), [], "no stressor of this run left running");
   const notes = (j?.scenarios ?? []).flatMap((s) => s.notes).join("\n");
   for (const dir of notes.match(/\/sys\/fs\/cgroup\/[\w/.-]+hivestorm\/[\w.-]+/g) ?? [])
     assert.equal(existsSync(dir), false, `cgroup ${dir} removed`);
