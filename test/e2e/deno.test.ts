@@ -9,7 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it, type TestContext } from "node:test";
-import { markedProcesses } from "../integration/interrupt-trials.ts";
+import { markedProcesses } from "./interrupt-trials.ts";
 import {
   assertNothingLeft,
   type ChildRun,

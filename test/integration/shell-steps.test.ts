@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
-import { markedProcesses } from "./interrupt-trials.ts";
+import { markedProcesses } from "../e2e/interrupt-trials.ts";
 import { assertNothingLeft, type ChildRun, demoPorts, journalOf, runAllChild } from "./run-all-child.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");

@@ -12,7 +12,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   try {
     const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", CLI, ...args], {
       cwd: PROJECT_ROOT,
-      timeout: 30_000,
+      // A start through tsx, bounded generously: beside other test files on two busy cores it took over 30 s.
+      timeout: 90_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

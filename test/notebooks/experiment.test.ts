@@ -12,7 +12,7 @@ import { EXPERIMENT_FILE, executeExperiment } from "../../notebooks/tooling/expe
 import { CHROMIUM } from "../../notebooks/tooling/headless.ts";
 import { jupyterMissing, SETUP_HINT } from "../../notebooks/tooling/jupyter.ts";
 import { denoCheckNotebooks } from "../../notebooks/tooling/typecheck.ts";
-import { markedProcesses } from "../integration/interrupt-trials.ts";
+import { markedProcesses } from "../e2e/interrupt-trials.ts";
 import { demoPorts, portOpen, shifted } from "../integration/run-all-child.ts";
 
 const OFFSET = 1050;

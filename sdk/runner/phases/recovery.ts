@@ -1,6 +1,6 @@
 // Phase 6, recovery: after the revert, background traffic is sampled until the steady state holds again over a
 // window (time to recover), or the deadline passes. Timed from the faults' own revert, never from the phase.
-import { parseDuration } from "../../core/duration.ts";
+import { parseDuration, scaledDuration } from "../../core/duration.ts";
 import type { RecoveryRecord, SampleColumns } from "../../core/journal.ts";
 import { sleep } from "../../core/sleep.ts";
 import { describeRecoveryCriterion, timeToRecover } from "../../report/analysis.ts";
@@ -9,17 +9,25 @@ import type { Sample, Traffic } from "../traffic.ts";
 import { MIN_SUCCESS_DEFAULT } from "./baseline.ts";
 
 export const RECOVERY_DEFAULTS = { deadline: "30s", window: "3s" };
+/** The default window is time-scaled like the fault, never below this (30 samples at the default 20 req/s). */
+export const RECOVERY_WINDOW_MIN_MS = 1500;
+
+/** A scenario's own window as given; the default one time-scaled, never under RECOVERY_WINDOW_MIN_MS. */
+export function recoveryWindowMs(def: FaultScenario | StepsScenario): number {
+  if (def.recovery?.window !== undefined) return parseDuration(def.recovery.window);
+  return Math.max(RECOVERY_WINDOW_MIN_MS, scaledDuration(RECOVERY_DEFAULTS.window));
+}
 
 export async function measureRecovery(
   def: FaultScenario | StepsScenario,
   o: { traffic: Traffic; revertAt: number; startedAt: number; signal: AbortSignal },
 ): Promise<RecoveryRecord & { windowMs: number }> {
   const deadlineMs = parseDuration(def.recovery?.deadline ?? RECOVERY_DEFAULTS.deadline);
-  const windowMs = parseDuration(def.recovery?.window ?? RECOVERY_DEFAULTS.window);
+  const windowMs = recoveryWindowMs(def);
   const criterion = { window: windowMs, minSuccessRate: def.recovery?.minSuccessRate ?? MIN_SUCCESS_DEFAULT };
   let ttr: number | null = null;
   while (!o.signal.aborted && Date.now() - o.revertAt < deadlineMs + windowMs) {
-    await sleep(250, o.signal);
+    await sleep(100, o.signal);
     // Only finished requests can vouch for recovery: stop at the oldest one still in flight.
     ttr = timeToRecover(columns(o.traffic.samples, o.startedAt), o.revertAt - o.startedAt, {
       ...criterion,

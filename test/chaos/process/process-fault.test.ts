@@ -15,7 +15,7 @@ import { FaultError, TimeoutError, ValidationError } from "../../../sdk/core/err
 import { CleanupLedger } from "../../../sdk/core/ledger.ts";
 import { cgroupSupport } from "../../../sdk/system/cgroup/cgroup-support.ts";
 import type { Target } from "../../../sdk/system/targets/target.ts";
-import { candidate, killAll } from "./helpers.ts";
+import { candidate, killAll, sleeperReady } from "./helpers.ts";
 
 after(killAll);
 
@@ -198,13 +198,13 @@ describe("chaos.process specs", () => {
     assert.equal(a.outcome.hits[0].stop?.forced, false);
     assert.ok(a.outcome.hits[0].stop!.exitedAfterMs < 1500);
     const stuck = await candidate("s2", {}, ["--ignore-sigterm"]);
-    await new Promise((r) => setTimeout(r, 500)); // its SIGTERM handler is installed
+    await sleeperReady(stuck.pid!);
     const started = Date.now();
     const b = await applyObserved(processChaos.stop("worker", { grace: 2000 }), async () => [stuck]);
     assert.ok(Date.now() - started < 1500, "apply returns at the first signal, not after the grace");
     await b.outcome.done;
     const s = b.outcome.hits[0].stop!;
-    assert.equal(s.forced, true);
+    assert.equal(s.forced, true, JSON.stringify(s));
     assert.ok(
       s.exitedAfterMs >= 1950 && s.exitedAfterMs < 6000,
       `killed after its grace: ${s.exitedAfterMs}`,
@@ -256,7 +256,7 @@ describe("chaos.process specs", () => {
     const support = cgroupSupport();
     if (!support.ok) return t.skip(`needs a memory cgroup: ${support.missing}`);
     const c = await candidate("o1");
-    await new Promise((r) => setTimeout(r, 500)); // its SIGUSR2 handler is installed
+    await sleeperReady(c.pid!);
     let provoked: string | undefined;
     const spec = processChaos.oom("worker", { headroomBytes: 16 * 2 ** 20, timeout: "10s" }).provoke((x) => {
       provoked = x.id;

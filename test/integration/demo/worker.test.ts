@@ -29,13 +29,16 @@ const infer = (url: string, maxTokens = 4) =>
 // Every test has its own worker process, so they run side by side.
 describe("worker", { concurrency: true, timeout: 60_000 }, () => {
   test("is loading for its load time, then ready; streams paced tokens and ends with done", async () => {
-    const w = await worker(["--load-ms", "600", "--token-delay-ms", "30"]);
+    // Loading for 3 s: the two requests below must land in it even when a busy machine delays them by a second.
+    const w = await worker(["--load-ms", "3000", "--token-delay-ms", "30"]);
     const early = await http("GET", `${w.url}/health`);
     assert.equal(json(early).state, "loading");
     const refused = await infer(w.url);
     assert.equal(refused.status, 503);
     assert.equal(json(refused).reason, "loading");
-    assert.ok(await waitFor(async () => json(await http("GET", `${w.url}/health`)).state === "ready", 5000));
+    assert.ok(
+      await waitFor(async () => json(await http("GET", `${w.url}/health`)).state === "ready", 15_000),
+    );
     const r = await infer(w.url, 8);
     assert.equal(r.status, 200);
     assert.match(String(r.headers["content-type"]), /text\/event-stream/);

@@ -1,3 +1,4 @@
+// test: alone (judges request rates, which test files running beside it would take CPU from)
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { load } from "../../../sdk/load/load.ts";

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { columns, measureRecovery } from "../../../sdk/runner/phases/recovery.ts";
+import { makeScope, within } from "../../../sdk/core/run-scope.ts";
+import {
+  columns,
+  measureRecovery,
+  RECOVERY_WINDOW_MIN_MS,
+  recoveryWindowMs,
+} from "../../../sdk/runner/phases/recovery.ts";
 import type { StepsScenario } from "../../../sdk/runner/scenario.ts";
 import type { Sample, Traffic } from "../../../sdk/runner/traffic.ts";
 import { base } from "../fakes.ts";
@@ -105,6 +111,26 @@ describe("measureRecovery", () => {
     });
     assert.equal(r.recovered, false);
     assert.ok(Date.now() - revertAt < 1000);
+  });
+});
+
+describe("recoveryWindowMs", () => {
+  it("the scenario's own window as given; the default 3 s time-scaled, never under 1.5 s", () => {
+    assert.equal(recoveryWindowMs(def({ window: "500ms" })), 500);
+    assert.equal(
+      within(makeScope({ timeScale: 0.1 }), () => recoveryWindowMs(def({ window: "500ms" }))),
+      500,
+      "a window of the scenario's own is not scaled",
+    );
+    assert.equal(recoveryWindowMs(def(undefined)), 3000);
+    assert.equal(
+      within(makeScope({ timeScale: 0.75 }), () => recoveryWindowMs(def(undefined))),
+      2250,
+    );
+    assert.equal(
+      within(makeScope({ timeScale: 0.025 }), () => recoveryWindowMs(def({ deadline: "5s" }))),
+      RECOVERY_WINDOW_MIN_MS,
+    );
   });
 });
 

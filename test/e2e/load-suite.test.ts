@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { LoadResult } from "../../sdk/load/types.ts";
-import { journalOf, runAllChild } from "./run-all-child.ts";
+import { journalOf, runAllChild } from "../integration/run-all-child.ts";
 
 const OFFSET = 1600;
 

@@ -4,7 +4,7 @@
 // switch alone must clean up within its bound; when the switch is killed too, reap.ts --containers must. A few
 // trials run the demo in containers (--target docker): then the run's containers count as leftovers too. A last
 // trial hands reap.ts a stale ledger made by hand.
-//   HIVESTORM_TRIALS=30 HIVESTORM_TRIAL_SEED=1234 node --import tsx --test test/integration/interrupts.test.ts
+//   HIVESTORM_TRIALS=30 HIVESTORM_TRIAL_SEED=1234 node --import tsx --test test/e2e/interrupts.test.ts
 //   HIVESTORM_TRIALS=0 HIVESTORM_DOCKER_TRIALS=20 HIVESTORM_TRIAL_COVER=1 ...   every route in turn, on docker
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
 import { processStartTime } from "../../sdk/core/process-identity.ts";
 import { dockerAvailability, dockerClient } from "../../sdk/system/targets/docker-engine.ts";
+import { shifted } from "../integration/run-all-child.ts";
 import {
   cacheDirFor,
   containerLeftovers,
@@ -26,7 +27,6 @@ import {
   snapshot,
   type Trial,
 } from "./interrupt-trials.ts";
-import { shifted } from "./run-all-child.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SEED = Number(process.env.HIVESTORM_TRIAL_SEED ?? Math.floor(Math.random() * 2 ** 31));

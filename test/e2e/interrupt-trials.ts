@@ -1,4 +1,4 @@
-// The pieces of test/integration/interrupts.test.ts: a seeded sample of trials, the processes of one trial
+// The pieces of test/e2e/interrupts.test.ts: a seeded sample of trials, the processes of one trial
 // (found by a marker in their environment, which every process a run starts inherits), and the snapshot of
 // what a trial left: ports, processes, mounts, cgroups, the ledger.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
