@@ -9,7 +9,6 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it, type TestContext } from "node:test";
-import { markedProcesses } from "./interrupt-trials.ts";
 import {
   assertNothingLeft,
   type ChildRun,
@@ -17,6 +16,7 @@ import {
   journalOf,
   runAllChild,
 } from "../integration/run-all-child.ts";
+import { markedProcesses } from "./interrupt-trials.ts";
 
 const DENO = resolve("node_modules/.bin/deno");
 const OFFSET = 650;
