@@ -124,11 +124,17 @@ async function containerScope(t: ResolvedTarget, o: ScopeOptions): Promise<Targe
   const info = await docker.inspect();
   const usageFile = found.version === 1 ? "memory.usage_in_bytes" : "memory.current";
   const memoryUsage = async () => Number((await readFile(join(found.memory!, usageFile), "utf8")).trim());
-  const oomKills = async () => {
+  const inCgroup = async () => {
     const file = found.version === 1 ? "memory.oom_control" : "memory.events";
     const m = /oom_kill (\d+)/.exec(await readFile(join(found.memory!, file), "utf8").catch(() => ""));
-    return m ? Number(m[1]) : 0;
+    return m ? Number(m[1]) : undefined;
   };
+  const entered = Math.floor(Date.now() / 1000);
+  const base = (await inCgroup()) ?? 0;
+  // The engine removes a dead container's cgroup at once, often before its counter is read: then the engine's
+  // "oom" events for the container since the scope was entered are the count.
+  const oomKills = async () =>
+    (await inCgroup()) ?? base + (await docker.oomEventsSince(entered).catch(() => 0));
   const memory = memoryLimitsOf(info);
   const cpu = cpuLimitsOf(info);
   // A container with a CPU limit of its own keeps it; one without gets the fault's quota, as a process would.

@@ -288,6 +288,11 @@ export class DockerTarget implements Target {
     return { exitCode: info?.State.ExitCode ?? null, exitSignal: null };
   }
 
+  /** The engine's "oom" events for this container since `since` (unix seconds), the container gone or not. */
+  oomEventsSince(since: number): Promise<number> {
+    return this.eventCount("oom", since);
+  }
+
   /** How many events of `type` the engine recorded for this container since `since` (unix seconds). */
   private async eventCount(type: string, since: number): Promise<number> {
     const until = Math.floor(Date.now() / 1000) + 1;
