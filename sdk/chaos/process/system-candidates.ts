@@ -40,11 +40,15 @@ export function systemCandidates(system: CandidateSystem): CandidateResolver {
     if (sel.scope === "service") return serviceCandidate(system, sel.service);
     const owner = system.services[sel.service];
     const listed = (await owner.instances?.()) ?? [];
-    const out: Candidate[] = [];
+    // Two listed ids on one container or pid (an owner that kept a dead id while the replacement reuses the
+    // container's name) are one target: the later listing stands for it, so it is not acted on twice.
+    const byTarget = new Map<string, Candidate>();
     for (const info of listed) {
       const target = await instanceTarget(system, sel.service, info);
       if (!target) continue;
-      out.push({
+      const key = info.container ? `container ${info.container}` : `pid ${info.pid ?? info.id}`;
+      byTarget.delete(key);
+      byTarget.set(key, {
         id: info.id,
         service: sel.service,
         state: typeof info.state === "string" ? info.state : "ready",
@@ -56,6 +60,7 @@ export function systemCandidates(system: CandidateSystem): CandidateResolver {
         target,
       });
     }
+    const out = [...byTarget.values()];
     if (system.target === "process") out.push(...(await unlisted(system, sel.service, listed)));
     if (out.length === 0 && listed.length === 0)
       throw new FaultError(`selector ${JSON.stringify(selector)} resolves to no target`, {
@@ -96,13 +101,16 @@ async function instanceTarget(
   owner: string,
   info: InstanceInfo,
 ): Promise<Target | undefined> {
-  if (info.container)
-    return new DockerTarget({
+  if (info.container) {
+    const target = new DockerTarget({
       container: info.container,
       id: info.id,
       ledger: system.ledger,
       docker: engineOfService(system, owner),
     });
+    // Stopped or removed since the listing (an owner that has not noticed yet): as for a process, nothing to act on.
+    return (await target.isRunning().catch(() => false)) ? target : undefined;
+  }
   if (
     system.target === "process" &&
     typeof info.pid === "number" &&

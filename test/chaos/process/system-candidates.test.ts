@@ -66,6 +66,17 @@ describe("systemCandidates", () => {
     assert.ok(found.every((c) => c.service === "owner"));
   });
 
+  it("two listed ids on one process are one candidate, the later listing's (not acted on twice)", async () => {
+    const found = await resolver(() => [pids[0], pids[0], pids[1]])("worker");
+    assert.deepEqual(
+      found.map((c) => [c.id, c.pid]),
+      [
+        ["inst-1", pids[0]],
+        ["inst-2", pids[1]],
+      ],
+    );
+  });
+
   it("a service selector is the service's own process", async () => {
     const [c] = await resolver(() => pids)("owner");
     assert.equal(c.pid, owner.pid);
