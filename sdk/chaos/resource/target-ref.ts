@@ -2,7 +2,7 @@
 // pid, or as a service name that the chaos context resolves. Resolved at apply time, never at build time.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FaultError, type Problem } from "../../core/errors.ts";
+import { FaultError, PrerequisiteError, type Problem } from "../../core/errors.ts";
 import { DockerTarget } from "../../system/targets/docker-target.ts";
 import type { Target } from "../../system/targets/target.ts";
 import type { ChaosContext } from "../context.ts";
@@ -61,6 +61,7 @@ export async function resolveTarget(t: ResourceTarget, ctx: ChaosContext): Promi
   const pid = await target.pid();
   if (pid === undefined) throw new FaultError(`cannot stress ${target.describe()}: it is not running`);
   const docker = target instanceof DockerTarget ? target : undefined;
+  if (docker) await requireLocalContainer(docker, pid);
   return {
     id: target.id,
     kind: target.kind,
@@ -70,6 +71,23 @@ export async function resolveTarget(t: ResourceTarget, ctx: ChaosContext): Promi
       ? `container ${target.id} (${docker.ref}, host pid ${pid})`
       : `${target.kind} ${target.id} (pid ${pid})`,
   };
+}
+
+/**
+ * Resource faults act through this machine's pids, cgroups and mount namespaces: the pid an engine reports must
+ * be a process of that container here. A container on another engine has a pid of that host's, which here is
+ * some other process (or none).
+ */
+async function requireLocalContainer(docker: DockerTarget, pid: number): Promise<void> {
+  const id = (await docker.inspect())?.Id;
+  const cgroup = await readFile(`/proc/${pid}/cgroup`, "utf8").catch(() => "");
+  if (id && cgroup.includes(id)) return;
+  throw new PrerequisiteError(
+    `cannot put a resource fault on ${docker.describe()}: pid ${pid}, which its engine reports, is not a process of that container on this machine`,
+    {
+      hint: "resource faults (cpu, memory, disk, fds) act through this machine's processes and cgroups: run the container on this machine's engine",
+    },
+  );
 }
 
 function asTarget(x: unknown): { target: Target; ready: boolean } | undefined {
