@@ -127,17 +127,6 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       await scope.release();
       throw error;
     }
-    // Wait until the stressor is resident (or the target is gone): the pressure is real before the window starts.
-    const base = scope.usageBytes ?? 0;
-    await pollUntil(
-      async () =>
-        (await procStatus(t.pid)) === "exited" ||
-        (await scope.memoryUsage().catch(() => 0)) >= base + Math.min(bytes, this.s.headroom) * 0.9,
-      10_000,
-      50,
-    );
-    const how = `${stress.commandLine} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${adjusted.length} target process(es) set to 1000`;
-    this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid, stressor });
     let oomAfter: number | undefined;
     const end = once(async () => {
       oomAfter ??= await scope.oomKills().catch(() => oomBefore);
@@ -145,6 +134,35 @@ export class MemoryFault extends ResourceFault<MemoryState> {
       await restoreOomScores(adjusted);
       await scope.release();
     });
+    const reap = {
+      kind: "resource-stress",
+      pgid: stress.pid,
+      command: stress.command,
+      oomAdj: adjusted,
+      ...scope.reap,
+    };
+    // In the ledger from the moment the stressor runs: the wait below can take seconds, and a run killed in it
+    // must leave no stressor or cgroup behind. The fault's own entry takes over once it is applied.
+    const pending = ctx.ledger.add({ description: `${this.describe()} (being applied)`, revert: end, reap });
+    // Wait until the stressor is resident (or the target is gone): the pressure is real before the window starts.
+    const base = scope.usageBytes ?? 0;
+    try {
+      await pollUntil(
+        async () =>
+          ctx.signal?.aborted === true ||
+          (await procStatus(t.pid)) === "exited" ||
+          (await scope.memoryUsage().catch(() => 0)) >= base + Math.min(bytes, this.s.headroom) * 0.9,
+        10_000,
+        50,
+      );
+    } catch (error) {
+      await end();
+      throw error;
+    } finally {
+      ctx.ledger.settle(pending);
+    }
+    const how = `${stress.commandLine} (${mib(bytes)}) in the target's cgroup: ${scope.how}; oom_score_adj of ${adjusted.length} target process(es) set to 1000`;
+    this.tell("applied", how, { limitBytes: scope.limitBytes, stressBytes: bytes, pid: t.pid, stressor });
     // A container that dies takes the fault with it, as a killed process leaves our cgroup: its restart (the
     // replacement) must not start under the stressor and the lowered limit, which would kill it again.
     const watch = t.docker ? watchExit(t.pid, end) : undefined;
@@ -160,13 +178,7 @@ export class MemoryFault extends ResourceFault<MemoryState> {
           ...(watch?.ended() ? { releasedAtExit: true } : {}),
         });
       },
-      reap: {
-        kind: "resource-stress",
-        pgid: stress.pid,
-        command: stress.command,
-        oomAdj: adjusted,
-        ...scope.reap,
-      },
+      reap,
     };
   }
 }

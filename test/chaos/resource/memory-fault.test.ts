@@ -58,14 +58,31 @@ describe("chaos.resource.memory", () => {
       const before = cgroupOf(hog.pid, "memory");
       const adjBefore = readFileSync(`/proc/${hog.pid}/oom_score_adj`, "utf8").trim();
       const seen: ResourceObservation[] = [];
+      const ctx = testContext();
+      // The stressor is in the ledger from the moment it runs (a run killed while it becomes resident leaves it
+      // to the reaper); once applied, the fault's own entry is the only one.
+      const added: { description: string; kind: unknown }[] = [];
+      const add = ctx.ledger.add.bind(ctx.ledger);
+      ctx.ledger.add = (entry) => {
+        added.push({ description: entry.description, kind: entry.reap?.kind });
+        return add(entry);
+      };
       const handle = await resource
         .memory({ percent: 60 })
         .stressor(stressor)
         .on({ pid: hog.pid, id: "hog" })
         .observe((o) => seen.push(o))
-        .apply(testContext());
+        .apply(ctx);
       const stressPid = 0;
       try {
+        assert.deepEqual(
+          added.map((x) => [/\(being applied\)$/.test(x.description), x.kind]),
+          [
+            [true, "resource-stress"],
+            [false, "resource-stress"],
+          ],
+        );
+        assert.equal(ctx.ledger.size, 1);
         const cg = cgroupOf(hog.pid, "memory");
         assert.match(cg, /^\/hivestorm\/memory-/);
         const usage = Number(readFileSync(`/sys/fs/cgroup/memory${cg}/memory.usage_in_bytes`, "utf8"));
