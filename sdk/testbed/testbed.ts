@@ -160,6 +160,13 @@ export class Testbed implements AsyncDisposable {
     const { system } = loaded;
     const source = options.name ?? loaded.source;
     mkdirSync(logDir, { recursive: true });
+    // The run's ledger: claimed for this process (a dead run's is settled first), with its dead-man switch.
+    const ledger = await openRunLedger({
+      root,
+      file: resolve(root, options.ledgerFile ?? process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE),
+      runId,
+      log,
+    });
     // Until the testbed exists, a signal during start-up stops what was started and exits.
     const startup = new AbortController();
     const abortStartup = () => startup.abort(new HivestormError("E_ABORTED", "start-up interrupted"));
@@ -177,29 +184,17 @@ export class Testbed implements AsyncDisposable {
             abortStartup();
             await settled;
           });
-    // The hook is in place before the ledger's dead-man switch starts: a signal from here on is handled in
-    // this process (what was started is stopped, the ledger settled), not by the default action.
-    let ledger: RunLedger | undefined;
-    let services: ServiceSet | undefined;
     let toxiproxy: TestbedToxiproxy | undefined;
+    const services = new ServiceSet(system, {
+      root,
+      logDir,
+      runId,
+      target,
+      log,
+      ledger,
+      signal: startup.signal,
+    });
     try {
-      // The run's ledger: claimed for this process (a dead run's is settled first), with its dead-man switch.
-      ledger = await openRunLedger({
-        root,
-        file: resolve(root, options.ledgerFile ?? process.env.HIVESTORM_LEDGER ?? DEFAULT_LEDGER_FILE),
-        runId,
-        log,
-      });
-      startup.signal.throwIfAborted();
-      services = new ServiceSet(system, {
-        root,
-        logDir,
-        runId,
-        target,
-        log,
-        ledger,
-        signal: startup.signal,
-      });
       startup.signal.throwIfAborted();
       toxiproxy = await openToxiproxy(system, {
         url: options.toxiproxyUrl ?? process.env.TOXIPROXY_URL,
@@ -209,10 +204,10 @@ export class Testbed implements AsyncDisposable {
       await services.startAll();
       startup.signal.throwIfAborted();
     } catch (error) {
-      await services?.stopAll();
+      await services.stopAll();
       await toxiproxy?.close().catch(() => {});
-      await ledger?.revertAll();
-      await ledger?.close();
+      await ledger.revertAll();
+      await ledger.close();
       throw startup.signal.aborted ? startup.signal.reason : error;
     } finally {
       unhook();

@@ -133,10 +133,19 @@ function toxiproxyPort(run: ExampleRun): number[] {
   return m ? [Number(m[1])] : [];
 }
 
+/** The dead-man switch's bound (docs/cleanup.md) and a margin: a signal that lands before the script's handlers
+ * are installed ends it by the default action, and the watchdog then settles the ledger within that bound. */
+const DEAD_MAN_BOUND_MS = 3000;
+
 export async function assertNothingLeft(run: ExampleRun, what: string): Promise<void> {
   const ports = [...PORTS, ...toxiproxyPort(run)];
-  const open = [];
-  for (const p of ports) if (await portOpen(p)) open.push(p);
+  const open: number[] = [];
+  for (const deadline = Date.now() + DEAD_MAN_BOUND_MS; ; ) {
+    open.length = 0;
+    for (const p of ports) if (await portOpen(p)) open.push(p);
+    if ((open.length === 0 && leftovers(run).length === 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const detail = `${what}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
   assert.deepEqual(open, [], `ports still open after ${detail}`);
   assert.deepEqual(leftovers(run), [], `processes still alive after ${detail}`);
