@@ -295,6 +295,7 @@ async function compareFlags(
     { name: "the bin's + --v8-pool-size=1", flags: [...own, "--v8-pool-size=1"] },
     { name: "the bin's + --no-opt (no optimising compiler)", flags: [...own, "--no-opt"] },
     { name: "the bin's + --jitless", flags: [...own, "--jitless"] },
+    { name: "the bin's + --no-opt --always-sparkplug", flags: [...own, "--no-opt", "--always-sparkplug"] },
   ];
   const { seconds, connections, rounds, proxyCpu, otherCpu } = settings;
   const upstream = child(otherCpu, "serve");
@@ -308,7 +309,9 @@ async function compareFlags(
       const mem = await memory(server, otherCpu, ports.http);
       await stopServer(server);
       rows.push({ ...v, mem, cpu: [] as number[], rps: [] as number[] });
-      log(`  ${v.name}: RSS ${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}, ${fixed(mem.settled, 1)} MB`);
+      log(
+        `  ${v.name}: RSS ${fixed(mem.idle, 1)} / ${fixed(mem.held, 1)}, ${fixed(mem.settled, 1)} MB (from files ${fixed(mem.heldFile, 1)}, ${fixed(mem.settledFile, 1)})`,
+      );
     }
     const servers = [];
     for (const v of variants) {
