@@ -296,6 +296,18 @@ async function compareFlags(
     { name: "the bin's + --no-opt (no optimising compiler)", flags: [...own, "--no-opt"] },
     { name: "the bin's + --jitless", flags: [...own, "--jitless"] },
     { name: "the bin's + --no-opt --always-sparkplug", flags: [...own, "--no-opt", "--always-sparkplug"] },
+    {
+      name: "the bin's without --interrupt-budget (V8's default)",
+      flags: own.filter((f) => !f.startsWith("--interrupt-budget=")),
+    },
+    {
+      name: "the bin's with --interrupt-budget=540672 (8x)",
+      flags: [...own.filter((f) => !f.startsWith("--interrupt-budget=")), "--interrupt-budget=540672"],
+    },
+    {
+      name: "the bin's with --interrupt-budget=2162688 (32x)",
+      flags: [...own.filter((f) => !f.startsWith("--interrupt-budget=")), "--interrupt-budget=2162688"],
+    },
   ];
   const { seconds, connections, rounds, proxyCpu, otherCpu } = settings;
   const upstream = child(otherCpu, "serve");

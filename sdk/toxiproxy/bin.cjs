@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size --single-threaded --compact-on-every-full-gc
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size --single-threaded --compact-on-every-full-gc --interrupt-budget=1081344
 // hivestorm-toxiproxy: the standalone Toxiproxy-compatible server (main.ts) as plain JavaScript, so that no
 // TypeScript loader lives in the server process (tsx's worker thread alone costs about 30 MB). The sources are
 // bundled with esbuild on first use into node_modules/.cache/hivestorm/ (else the system's temporary folder;
@@ -8,7 +8,11 @@
 // --single-threaded keeps V8's compiler and garbage collector on the main thread, so that no helper thread keeps
 // a malloc arena of its own (about 1.5 MB at 1000 connections, for the same CPU per request);
 // --compact-on-every-full-gc gives back the old generation's half-empty pages at each full collection instead of
-// keeping them for later (1.3 MB just after 1000 connections opened, same CPU per request). Figures in
+// keeping them for later (1.3 MB just after 1000 connections opened, same CPU per request);
+// --interrupt-budget=1081344 (16 times V8's) lets a function run 16 times longer before the optimising compiler
+// is asked for it: a thousand connections opening do not wake the compiler (its code is 3.6 MB of the binary's
+// pages, and its work 2 MB more), a stream of proxied requests still does within a fraction of a second, and
+// the CPU per request is the same once it has. Figures in
 // bench/README.md (`npx tsx bench/proxy.ts --compare-flags`).
 // This file and the bundle are CommonJS: an ES module main starts Node's ESM loader, whose modules and the libuv
 // thread pool it starts cost about 1 MB resident for nothing here.
