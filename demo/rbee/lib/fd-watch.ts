@@ -1,7 +1,9 @@
 // Descriptor exhaustion is invisible to a Node server: libuv's EMFILE trick accepts and closes the
 // connections it cannot keep, and no 'error' is emitted. So each service watches its own descriptors and
 // logs `emfile` when they run out; `crash-on-emfile` turns that into the crash of a service that treats
-// EMFILE as fatal.
+// EMFILE as fatal. A descriptor the service itself fails to open (a connection to the hive) is the other place
+// it meets EMFILE: with the switch on, that crashes it too, so the bug shows whether or not a poll of the
+// watcher lands in the moment the last descriptors are taken.
 import { readdirSync, readFileSync } from "node:fs";
 import type { Logger } from "./log.ts";
 
@@ -14,7 +16,21 @@ function limit(): number | undefined {
   }
 }
 
+let fatal = false;
+
+/**
+ * Called with the error of a descriptor the service failed to open: under `crash-on-emfile` an EMFILE or
+ * ENFILE is thrown from a fresh tick, an uncaught exception that kills the process.
+ */
+export function descriptorError(err: NodeJS.ErrnoException): void {
+  if (!fatal || (err.code !== "EMFILE" && err.code !== "ENFILE")) return;
+  process.nextTick(() => {
+    throw Object.assign(new Error(`EMFILE: too many open files (${err.message})`), { code: err.code });
+  });
+}
+
 export function watchDescriptors(log: Logger, crash: boolean, everyMs = 250): void {
+  fatal = crash;
   const max = limit();
   if (max === undefined) return;
   const emfile = log.sampled("emfile");

@@ -3,6 +3,7 @@
 // fresh connection, so that a keep-alive pool can neither hide a network fault (a pool keeps the connections
 // that survived) nor hand a retry a poisoned socket; `--keep-alive` lets first attempts use a pool.
 import { Agent, type ClientRequest, type IncomingMessage, request } from "node:http";
+import { descriptorError } from "../lib/fd-watch.ts";
 
 const pool = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024 });
 // The same wire behaviour as `agent: false` (a new connection, `Connection: close`), without a new Agent each.
@@ -85,6 +86,7 @@ export function openHiveStream(
       else clearTimeout(connectTimer);
     });
     req.on("error", (err: NodeJS.ErrnoException) => {
+      descriptorError(err);
       if (err.code === "ECONNREFUSED") fail("refused", "the hive refused the connection");
       else fail("reset", `hive connection failed: ${err.code ?? err.message}`);
     });
