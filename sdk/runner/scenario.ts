@@ -46,7 +46,7 @@ interface ScenarioBase {
 
 /** Background traffic, a fault window and recovery: what fault and steps scenarios share. */
 interface WindowedScenario extends ScenarioBase {
-  /** How long background traffic runs before the fault, as the baseline; default "5s" (time-scaled, >= 2 s). */
+  /** How long background traffic runs before the fault, as the baseline; default "5s" (time-scaled, >= 20 requests' worth). */
   baseline?: Duration;
   /** How long the fault stays; default "20s" (time-scaled, >= minDuration). */
   duration?: Duration;

@@ -6,16 +6,22 @@ import { sleep } from "../../core/sleep.ts";
 import { describeRecoveryCriterion, timeToRecover } from "../../report/analysis.ts";
 import type { FaultScenario, StepsScenario } from "../scenario.ts";
 import type { Sample, Traffic } from "../traffic.ts";
-import { MIN_SUCCESS_DEFAULT } from "./baseline.ts";
+import { MIN_SUCCESS_DEFAULT, TRAFFIC_RATE_DEFAULT } from "./baseline.ts";
 
 export const RECOVERY_DEFAULTS = { deadline: "30s", window: "3s" };
-/** The default window is time-scaled like the fault, never below this (30 samples at the default 20 req/s). */
-export const RECOVERY_WINDOW_MIN_MS = 1500;
+/** The default window is time-scaled like the fault, never below 30 samples (1.5 s at the default 20 req/s) ... */
+export const RECOVERY_WINDOW_MIN_SAMPLES = 30;
+/** ... and never below this, whatever the rate. */
+export const RECOVERY_WINDOW_MIN_MS = 750;
 
-/** A scenario's own window as given; the default one time-scaled, never under RECOVERY_WINDOW_MIN_MS. */
-export function recoveryWindowMs(def: FaultScenario | StepsScenario): number {
+/**
+ * A scenario's own window as given; the default one time-scaled, never under RECOVERY_WINDOW_MIN_SAMPLES of the
+ * background traffic (at `rate` requests per second) nor under RECOVERY_WINDOW_MIN_MS.
+ */
+export function recoveryWindowMs(def: FaultScenario | StepsScenario, rate = TRAFFIC_RATE_DEFAULT): number {
   if (def.recovery?.window !== undefined) return parseDuration(def.recovery.window);
-  return Math.max(RECOVERY_WINDOW_MIN_MS, scaledDuration(RECOVERY_DEFAULTS.window));
+  const floor = Math.max(RECOVERY_WINDOW_MIN_MS, Math.ceil((1000 * RECOVERY_WINDOW_MIN_SAMPLES) / rate));
+  return Math.max(floor, scaledDuration(RECOVERY_DEFAULTS.window));
 }
 
 export async function measureRecovery(
@@ -23,7 +29,7 @@ export async function measureRecovery(
   o: { traffic: Traffic; revertAt: number; startedAt: number; signal: AbortSignal },
 ): Promise<RecoveryRecord & { windowMs: number }> {
   const deadlineMs = parseDuration(def.recovery?.deadline ?? RECOVERY_DEFAULTS.deadline);
-  const windowMs = recoveryWindowMs(def);
+  const windowMs = recoveryWindowMs(def, o.traffic.options.rate);
   const criterion = { window: windowMs, minSuccessRate: def.recovery?.minSuccessRate ?? MIN_SUCCESS_DEFAULT };
   let ttr: number | null = null;
   while (!o.signal.aborted && Date.now() - o.revertAt < deadlineMs + windowMs) {

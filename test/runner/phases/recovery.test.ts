@@ -16,7 +16,7 @@ function pastTraffic(from: number, to: number, failing: (t: number) => boolean):
   const samples: Sample[] = [];
   for (let t = from; t < to; t += 50)
     samples.push({ start: t, latencyMs: 5, status: failing(t) ? 503 : 200, ok: !failing(t) });
-  return { samples, settledUntil: () => to } as unknown as Traffic;
+  return { samples, settledUntil: () => to, options: { rate: 20 } } as unknown as Traffic;
 }
 
 const def = (recovery: StepsScenario["recovery"]): StepsScenario => ({
@@ -67,7 +67,7 @@ describe("measureRecovery", () => {
   it("waits for the deadline plus a window, then gives up", async () => {
     const revertAt = Date.now();
     const samples: Sample[] = [];
-    const traffic = { samples, settledUntil: () => Date.now() } as unknown as Traffic;
+    const traffic = { samples, settledUntil: () => Date.now(), options: { rate: 20 } } as unknown as Traffic;
     const timer = setInterval(
       () => samples.push({ start: Date.now(), latencyMs: 1, status: 0, ok: false }),
       20,
@@ -105,7 +105,11 @@ describe("measureRecovery", () => {
 
   it("an abort ends the measurement at once", async () => {
     const revertAt = Date.now();
-    const traffic = { samples: [], settledUntil: () => Date.now() } as unknown as Traffic;
+    const traffic = {
+      samples: [],
+      settledUntil: () => Date.now(),
+      options: { rate: 20 },
+    } as unknown as Traffic;
     const r = await measureRecovery(def({ deadline: "60s" }), {
       ...{ traffic, revertAt, startedAt: revertAt, signal: AbortSignal.abort() },
     });
@@ -115,7 +119,7 @@ describe("measureRecovery", () => {
 });
 
 describe("recoveryWindowMs", () => {
-  it("the scenario's own window as given; the default 3 s time-scaled, never under 1.5 s", () => {
+  it("the scenario's own window as given; the default 3 s time-scaled, never under 30 samples nor 0.75 s", () => {
     assert.equal(recoveryWindowMs(def({ window: "500ms" })), 500);
     assert.equal(
       within(makeScope({ timeScale: 0.1 }), () => recoveryWindowMs(def({ window: "500ms" }))),
@@ -129,8 +133,18 @@ describe("recoveryWindowMs", () => {
     );
     assert.equal(
       within(makeScope({ timeScale: 0.025 }), () => recoveryWindowMs(def({ deadline: "5s" }))),
+      1500,
+      "30 samples at the default 20/s",
+    );
+    assert.equal(
+      within(makeScope({ timeScale: 0.025 }), () => recoveryWindowMs(def(undefined), 40)),
+      750,
+    );
+    assert.equal(
+      within(makeScope({ timeScale: 0.025 }), () => recoveryWindowMs(def(undefined), 400)),
       RECOVERY_WINDOW_MIN_MS,
     );
+    assert.equal(recoveryWindowMs(def(undefined), 5), 6000, "30 samples at 5/s: longer than the 3 s default");
   });
 });
 
