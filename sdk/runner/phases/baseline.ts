@@ -14,7 +14,7 @@ export const BASELINE_MIN_MS = 500;
 export const MIN_SUCCESS_DEFAULT = 0.99;
 export const TRAFFIC_RATE_DEFAULT = 20;
 /**
- * Below this time scale (`--quick` is 0.02) the windows sit at their floors, which are counts of samples:
+ * Below this time scale (`--quick` is 0.0125) the windows sit at their floors, which are counts of samples:
  * background traffic then runs at twice its rate, so that they pass in half the time.
  */
 export const FLOOR_TIME_SCALE = 0.1;
