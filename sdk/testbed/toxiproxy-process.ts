@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HivestormError } from "../core/errors.ts";
+import { nodeBinary } from "../core/node-binary.ts";
 
 /** The standalone server: plain JavaScript, built on first use (see sdk/toxiproxy/bin.cjs). */
 const BIN = fileURLToPath(new URL("../toxiproxy/bin.cjs", import.meta.url));
@@ -16,13 +17,14 @@ export interface ToxiproxyProcess {
 }
 
 /**
- * The argv that starts `hivestorm-toxiproxy` with this Node: the Node flags of the bin's shebang line (so that
- * they are written once), then the bin.
+ * The argv that starts `hivestorm-toxiproxy` on Node (this process's, or under Deno the `node` on PATH: its
+ * flags are Node's V8's, which Deno's may not know): the Node flags of the bin's shebang line (so that they are
+ * written once), then the bin.
  */
 export function toxiproxyCommand(): string[] {
   const shebang = readFileSync(BIN, "utf8").split("\n", 1)[0];
   const flags = /\bnode((?:\s+--\S+)*)\s*$/.exec(shebang)?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
-  return [process.execPath, ...flags, BIN];
+  return [nodeBinary(), ...flags, BIN];
 }
 
 export async function startToxiproxyProcess(): Promise<ToxiproxyProcess> {
