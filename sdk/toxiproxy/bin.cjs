@@ -11,7 +11,7 @@
 // keeping them for later (1.3 MB just after 1000 connections opened, same CPU per request);
 // --interrupt-budget=1081344 (16 times V8's) lets a function run 16 times longer before the optimising compiler
 // is asked for it: a thousand connections opening do not wake the compiler (its code is 3.6 MB of the binary's
-// pages, and its work 2 MB more), a stream of proxied requests still does within a fraction of a second, and
+// pages, and its work 2 MB more), a stream of proxied requests still does within about a second, and
 // the CPU per request is the same once it has. Figures in
 // bench/README.md (`npx tsx bench/proxy.ts --compare-flags`).
 // This file and the bundle are CommonJS: an ES module main starts Node's ESM loader, whose modules and the libuv
