@@ -287,6 +287,7 @@ async function compareFlags(
   const bin = rest.pop()!;
   const own = rest;
   const without = (flag: string) => own.filter((f) => f !== flag);
+  const noBudget = own.filter((f) => !f.startsWith("--interrupt-budget="));
   const variants: { name: string; flags: string[] }[] = [
     { name: `the bin's: ${own.join(" ")}`, flags: own },
     { name: "none (Node's defaults)", flags: [] },
@@ -296,17 +297,14 @@ async function compareFlags(
     { name: "the bin's + --no-opt (no optimising compiler)", flags: [...own, "--no-opt"] },
     { name: "the bin's + --jitless", flags: [...own, "--jitless"] },
     { name: "the bin's + --no-opt --always-sparkplug", flags: [...own, "--no-opt", "--always-sparkplug"] },
-    {
-      name: "the bin's without --interrupt-budget (V8's default)",
-      flags: own.filter((f) => !f.startsWith("--interrupt-budget=")),
-    },
+    { name: "the bin's without --interrupt-budget (V8's default)", flags: noBudget },
     {
       name: "the bin's with --interrupt-budget=540672 (8x)",
-      flags: [...own.filter((f) => !f.startsWith("--interrupt-budget=")), "--interrupt-budget=540672"],
+      flags: [...noBudget, "--interrupt-budget=540672"],
     },
     {
       name: "the bin's with --interrupt-budget=2162688 (32x)",
-      flags: [...own.filter((f) => !f.startsWith("--interrupt-budget=")), "--interrupt-budget=2162688"],
+      flags: [...noBudget, "--interrupt-budget=2162688"],
     },
   ];
   const { seconds, connections, rounds, proxyCpu, otherCpu } = settings;

@@ -25,7 +25,7 @@ let fatal = false;
 export function descriptorError(err: NodeJS.ErrnoException): void {
   if (!fatal || (err.code !== "EMFILE" && err.code !== "ENFILE")) return;
   process.nextTick(() => {
-    throw Object.assign(new Error(`EMFILE: too many open files (${err.message})`), { code: err.code });
+    throw Object.assign(new Error(`${err.code}: too many open files (${err.message})`), { code: err.code });
   });
 }
 

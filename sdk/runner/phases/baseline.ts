@@ -25,9 +25,14 @@ export function backgroundRate(def: { trafficRate?: number }, systemRate: number
   return getTimeScale() < FLOOR_TIME_SCALE ? Math.min(1000, rate * 2) : rate;
 }
 
+/** How long `samples` requests take at `rate` requests per second, never under `minMs`. */
+export function samplesFloorMs(samples: number, rate: number, minMs: number): number {
+  return Math.max(minMs, Math.ceil((1000 * samples) / rate));
+}
+
 /** The shortest baseline at `rate` requests per second. */
 export function baselineFloorMs(rate: number): number {
-  return Math.max(BASELINE_MIN_MS, Math.ceil((1000 * BASELINE_MIN_SAMPLES) / rate));
+  return samplesFloorMs(BASELINE_MIN_SAMPLES, rate, BASELINE_MIN_MS);
 }
 
 export interface Baseline {

@@ -6,7 +6,7 @@ import { sleep } from "../../core/sleep.ts";
 import { describeRecoveryCriterion, timeToRecover } from "../../report/analysis.ts";
 import type { FaultScenario, StepsScenario } from "../scenario.ts";
 import type { Sample, Traffic } from "../traffic.ts";
-import { MIN_SUCCESS_DEFAULT, TRAFFIC_RATE_DEFAULT } from "./baseline.ts";
+import { MIN_SUCCESS_DEFAULT, samplesFloorMs, TRAFFIC_RATE_DEFAULT } from "./baseline.ts";
 
 export const RECOVERY_DEFAULTS = { deadline: "30s", window: "3s" };
 /** The default window is time-scaled like the fault, never below 30 samples (1.5 s at the default 20 req/s) ... */
@@ -20,7 +20,7 @@ export const RECOVERY_WINDOW_MIN_MS = 750;
  */
 export function recoveryWindowMs(def: FaultScenario | StepsScenario, rate = TRAFFIC_RATE_DEFAULT): number {
   if (def.recovery?.window !== undefined) return parseDuration(def.recovery.window);
-  const floor = Math.max(RECOVERY_WINDOW_MIN_MS, Math.ceil((1000 * RECOVERY_WINDOW_MIN_SAMPLES) / rate));
+  const floor = samplesFloorMs(RECOVERY_WINDOW_MIN_SAMPLES, rate, RECOVERY_WINDOW_MIN_MS);
   return Math.max(floor, scaledDuration(RECOVERY_DEFAULTS.window));
 }
 
