@@ -34,12 +34,12 @@ commands:
   preview  live-edit the Observable pages on a run (Notebook Kit's Vite dev server; the pages are at
            /overview.html, /fault-windows.html and /compare.html)
   sample   write synthetic runs, for the tests, to --out (default reports/synthetic); never over the
-           committed samples reports/sample and reports/sample-base
+           committed sample reports/sample
 
 options:
   --run PATH    run folder or results.json (default: $HIVESTORM_RUN, else reports/latest, else reports/sample)
   --base PATH   run to compare with (default: $HIVESTORM_BASE, else the last passed run before it,
-                else reports/sample-base)
+                else reports/sample, else the run itself)
   --out DIR     where outputs go (default: the run's folder): DIR/notebooks/ and DIR/observable/
   --port N      port for open (default: any free port)`;
 

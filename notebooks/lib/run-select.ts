@@ -18,8 +18,11 @@ export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface ChosenRun {
   /** The results.json read. */
   file: string;
-  /** Why this one: the argument, the environment variable, reports/latest, a previous good run, the sample. */
-  source: "argument" | "env" | "latest" | "last-good" | "sample";
+  /**
+   * Why this one: the argument, the environment variable, reports/latest, a previous good run, the sample, or
+   * (for a base only) the head itself, when nothing else is there to compare with.
+   */
+  source: "argument" | "env" | "latest" | "last-good" | "sample" | "self";
   /** For source "env": the variable. */
   variable?: string;
   journal: RunJournal;
@@ -37,7 +40,8 @@ export function chooseRun(choice?: string, env: Record<string, string | undefine
 
 /**
  * The run to compare `head` with: an explicit choice, else HIVESTORM_BASE, else the last good run (the newest
- * run under reports/ that passed and started before head), else the committed reports/sample-base.
+ * run under reports/ that passed and started before head), else the committed reports/sample, else (head is
+ * the sample, on a fresh clone) head itself: a comparison that shows no change, and says why.
  */
 export function chooseBase(
   head: ChosenRun,
@@ -49,11 +53,12 @@ export function chooseBase(
   if (fromEnv) return { ...load(fromEnv, "env"), variable: BASE_ENV };
   const good = lastGoodRun(head);
   if (good) return good;
-  return load(join(PROJECT_ROOT, "reports", "sample-base"), "sample");
+  const sample = load(join(PROJECT_ROOT, "reports", "sample"), "sample");
+  return sample.file === head.file ? { ...head, source: "self" } : sample;
 }
 
-// The committed samples are fallbacks, never "the last good run" of a real one; latest is an alias.
-const SKIPPED_IN_SCAN = new Set(["latest", "sample", "sample-base"]);
+// The committed sample is a fallback, never "the last good run" of a real one; latest is an alias.
+const SKIPPED_IN_SCAN = new Set(["latest", "sample"]);
 
 /** The newest passed run under reports/ that started before head, or undefined. Unreadable runs are skipped. */
 export function lastGoodRun(
@@ -93,6 +98,7 @@ export function describeChoice(run: ChosenRun): string {
     latest: "reports/latest",
     "last-good": "the last good run before it",
     sample: "the committed sample",
+    self: "the same run: no earlier passed run to compare with; pass a base run or set HIVESTORM_BASE",
   }[run.source];
   return `\`${relative(PROJECT_ROOT, run.file)}\` (${why})`;
 }

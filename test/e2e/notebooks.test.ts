@@ -3,7 +3,7 @@
 // the Debian packages are missing; .ci/setup-notebooks.sh installs them.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -31,7 +31,6 @@ import { renderScenarioChart } from "../../sdk/report/charts.ts";
 
 const run = promisify(execFile);
 const SAMPLE = join(PROJECT_ROOT, "reports", "sample", "results.json");
-const SAMPLE_BASE = join(PROJECT_ROOT, "reports", "sample-base", "results.json");
 const RUNNER = join(PROJECT_ROOT, "notebooks", "jupyter", "run-notebook.py");
 
 const noJupyter = jupyterMissing();
@@ -53,6 +52,28 @@ interface Cell {
 
 const out = mkdtempSync(join(tmpdir(), "hivestorm-notebooks-"));
 after(() => rmSync(out, { recursive: true, force: true }));
+
+// The base the comparison reads: the committed sample an hour earlier with NF-003 failed, so that the
+// comparison has a change to show (one committed sample only; a second real run would double the repository).
+const BASE_FAILED = "NF-003";
+const SAMPLE_BASE = writeBase(join(out, "base"));
+
+function writeBase(dir: string): string {
+  const journal = readJournal(SAMPLE);
+  const base = {
+    ...journal,
+    runId: `${journal.runId}-base`,
+    status: "failed",
+    startedAt: journal.startedAt - 3_600_000,
+    endedAt: (journal.endedAt ?? journal.startedAt) - 3_600_000,
+    scenarios: journal.scenarios.map((s) =>
+      s.id === BASE_FAILED ? { ...s, verdict: "failed", reason: "made to fail for the comparison" } : s,
+    ),
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "results.json"), JSON.stringify(base));
+  return join(dir, "results.json");
+}
 
 describe("Jupyter notebooks on the Deno kernel", { skip: skipJupyter }, () => {
   const executed = new Map<string, NotebookOutputs>();
@@ -90,7 +111,7 @@ describe("Jupyter notebooks on the Deno kernel", { skip: skipJupyter }, () => {
     }
   });
 
-  it("read the chosen run: every scenario, its verdict and the comparison's new failure appear", () => {
+  it("read the chosen runs: every scenario, its verdict, and what the comparison found fixed", () => {
     const head = readJournal(SAMPLE);
     const overview = readFileSync(executed.get("run-overview")!.markdown, "utf8");
     for (const s of head.scenarios)
@@ -108,6 +129,7 @@ describe("Jupyter notebooks on the Deno kernel", { skip: skipJupyter }, () => {
       .filter((s) => s.verdict === "failed" || s.verdict === "error")
       .map((s) => s.id);
     for (const id of failed) assert.ok(compare.includes(id), `${id} missing from the comparison`);
+    assert.ok(compare.includes(`**Fixed:** \`${BASE_FAILED}\``), "the comparison names the fixed scenario");
   });
 
   it("export to Markdown with the charts as SVG files beside it, and to HTML", () => {

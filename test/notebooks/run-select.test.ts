@@ -65,7 +65,7 @@ describe("chooseBase / lastGoodRun", () => {
     const good = writeRun("newer-good", { status: "passed", startedAt: 3000 });
     writeRun("failed", { status: "failed", startedAt: 4000 });
     writeRun("after-head", { status: "passed", startedAt: 9000 });
-    writeRun("sample-base", { status: "passed", startedAt: 4500 });
+    writeRun("sample", { status: "passed", startedAt: 4500 });
     mkdirSync(join(dir, "broken"));
     writeFileSync(join(dir, "broken", "results.json"), "{not json");
     const headFile = writeRun("head", { status: "failed", startedAt: 5000 });
@@ -75,7 +75,7 @@ describe("chooseBase / lastGoodRun", () => {
     assert.equal(base?.source, "last-good");
   });
 
-  it("prefers HIVESTORM_BASE, and falls back to reports/sample-base when no good run exists", () => {
+  it("prefers HIVESTORM_BASE, and falls back to reports/sample when no good run exists", () => {
     const head = chooseRun(writeRun("lonely", { startedAt: 1 }));
     const other = writeRun("other", { startedAt: 0 });
     const base = chooseBase(head, undefined, { HIVESTORM_BASE: other });
@@ -83,6 +83,14 @@ describe("chooseBase / lastGoodRun", () => {
     assert.match(describeChoice(base), /\(from HIVESTORM_BASE\)$/);
     const fallback = chooseBase({ ...head, journal: { ...head.journal, startedAt: 0 } }, undefined, {});
     assert.ok(["last-good", "sample"].includes(fallback.source));
-    if (fallback.source === "sample") assert.match(fallback.file, /reports\/sample-base\/results\.json$/);
+    if (fallback.source === "sample") assert.match(fallback.file, /reports\/sample\/results\.json$/);
+  });
+
+  it("compares the committed sample with itself, and says so, when it is the head and nothing came before", () => {
+    const sample = chooseRun("reports/sample");
+    const base = chooseBase({ ...sample, journal: { ...sample.journal, startedAt: 0 } }, undefined, {});
+    assert.equal(base.source, "self");
+    assert.equal(base.file, sample.file);
+    assert.match(describeChoice(base), /no earlier passed run to compare with; pass a base run or set HIVESTORM_BASE/);
   });
 });

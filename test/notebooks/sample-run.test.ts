@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -10,21 +11,17 @@ import { scenarioWindows, timeline, timeToRecover, windowStats } from "../../sdk
 // Journals @2 keep every recorded observation: a quick run of the suite is about 320 KB.
 const MAX_BYTES = 400 * 1024;
 
-describe("the committed sample runs", () => {
-  for (const folder of ["sample", "sample-base"]) {
-    it(`reports/${folder} is a readable journal under 400 KB`, () => {
-      const file = join(PROJECT_ROOT, "reports", folder, "results.json");
-      assert.ok(statSync(file).size < MAX_BYTES, `${file} is ${statSync(file).size} bytes`);
-      const journal = readJournal(file);
-      assert.ok(journal.scenarios.length >= 1);
-      // While the provisional sample is in place, it is exactly what the generator writes.
-      if (journal.runId === folder)
-        assert.equal(
-          readFileSync(file, "utf8"),
-          compactJson(sampleRun(folder === "sample" ? "head" : "base")),
-        );
-    });
-  }
+describe("the committed sample run", () => {
+  it("reports/sample is a readable journal under 400 KB, and the only run committed", () => {
+    const file = join(PROJECT_ROOT, "reports", "sample", "results.json");
+    assert.ok(statSync(file).size < MAX_BYTES, `${file} is ${statSync(file).size} bytes`);
+    const journal = readJournal(file);
+    assert.ok(journal.scenarios.length >= 1);
+    // A provisional sample is exactly what the generator writes.
+    if (journal.runId === "sample") assert.equal(readFileSync(file, "utf8"), compactJson(sampleRun("head")));
+    const committed = execFileSync("git", ["ls-files", "reports"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    assert.deepEqual(committed.trim().split("\n").sort(), ["reports/README.md", "reports/sample/results.json"]);
+  });
 });
 
 describe("sampleRun", () => {

@@ -9,6 +9,7 @@ import { after, describe, test } from "node:test";
 import { chartProblems, probePage } from "../../notebooks/tooling/drawn-marks.ts";
 import { CHROMIUM } from "../../notebooks/tooling/headless.ts";
 import { SETUP_HINT } from "../../notebooks/tooling/jupyter.ts";
+import { sampleRun } from "../../notebooks/tooling/sample-run.ts";
 import { type RunJournal, readJournal, writeJournal } from "../../sdk/core/journal.ts";
 import { renderHtmlReport } from "../../sdk/report/html.ts";
 import { writeReports } from "../../sdk/report/write-reports.ts";
@@ -63,7 +64,7 @@ describe("report.html, the page", () => {
 describe("report.html in headless Chromium, from file://", { skip: skipChromium }, () => {
   for (const [name, load] of [
     ["the sample run (all passed)", () => sample("sample")],
-    ["the sample base run (NF-003 and NF-005 failed)", () => sample("sample-base")],
+    ["the synthetic sample run (WC-001 failed)", () => sampleRun("head")],
     ["a run with failed, errored, skipped and load scenarios", () => buildJournal()],
   ] as const) {
     test(`${name}: every chart has drawn marks in every panel; failures above the rest`, async () => {
