@@ -91,6 +91,9 @@ describe("chooseBase / lastGoodRun", () => {
     const base = chooseBase({ ...sample, journal: { ...sample.journal, startedAt: 0 } }, undefined, {});
     assert.equal(base.source, "self");
     assert.equal(base.file, sample.file);
-    assert.match(describeChoice(base), /no earlier passed run to compare with; pass a base run or set HIVESTORM_BASE/);
+    assert.match(
+      describeChoice(base),
+      /no earlier passed run to compare with; pass a base run or set HIVESTORM_BASE/,
+    );
   });
 });
