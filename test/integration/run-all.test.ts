@@ -3,12 +3,11 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it, type TestContext } from "node:test";
+import { describe, it } from "node:test";
 import { chartProblems, probePage } from "../../notebooks/tooling/drawn-marks.ts";
 import { CHROMIUM } from "../../notebooks/tooling/headless.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
-import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
+import { networkBugSwitchTests } from "./network-bug-switches.ts";
 import {
   assertNothingLeft as assertClean,
   type ChildRun,
@@ -75,55 +74,8 @@ describe("run-all", { timeout: 900_000 }, () => {
     await assertNothingLeft(run);
   });
 
-  // The same switches with the demo in containers: network faults act on the proxies in front of the
-  // containers' ports, and both switches apply to containers as they do to processes.
-  for (const target of ["process", "docker"] as const) {
-    const on = target === "docker" ? ["--target", "docker"] : [];
-    const where = target === "docker" ? " (in containers)" : "";
-    const docker = async (t: TestContext) => {
-      if (target !== "docker") return true;
-      const d = await dockerAvailability();
-      if (!d.ok) {
-        t.skip(`no Docker engine (${d.reason}): bash .ci/setup-docker.sh`);
-        return false;
-      }
-      await buildNodeImage({
-        entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
-      });
-      return true;
-    };
-
-    it(`--demo-bug no-timeouts fails NF-001${where}: the queen hangs on a partitioned hive`, async (t) => {
-      if (!(await docker(t))) return;
-      const run = await runAll(["--quick", ...on, "--only", "NF-001", "--demo-bug", "no-timeouts"]);
-      assert.equal(run.code, 1, run.stdout);
-      const nf1 = journalOf(run).scenarios[0];
-      assert.equal(nf1.verdict, "failed");
-      assert.ok(
-        nf1.checks.some((c) => !c.ok && /hang/.test(c.name)),
-        JSON.stringify(nf1.checks),
-      );
-      await assertNothingLeft(run);
-    });
-
-    it(`--demo-bug no-retry fails NF-003 and NF-005${where}: cut connections become errors`, async (t) => {
-      if (!(await docker(t))) return;
-      const run = await runAll(["--quick", ...on, "--only", "NF-003,NF-005", "--demo-bug", "no-retry"]);
-      assert.equal(run.code, 1, run.stdout);
-      const j = journalOf(run);
-      assert.deepEqual(verdicts(j), { "NF-003": "failed", "NF-005": "failed" });
-      // Either check shows the missing retries: errors during the fault, or the queen's own count of retries at 0
-      // (in containers the cut may land on few of the queen's pooled connections: seen at 97% success once).
-      for (const s of j.scenarios)
-        assert.match(
-          s.reason,
-          target === "docker"
-            ? /success rate during the fault|the gateway retried: .*observed 0 retries/
-            : /success rate during the fault/,
-        );
-      await assertNothingLeft(run);
-    });
-  }
+  // The same in containers: test/e2e/run-all-containers.test.ts.
+  networkBugSwitchTests("process", runAll, assertNothingLeft);
 
   it("SIGINT mid-fault reverts it, stops everything and writes an interrupted journal", async () => {
     let sent = false;

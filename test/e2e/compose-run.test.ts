@@ -19,7 +19,7 @@ import {
   portOpen,
   runAllChild,
   shifted,
-} from "./run-all-child.ts";
+} from "../integration/run-all-child.ts";
 
 // Ports of their own (8080 + 4500 ...): other tests run the suite at other offsets at the same time.
 const OFFSET = 4500;

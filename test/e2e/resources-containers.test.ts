@@ -1,0 +1,99 @@
+// The resource and stress scenarios with the demo in containers (--target docker): the faults act on the
+// containers (their cgroups, their mount namespace, their processes' limits), and the bug switches fail the same
+// scenarios as on processes. Every switch these tests use applies to containers as it does to processes (each
+// service gets them on its command).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
+import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
+import { resourceRuns, resourceSkip, servedVerdicts, verdicts } from "../integration/resource-runs.ts";
+import { journalOf } from "../integration/run-all-child.ts";
+
+const { runAll, assertNothingLeft, assertNoContainers } = resourceRuns(3500);
+
+const dockerSkip = await (async () => {
+  if (resourceSkip) return resourceSkip;
+  const d = await dockerAvailability();
+  return d.ok ? false : `no Docker engine (${d.reason}): bash .ci/setup-docker.sh`;
+})();
+
+describe("resource scenarios end to end in containers", { skip: dockerSkip }, () => {
+  before(async () => {
+    // Up to date in a second when .ci/run (or another test) built it already.
+    await buildNodeImage({
+      entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
+    });
+  });
+
+  it("RE-001..004 pass with the demo in containers and leave nothing behind", async () => {
+    const run = await runAll([
+      "--target",
+      "docker",
+      "--suite",
+      "chaos",
+      "--only",
+      "RE-001,RE-002,RE-003,RE-004",
+    ]);
+    const j = journalOf(run);
+    const served = servedVerdicts(j);
+    assert.deepEqual(
+      served.verdicts,
+      { "RE-001": "passed", "RE-002": "passed", "RE-003": "passed", "RE-004": "passed" },
+      run.stdout,
+    );
+    assert.equal(run.code, served.code);
+    const notes = j.scenarios.flatMap((s) => s.notes).join("\n");
+    assert.match(notes, /tmpfs over \S+ inside container hive .*mount namespace only/);
+    assert.match(notes, /its CPU quota set to 0\.5 CPU/);
+    assert.match(notes, /memory limit set to/);
+    await assertNothingLeft(run, j);
+    await assertNoContainers();
+  });
+
+  it("--demo-bug crash-on-enospc fails RE-001 in containers: the hive's container crashes and is started again", async () => {
+    const run = await runAll([
+      "--target",
+      "docker",
+      "--suite",
+      "chaos",
+      "--only",
+      "RE-001",
+      "--demo-bug",
+      "crash-on-enospc",
+    ]);
+    const j = journalOf(run);
+    assert.equal(verdicts(j)["RE-001"], "failed", run.stdout);
+    const [re1] = j.scenarios;
+    assert.ok(
+      re1.checks.some((c) => !c.ok && c.name === "hive does not crash"),
+      JSON.stringify(re1.checks),
+    );
+    assert.deepEqual(
+      re1.restorations?.map((r) => [r.service, r.ok]),
+      [["hive", true]],
+      JSON.stringify(re1.restorations),
+    );
+    await assertNothingLeft(run, j);
+    await assertNoContainers();
+  });
+
+  it("--demo-bug unbounded-queue fails the combined stress in containers", async () => {
+    const run = await runAll([
+      "--target",
+      "docker",
+      "--suite",
+      "stress",
+      "--only",
+      "stress-combined",
+      "--demo-bug",
+      "unbounded-queue",
+    ]);
+    const j = journalOf(run);
+    assert.equal(verdicts(j)["stress-combined"], "failed", run.stdout);
+    const check = j.scenarios[0].checks.find((c) => /sheds instead of queueing/.test(c.name));
+    assert.equal(check?.ok, false, JSON.stringify(check));
+    await assertNothingLeft(run, j);
+    await assertNoContainers();
+  });
+});
