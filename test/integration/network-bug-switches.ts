@@ -1,6 +1,6 @@
-// The network scenarios' bug switches, on local processes (test/integration/run-all.test.ts) and with the demo in
-// containers (test/e2e/run-all-containers.test.ts): network faults act on the proxies in front of the services'
-// ports, and both switches apply to containers as they do to processes.
+// The network scenarios' bug switches, on local processes (test/integration/run-all-bugs.test.ts) and with
+// the demo in containers (test/e2e/run-all-containers.test.ts): network faults act on the proxies in front of
+// the services' ports, and both switches apply to containers as they do to processes.
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import type { RunJournal } from "../../sdk/core/journal.ts";

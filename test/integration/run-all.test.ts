@@ -7,7 +7,6 @@ import { describe, it } from "node:test";
 import { chartProblems, probePage } from "../../notebooks/tooling/drawn-marks.ts";
 import { CHROMIUM } from "../../notebooks/tooling/headless.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
-import { networkBugSwitchTests } from "./network-bug-switches.ts";
 import {
   assertNothingLeft as assertClean,
   type ChildRun,
@@ -73,9 +72,6 @@ describe("run-all", { timeout: 900_000 }, () => {
     }
     await assertNothingLeft(run);
   });
-
-  // The same in containers: test/e2e/run-all-containers.test.ts.
-  networkBugSwitchTests("process", runAll, assertNothingLeft);
 
   it("SIGINT mid-fault reverts it, stops everything and writes an interrupted journal", async () => {
     let sent = false;
