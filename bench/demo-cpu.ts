@@ -4,7 +4,9 @@
 // in alternating rounds, so that both see the same machine:
 //   npx tsx bench/demo-cpu.ts                              (every token written on its own, --stream-interval-ms 0)
 //   npx tsx bench/demo-cpu.ts --vs keep-alive              (first attempts of the queen on a keep-alive pool)
+//   npx tsx bench/demo-cpu.ts --vs bare-relay              (the floor: three bare Node HTTP hops, bench/bare-relay.cjs)
 //   npx tsx bench/demo-cpu.ts --rounds 3 --requests 2000 --concurrency 100
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
@@ -19,9 +21,77 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "100" },
   },
 });
-const VARIANTS: Record<string, DemoRbeeOptions> = {
-  "per-token": { workerEnv: { WORKER_STREAM_INTERVAL_MS: "0" } },
-  "keep-alive": { queenArgs: ["--keep-alive"] },
+interface Running {
+  url: string;
+  pids: number[];
+  stop: () => Promise<void>;
+}
+
+/** The demo with these options, with 4 workers on free ports. */
+async function startDemo(options: DemoRbeeOptions): Promise<Running> {
+  const demo = await startDemoRbee({
+    workers: 4,
+    queenPort: 0,
+    hivePort: 0,
+    workerBasePort: 0,
+    loadTimeMs: 200,
+    ...options,
+  });
+  const pids = [demo.queen.pid, demo.hive.pid, ...(await demo.workers()).map((w) => w.pid)];
+  return {
+    url: demo.queen.url,
+    pids: pids.filter((p): p is number => p !== undefined),
+    stop: () => demo.stop(),
+  };
+}
+
+/** One process of bench/bare-relay.cjs, once it listens. */
+function startBare(args: string[]): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [new URL("./bare-relay.cjs", import.meta.url).pathname, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`bare-relay ${args.join(" ")} exited ${code}`)));
+    child.stdout.once("data", (d: Buffer) => {
+      const port = Number(/listening (\d+)/.exec(String(d))?.[1]);
+      resolve({ port, pid: child.pid ?? 0, stop });
+    });
+  });
+}
+
+/** Four bare workers, a bare hive and a bare queen: the demo's hops and writes, none of its logic. */
+async function startBareRelay(): Promise<Running> {
+  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
+  try {
+    for (let i = 0; i < 4; i++) started.push(await startBare(["worker", "0"]));
+    const workers = started.map((w) => w.port).join(",");
+    const hive = await startBare(["hive", "0", workers]);
+    started.push(hive);
+    const queen = await startBare(["queen", "0", String(hive.port)]);
+    started.push(queen);
+    return {
+      url: `http://127.0.0.1:${queen.port}`,
+      pids: started.map((p) => p.pid),
+      stop: async () => {
+        await Promise.all(started.map((p) => p.stop()));
+      },
+    };
+  } catch (e) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw e;
+  }
+}
+
+const VARIANTS: Record<string, () => Promise<Running>> = {
+  "per-token": () => startDemo({ workerEnv: { WORKER_STREAM_INTERVAL_MS: "0" } }),
+  "keep-alive": () => startDemo({ queenArgs: ["--keep-alive"] }),
+  "bare-relay": startBareRelay,
 };
 const problems = [
   ...(args.vs in VARIANTS
@@ -105,21 +175,14 @@ interface Sample {
   load: number;
 }
 
-/** One demo, both asks: CPU per successful request net of the idle rate measured just before. */
-async function measure(options: DemoRbeeOptions): Promise<Sample[]> {
-  const demo = await startDemoRbee({
-    workers: 4,
-    queenPort: 0,
-    hivePort: 0,
-    workerBasePort: 0,
-    loadTimeMs: 200,
-    ...options,
-  });
+/** One system, both asks: CPU per successful request net of the idle rate measured just before. */
+async function measure(start: () => Promise<Running>): Promise<Sample[]> {
+  const demo = await start();
   try {
-    const pids = [demo.queen.pid, demo.hive.pid, ...(await demo.workers()).map((w) => w.pid)];
+    const { pids } = demo;
     const out: Sample[] = [];
     for (const ask of ASKS) {
-      await closedLoop(demo.queen.url, CONCURRENCY * 2, ask.tokens, ask.stream); // warm-up
+      await closedLoop(demo.url, CONCURRENCY * 2, ask.tokens, ask.stream); // warm-up
       await sleep(500);
       const i0 = cpuMs(pids);
       const it0 = performance.now();
@@ -128,7 +191,7 @@ async function measure(options: DemoRbeeOptions): Promise<Sample[]> {
       const load = loadavg()[0];
       const c0 = cpuMs(pids);
       const t0 = performance.now();
-      const ok = await closedLoop(demo.queen.url, REQUESTS, ask.tokens, ask.stream);
+      const ok = await closedLoop(demo.url, REQUESTS, ask.tokens, ask.stream);
       const used = cpuMs(pids) - c0 - idlePerMs * (performance.now() - t0);
       out.push({
         cpuMsPerRequest: used / Math.max(1, ok),
@@ -147,8 +210,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const f = (n: number, d = 2) => n.toFixed(d);
 
 async function main(): Promise<void> {
-  const variants: Array<[string, DemoRbeeOptions]> = [
-    ["as shipped", {}],
+  const variants: Array<[string, () => Promise<Running>]> = [
+    ["as shipped", () => startDemo({})],
     [args.vs, VARIANTS[args.vs]],
   ];
   const samples = new Map<string, Sample[][]>(variants.map(([name]) => [name, []]));
@@ -160,8 +223,8 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first: a machine that gets busier during a round favours neither.
     const order = round % 2 === 0 ? variants : [...variants].reverse();
-    for (const [name, options] of order) {
-      const s = await measure(options);
+    for (const [name, start] of order) {
+      const s = await measure(start);
       samples.get(name)?.push(s);
       console.log(
         `round ${round + 1} ${name}: ${ASKS.map((a, i) => `${a.name} ${f(s[i].cpuMsPerRequest)} ms (${s[i].failed} failed, idle ${f(s[i].idleMsPerS, 0)} ms/s, load ${f(s[i].load, 1)})`).join("; ")}`,

@@ -1,0 +1,91 @@
+// The floor under the demo's CPU per request: three bare Node HTTP hops with the demo's wire pattern and none of
+// its logic (no admission, timeouts, retries, health checks, logs or counters). `bench/demo-cpu.ts --vs
+// bare-relay` runs it in place of the demo. Roles, each a process of its own:
+//   node bench/bare-relay.cjs worker PORT              SSE: the first token alone after one token delay, then the
+//                                                      rest in groups of three every 60 ms (the demo's default
+//                                                      20 ms delay and 60 ms interval: 6 writes for 16 tokens);
+//                                                      `stream: false`: the first token, then the rest with the end
+//   node bench/bare-relay.cjs hive PORT W1,W2,...      relays to the workers in turn, on a keep-alive pool
+//   node bench/bare-relay.cjs queen PORT HIVE_PORT     relays to the hive on a fresh connection per request
+// Prints "listening PORT" once it listens (PORT 0: any free port).
+const http = require("node:http");
+
+const [role, portArg, upstreamArg] = process.argv.slice(2);
+const TOKEN_MS = 20;
+const GROUP = 3;
+const token = (i) => `data: {"token":"t${i}"}\n\n`;
+const DONE = "event: done\ndata: {}\n\n";
+
+function readBody(req, then) {
+  let body = "";
+  req.setEncoding("utf8");
+  req.on("data", (c) => {
+    body += c;
+  });
+  req.on("end", () => then(body));
+}
+
+function worker(req, res) {
+  readBody(req, (body) => {
+    const { max_tokens: n = 16, stream = true } = JSON.parse(body);
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (i === 0) {
+        res.write(token(i++));
+        if (i < n) return setTimeout(next, stream ? GROUP * TOKEN_MS : (n - 1) * TOKEN_MS);
+      }
+      let chunk = "";
+      const upTo = stream ? Math.min(n, i + GROUP) : n;
+      while (i < upTo) chunk += token(i++);
+      if (i < n) {
+        res.write(chunk);
+        setTimeout(next, GROUP * TOKEN_MS);
+      } else res.end(chunk + DONE);
+    };
+    setTimeout(next, TOKEN_MS);
+  });
+}
+
+function relay(agent, target) {
+  return (req, res) => {
+    readBody(req, (body) => {
+      const up = http.request(
+        `http://127.0.0.1:${target()}/v1/infer`,
+        {
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (upRes) => {
+          res.writeHead(upRes.statusCode, { "content-type": "text/event-stream" });
+          upRes.on("data", (c) => res.write(c));
+          upRes.on("end", () => res.end());
+        },
+      );
+      up.on("error", () => res.destroy());
+      up.end(body);
+    });
+  };
+}
+
+const handlers = {
+  worker: () => worker,
+  hive: () => {
+    const ports = upstreamArg.split(",");
+    let turn = 0;
+    const pool = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+    return relay(pool, () => ports[turn++ % ports.length]);
+  },
+  queen: () => relay(new http.Agent({ keepAlive: false }), () => upstreamArg),
+};
+const make = handlers[role];
+if (!make || !/^\d+$/.test(portArg ?? "") || (role !== "worker" && !upstreamArg)) {
+  console.error("usage: node bench/bare-relay.cjs worker PORT | hive PORT W1,W2,... | queen PORT HIVE_PORT");
+  process.exit(2);
+}
+const server = http.createServer(make());
+server.keepAliveTimeout = 65_000;
+server.listen(Number(portArg), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
+process.on("SIGTERM", () => process.exit(0));
