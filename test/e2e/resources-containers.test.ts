@@ -3,28 +3,17 @@
 // scenarios as on processes. Every switch these tests use applies to containers as it does to processes (each
 // service gets them on its command).
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
-import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
 import { resourceRuns, resourceSkip, servedVerdicts, verdicts } from "../integration/resource-runs.ts";
 import { journalOf } from "../integration/run-all-child.ts";
+import { buildDemoImage, dockerSkip } from "./demo-image.ts";
 
 const { runAll, assertNothingLeft, assertNoContainers } = resourceRuns(3500);
 
-const dockerSkip = await (async () => {
-  if (resourceSkip) return resourceSkip;
-  const d = await dockerAvailability();
-  return d.ok ? false : `no Docker engine (${d.reason}): bash .ci/setup-docker.sh`;
-})();
+const skip = resourceSkip || (await dockerSkip());
 
-describe("resource scenarios end to end in containers", { skip: dockerSkip }, () => {
-  before(async () => {
-    // Up to date in a second when .ci/run (or another test) built it already.
-    await buildNodeImage({
-      entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
-    });
-  });
+describe("resource scenarios end to end in containers", { skip }, () => {
+  before(buildDemoImage);
 
   it("RE-001..004 pass with the demo in containers and leave nothing behind", async () => {
     const run = await runAll([

@@ -5,25 +5,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
-import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
 import { journalOf, shifted } from "../integration/run-all-child.ts";
 import { byId, check, verdicts, workerRuns } from "../integration/worker-runs.ts";
+import { buildDemoImage, dockerSkip } from "./demo-image.ts";
 
 // The ports of test/integration/workers.test.ts (8080 + 2500 ...): the system tests run one file at a time.
 const OFFSET = 2500;
 const { runAll, assertNothingLeft } = workerRuns(OFFSET);
 
-const docker = await dockerAvailability();
-const skip = docker.ok ? false : `no Docker engine (${docker.reason}): bash .ci/setup-docker.sh`;
+const skip = await dockerSkip();
 
 describe("worker crash scenarios with the demo in containers", { skip, timeout: 900_000 }, () => {
-  before(async () => {
-    // Up to date in a second when .ci/run built it already.
-    await buildNodeImage({
-      entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
-    });
-  });
+  before(buildDemoImage);
 
   it("--target docker with ignore-sigterm: WC-004 fails and shows the forced kill of the container", async () => {
     const run = await runAll([
