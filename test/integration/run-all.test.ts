@@ -1,3 +1,5 @@
+// test: alone (its clean chaos run asks for more than 10 requests in every window: beside another demo the
+// background traffic fell behind once in seven runs)
 // run-all end to end, as a user runs it: a child process against the demo, through the embedded Toxiproxy.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
