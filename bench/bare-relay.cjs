@@ -7,6 +7,8 @@
 //                                                      `stream: false`: the first token, then the rest with the end
 //   node bench/bare-relay.cjs hive PORT W1,W2,...      relays to the workers in turn, on a keep-alive pool
 //   node bench/bare-relay.cjs queen PORT HIVE_PORT     relays to the hive on a fresh connection per request
+//   node bench/bare-relay.cjs pipe PORT U1,U2,...       a TCP pipe, each connection to the next upstream in turn
+//   node bench/bare-relay.cjs undici-hive PORT W1,...  the hive's relay on undici's dispatcher, not node:http's
 // Prints "listening PORT" once it listens (PORT 0: any free port).
 const http = require("node:http");
 
@@ -70,6 +72,54 @@ function relay(agent, target) {
   };
 }
 
+/** A TCP pipe: each connection to the next upstream in turn, no HTTP at all; the least a relay can cost. */
+function pipeServer() {
+  const net = require("node:net");
+  const ports = upstreamArg.split(",").map(Number);
+  let turn = 0;
+  return net.createServer((down) => {
+    const up = net.connect(ports[turn++ % ports.length], "127.0.0.1");
+    down.pipe(up);
+    up.pipe(down);
+    const close = () => {
+      down.destroy();
+      up.destroy();
+    };
+    for (const s of [down, up]) {
+      s.on("error", close);
+      s.on("close", close);
+    }
+  });
+}
+
+/** The hive's relay with undici's dispatcher in place of node:http's client. */
+function undiciHive(req, res) {
+  readBody(req, (body) => {
+    undiciPools[undiciTurn++ % undiciPools.length].dispatch(
+      { path: "/v1/infer", method: "POST", headers: { "content-type": "application/json" }, body },
+      {
+        onConnect() {},
+        onHeaders(status) {
+          res.writeHead(status, { "content-type": "text/event-stream" });
+          return true;
+        },
+        onData(c) {
+          res.write(c);
+          return true;
+        },
+        onComplete() {
+          res.end();
+        },
+        onError() {
+          res.destroy();
+        },
+      },
+    );
+  });
+}
+let undiciPools = [];
+let undiciTurn = 0;
+
 const handlers = {
   worker: () => worker,
   hive: () => {
@@ -79,13 +129,23 @@ const handlers = {
     return relay(pool, () => ports[turn++ % ports.length]);
   },
   queen: () => relay(new http.Agent({ keepAlive: false }), () => upstreamArg),
+  "undici-hive": () => {
+    const { Pool } = require("undici");
+    undiciPools = upstreamArg.split(",").map((p) => new Pool(`http://127.0.0.1:${p}`, { connections: 256 }));
+    return undiciHive;
+  },
 };
-const make = handlers[role];
-if (!make || !/^\d+$/.test(portArg ?? "") || (role !== "worker" && !upstreamArg)) {
-  console.error("usage: node bench/bare-relay.cjs worker PORT | hive PORT W1,W2,... | queen PORT HIVE_PORT");
+if (
+  (!handlers[role] && role !== "pipe") ||
+  !/^\d+$/.test(portArg ?? "") ||
+  (role !== "worker" && !upstreamArg)
+) {
+  console.error(
+    "usage: node bench/bare-relay.cjs worker PORT | hive|undici-hive|pipe PORT U1,U2,... | queen PORT HIVE_PORT",
+  );
   process.exit(2);
 }
-const server = http.createServer(make());
+const server = role === "pipe" ? pipeServer() : http.createServer(handlers[role]());
 server.keepAliveTimeout = 65_000;
 server.listen(Number(portArg), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
 process.on("SIGTERM", () => process.exit(0));

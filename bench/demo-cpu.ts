@@ -5,6 +5,9 @@
 //   npx tsx bench/demo-cpu.ts                              (every token written on its own, --stream-interval-ms 0)
 //   npx tsx bench/demo-cpu.ts --vs keep-alive              (first attempts of the queen on a keep-alive pool)
 //   npx tsx bench/demo-cpu.ts --vs bare-relay              (the floor: three bare Node HTTP hops, bench/bare-relay.cjs)
+//   npx tsx bench/demo-cpu.ts --vs bare-workers            (four bare workers alone, the load shared out: the last hop)
+//   npx tsx bench/demo-cpu.ts --vs bare-pipes              (the same behind two TCP pipes: the design's shape, no logic)
+//     (the other variants, in VARIANTS below, take one part of that apart)
 //   npx tsx bench/demo-cpu.ts --rounds 3 --requests 2000 --concurrency 100
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -24,6 +27,8 @@ const { values: args } = parseArgs({
 interface Running {
   url: string;
   pids: number[];
+  /** The processes that write the tokens (the last hop), a subset of `pids`. */
+  workerPids: number[];
   stop: () => Promise<void>;
 }
 
@@ -37,10 +42,12 @@ async function startDemo(options: DemoRbeeOptions): Promise<Running> {
     loadTimeMs: 200,
     ...options,
   });
-  const pids = [demo.queen.pid, demo.hive.pid, ...(await demo.workers()).map((w) => w.pid)];
+  const workerPids = (await demo.workers()).map((w) => w.pid);
+  const pids = [demo.queen.pid, demo.hive.pid, ...workerPids];
   return {
     url: demo.queen.url,
     pids: pids.filter((p): p is number => p !== undefined),
+    workerPids: workerPids.filter((p): p is number => p !== undefined),
     stop: () => demo.stop(),
   };
 }
@@ -66,18 +73,68 @@ function startBare(args: string[]): Promise<{ port: number; pid: number; stop: (
 }
 
 /** Four bare workers, a bare hive and a bare queen: the demo's hops and writes, none of its logic. */
-async function startBareRelay(): Promise<Running> {
+async function startBareRelay(relays = 2, pooled = false, hiveRole = "hive"): Promise<Running> {
   const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
   try {
     for (let i = 0; i < 4; i++) started.push(await startBare(["worker", "0"]));
     const workers = started.map((w) => w.port).join(",");
-    const hive = await startBare(["hive", "0", workers]);
+    const hive = await startBare([hiveRole, "0", workers]);
     started.push(hive);
-    const queen = await startBare(["queen", "0", String(hive.port)]);
-    started.push(queen);
+    if (relays > 1) started.push(await startBare([pooled ? "hive" : "queen", "0", String(hive.port)]));
     return {
-      url: `http://127.0.0.1:${queen.port}`,
+      url: `http://127.0.0.1:${started[started.length - 1].port}`,
       pids: started.map((p) => p.pid),
+      workerPids: started.slice(0, 4).map((p) => p.pid),
+      stop: async () => {
+        await Promise.all(started.map((p) => p.stop()));
+      },
+    };
+  } catch (e) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw e;
+  }
+}
+
+/** One bare worker alone, the load straight at it: the cost of the stream's last hop and nothing else. */
+async function startBareWorker(): Promise<Running> {
+  const worker = await startBare(["worker", "0"]);
+  return {
+    url: `http://127.0.0.1:${worker.port}`,
+    pids: [worker.pid],
+    workerPids: [worker.pid],
+    stop: worker.stop,
+  };
+}
+
+/** Four bare workers, the load shared out among them: the last hop as the demo spreads it. */
+async function startBareWorkers(): Promise<Running> {
+  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
+  for (let i = 0; i < 4; i++) started.push(await startBare(["worker", "0"]));
+  return {
+    url: started.map((w) => `http://127.0.0.1:${w.port}`).join(" "),
+    pids: started.map((p) => p.pid),
+    workerPids: started.map((p) => p.pid),
+    stop: async () => {
+      await Promise.all(started.map((p) => p.stop()));
+    },
+  };
+}
+
+/** `workers` bare workers behind `pipes` TCP pipes in a row (no HTTP in a pipe): the least relays can add. */
+async function startBarePipes(workers: number, pipes: number): Promise<Running> {
+  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
+  try {
+    for (let i = 0; i < workers; i++) started.push(await startBare(["worker", "0"]));
+    let upstream = started.map((w) => w.port).join(",");
+    for (let i = 0; i < pipes; i++) {
+      const pipe = await startBare(["pipe", "0", upstream]);
+      started.push(pipe);
+      upstream = String(pipe.port);
+    }
+    return {
+      url: `http://127.0.0.1:${upstream}`,
+      pids: started.map((p) => p.pid),
+      workerPids: started.slice(0, workers).map((p) => p.pid),
       stop: async () => {
         await Promise.all(started.map((p) => p.stop()));
       },
@@ -92,6 +149,14 @@ const VARIANTS: Record<string, () => Promise<Running>> = {
   "per-token": () => startDemo({ workerEnv: { WORKER_STREAM_INTERVAL_MS: "0" } }),
   "keep-alive": () => startDemo({ queenArgs: ["--keep-alive"] }),
   "bare-relay": startBareRelay,
+  "bare-worker": startBareWorker,
+  "bare-workers": startBareWorkers,
+  "bare-one-relay": () => startBareRelay(1),
+  "bare-pipe": () => startBarePipes(1, 1),
+  "bare-two-pipes": () => startBarePipes(1, 2),
+  "bare-pipes": () => startBarePipes(4, 2),
+  "bare-one-undici": () => startBareRelay(1, true, "undici-hive"),
+  "bare-relay-pooled": () => startBareRelay(2, true),
 };
 const problems = [
   ...(args.vs in VARIANTS
@@ -157,12 +222,14 @@ function cpuMs(pids: number[]): number {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** `n` requests, CONCURRENCY at a time; a space-separated `url` is a list the clients share out in turn. */
 async function closedLoop(url: string, n: number, tokens: number, stream: boolean): Promise<number> {
   let left = n;
   let ok = 0;
+  const urls = url.split(" ");
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) if (await infer(url, tokens, stream)) ok++;
+    Array.from({ length: CONCURRENCY }, async (_, c) => {
+      while (left-- > 0) if (await infer(urls[c % urls.length], tokens, stream)) ok++;
     }),
   );
   return ok;
@@ -170,6 +237,8 @@ async function closedLoop(url: string, n: number, tokens: number, stream: boolea
 
 interface Sample {
   cpuMsPerRequest: number;
+  /** The part of it the token writers used. */
+  workersMsPerRequest: number;
   idleMsPerS: number;
   failed: number;
   load: number;
@@ -179,22 +248,29 @@ interface Sample {
 async function measure(start: () => Promise<Running>): Promise<Sample[]> {
   const demo = await start();
   try {
-    const { pids } = demo;
+    const { pids, workerPids } = demo;
     const out: Sample[] = [];
     for (const ask of ASKS) {
       await closedLoop(demo.url, CONCURRENCY * 2, ask.tokens, ask.stream); // warm-up
       await sleep(500);
       const i0 = cpuMs(pids);
+      const iw0 = cpuMs(workerPids);
       const it0 = performance.now();
       await sleep(3000);
-      const idlePerMs = (cpuMs(pids) - i0) / (performance.now() - it0);
+      const idleMs = performance.now() - it0;
+      const idlePerMs = (cpuMs(pids) - i0) / idleMs;
+      const workersIdlePerMs = (cpuMs(workerPids) - iw0) / idleMs;
       const load = loadavg()[0];
       const c0 = cpuMs(pids);
+      const w0 = cpuMs(workerPids);
       const t0 = performance.now();
       const ok = await closedLoop(demo.url, REQUESTS, ask.tokens, ask.stream);
-      const used = cpuMs(pids) - c0 - idlePerMs * (performance.now() - t0);
+      const took = performance.now() - t0;
+      const used = cpuMs(pids) - c0 - idlePerMs * took;
+      const workersUsed = cpuMs(workerPids) - w0 - workersIdlePerMs * took;
       out.push({
         cpuMsPerRequest: used / Math.max(1, ok),
+        workersMsPerRequest: workersUsed / Math.max(1, ok),
         idleMsPerS: idlePerMs * 1000,
         failed: REQUESTS - ok,
         load,
@@ -227,18 +303,23 @@ async function main(): Promise<void> {
       const s = await measure(start);
       samples.get(name)?.push(s);
       console.log(
-        `round ${round + 1} ${name}: ${ASKS.map((a, i) => `${a.name} ${f(s[i].cpuMsPerRequest)} ms (${s[i].failed} failed, idle ${f(s[i].idleMsPerS, 0)} ms/s, load ${f(s[i].load, 1)})`).join("; ")}`,
+        `round ${round + 1} ${name}: ${ASKS.map((a, i) => `${a.name} ${f(s[i].cpuMsPerRequest)} ms, workers ${f(s[i].workersMsPerRequest)} (${s[i].failed} failed, idle ${f(s[i].idleMsPerS, 0)} ms/s, load ${f(s[i].load, 1)})`).join("; ")}`,
       );
     }
   }
   console.log(
-    `\n| ask | as shipped: CPU ms per request | ${args.vs} | ratio |\n| --- | ---: | ---: | ---: |`,
+    `\n| ask | as shipped: CPU ms per request (workers) | ${args.vs} (workers) | ratio |\n| --- | ---: | ---: | ---: |`,
   );
   ASKS.forEach((a, i) => {
     const [shipped, other] = variants.map(([name]) =>
       median((samples.get(name) ?? []).map((s) => s[i].cpuMsPerRequest)),
     );
-    console.log(`| ${a.name} | ${f(shipped)} | ${f(other)} | ${f(shipped / other)} |`);
+    const [shippedW, otherW] = variants.map(([name]) =>
+      median((samples.get(name) ?? []).map((s) => s[i].workersMsPerRequest)),
+    );
+    console.log(
+      `| ${a.name} | ${f(shipped)} (${f(shippedW)}) | ${f(other)} (${f(otherW)}) | ${f(shipped / other)} |`,
+    );
   });
   console.log(
     `\nmedians of ${ROUNDS} rounds, net of the idle CPU; load average at the end ${loadavg()
