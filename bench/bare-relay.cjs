@@ -8,6 +8,8 @@
 //   node bench/bare-relay.cjs hive PORT W1,W2,...      relays to the workers in turn, on a keep-alive pool
 //   node bench/bare-relay.cjs queen PORT HIVE_PORT     relays to the hive on a fresh connection per request
 //   node bench/bare-relay.cjs pipe PORT U1,U2,...       a TCP pipe, each connection to the next upstream in turn
+//   node bench/bare-relay.cjs splice PORT U1,U2,...     per request, to the next upstream in turn: request and answer
+//                                                      copied as bytes, no HTTP stack (the cheapest routing relay)
 //   node bench/bare-relay.cjs undici-hive PORT W1,...  the hive's relay on undici's dispatcher, not node:http's
 // Prints "listening PORT" once it listens (PORT 0: any free port).
 const http = require("node:http");
@@ -92,6 +94,58 @@ function pipeServer() {
   });
 }
 
+/**
+ * The cheapest relay that still routes each request: it reads the request's head and body as bytes (no HTTP
+ * stack), sends them on a pooled connection to the next upstream in turn, and copies the answer back byte for
+ * byte until the chunked body's last chunk. What the queen and the hive would cost if they spliced.
+ */
+function spliceServer() {
+  const net = require("node:net");
+  const ports = upstreamArg.split(",").map(Number);
+  const idle = new Map(ports.map((p) => [p, []]));
+  let turn = 0;
+  const END = Buffer.from("0\r\n\r\n");
+  return net.createServer((down) => {
+    let pending = Buffer.alloc(0);
+    let busy = false;
+    const next = () => {
+      if (busy) return;
+      const headEnd = pending.indexOf("\r\n\r\n");
+      if (headEnd < 0) return;
+      const length = Number(
+        /content-length:\s*(\d+)/i.exec(pending.toString("latin1", 0, headEnd))?.[1] ?? 0,
+      );
+      const total = headEnd + 4 + length;
+      if (pending.length < total) return;
+      const ask = pending.subarray(0, total);
+      pending = pending.subarray(total);
+      busy = true;
+      const port = ports[turn++ % ports.length];
+      let up = idle.get(port).pop();
+      while (up?.destroyed) up = idle.get(port).pop();
+      up ??= net.connect(port, "127.0.0.1");
+      let tail = Buffer.alloc(0);
+      const onData = (c) => {
+        down.write(c);
+        tail = Buffer.concat([tail, c]).subarray(-END.length);
+        if (!tail.equals(END)) return;
+        up.off("data", onData);
+        idle.get(port).push(up);
+        busy = false;
+        next();
+      };
+      up.on("data", onData);
+      if (!up.listenerCount("error")) up.on("error", () => up.destroy());
+      up.write(ask);
+    };
+    down.on("data", (c) => {
+      pending = pending.length === 0 ? c : Buffer.concat([pending, c]);
+      next();
+    });
+    down.on("error", () => down.destroy());
+  });
+}
+
 /** The hive's relay with undici's dispatcher in place of node:http's client. */
 function undiciHive(req, res) {
   readBody(req, (body) => {
@@ -135,17 +189,18 @@ const handlers = {
     return undiciHive;
   },
 };
+const rawServers = { pipe: pipeServer, splice: spliceServer };
 if (
-  (!handlers[role] && role !== "pipe") ||
+  (!handlers[role] && !rawServers[role]) ||
   !/^\d+$/.test(portArg ?? "") ||
   (role !== "worker" && !upstreamArg)
 ) {
   console.error(
-    "usage: node bench/bare-relay.cjs worker PORT | hive|undici-hive|pipe PORT U1,U2,... | queen PORT HIVE_PORT",
+    "usage: node bench/bare-relay.cjs worker PORT | hive|undici-hive|pipe|splice PORT U1,U2,... | queen PORT HIVE_PORT",
   );
   process.exit(2);
 }
-const server = role === "pipe" ? pipeServer() : http.createServer(handlers[role]());
+const server = rawServers[role] ? rawServers[role]() : http.createServer(handlers[role]());
 server.keepAliveTimeout = 65_000;
 server.listen(Number(portArg), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
 process.on("SIGTERM", () => process.exit(0));

@@ -9,12 +9,18 @@
 //   npx tsx bench/demo-cpu.ts --vs bare-pipes              (the same behind two TCP pipes: the design's shape, no logic)
 //     (the other variants, in VARIANTS below, take one part of that apart)
 //   npx tsx bench/demo-cpu.ts --rounds 3 --requests 2000 --concurrency 100
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type DemoRbeeOptions, startDemoRbee } from "../demo/rbee/start-demo.ts";
+import {
+  type Running,
+  startBarePipes,
+  startBareRelay,
+  startBareWorker,
+  startBareWorkers,
+} from "./bare-systems.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -24,14 +30,6 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "100" },
   },
 });
-interface Running {
-  url: string;
-  pids: number[];
-  /** The processes that write the tokens (the last hop), a subset of `pids`. */
-  workerPids: number[];
-  stop: () => Promise<void>;
-}
-
 /** The demo with these options, with 4 workers on free ports. */
 async function startDemo(options: DemoRbeeOptions): Promise<Running> {
   const demo = await startDemoRbee({
@@ -52,99 +50,6 @@ async function startDemo(options: DemoRbeeOptions): Promise<Running> {
   };
 }
 
-/** One process of bench/bare-relay.cjs, once it listens. */
-function startBare(args: string[]): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [new URL("./bare-relay.cjs", import.meta.url).pathname, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`bare-relay ${args.join(" ")} exited ${code}`)));
-    child.stdout.once("data", (d: Buffer) => {
-      const port = Number(/listening (\d+)/.exec(String(d))?.[1]);
-      resolve({ port, pid: child.pid ?? 0, stop });
-    });
-  });
-}
-
-/** Four bare workers, a bare hive and a bare queen: the demo's hops and writes, none of its logic. */
-async function startBareRelay(relays = 2, pooled = false, hiveRole = "hive"): Promise<Running> {
-  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
-  try {
-    for (let i = 0; i < 4; i++) started.push(await startBare(["worker", "0"]));
-    const workers = started.map((w) => w.port).join(",");
-    const hive = await startBare([hiveRole, "0", workers]);
-    started.push(hive);
-    if (relays > 1) started.push(await startBare([pooled ? "hive" : "queen", "0", String(hive.port)]));
-    return {
-      url: `http://127.0.0.1:${started[started.length - 1].port}`,
-      pids: started.map((p) => p.pid),
-      workerPids: started.slice(0, 4).map((p) => p.pid),
-      stop: async () => {
-        await Promise.all(started.map((p) => p.stop()));
-      },
-    };
-  } catch (e) {
-    await Promise.all(started.map((p) => p.stop()));
-    throw e;
-  }
-}
-
-/** One bare worker alone, the load straight at it: the cost of the stream's last hop and nothing else. */
-async function startBareWorker(): Promise<Running> {
-  const worker = await startBare(["worker", "0"]);
-  return {
-    url: `http://127.0.0.1:${worker.port}`,
-    pids: [worker.pid],
-    workerPids: [worker.pid],
-    stop: worker.stop,
-  };
-}
-
-/** Four bare workers, the load shared out among them: the last hop as the demo spreads it. */
-async function startBareWorkers(): Promise<Running> {
-  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
-  for (let i = 0; i < 4; i++) started.push(await startBare(["worker", "0"]));
-  return {
-    url: started.map((w) => `http://127.0.0.1:${w.port}`).join(" "),
-    pids: started.map((p) => p.pid),
-    workerPids: started.map((p) => p.pid),
-    stop: async () => {
-      await Promise.all(started.map((p) => p.stop()));
-    },
-  };
-}
-
-/** `workers` bare workers behind `pipes` TCP pipes in a row (no HTTP in a pipe): the least relays can add. */
-async function startBarePipes(workers: number, pipes: number): Promise<Running> {
-  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
-  try {
-    for (let i = 0; i < workers; i++) started.push(await startBare(["worker", "0"]));
-    let upstream = started.map((w) => w.port).join(",");
-    for (let i = 0; i < pipes; i++) {
-      const pipe = await startBare(["pipe", "0", upstream]);
-      started.push(pipe);
-      upstream = String(pipe.port);
-    }
-    return {
-      url: `http://127.0.0.1:${upstream}`,
-      pids: started.map((p) => p.pid),
-      workerPids: started.slice(0, workers).map((p) => p.pid),
-      stop: async () => {
-        await Promise.all(started.map((p) => p.stop()));
-      },
-    };
-  } catch (e) {
-    await Promise.all(started.map((p) => p.stop()));
-    throw e;
-  }
-}
-
 const VARIANTS: Record<string, () => Promise<Running>> = {
   "per-token": () => startDemo({ workerEnv: { WORKER_STREAM_INTERVAL_MS: "0" } }),
   "keep-alive": () => startDemo({ queenArgs: ["--keep-alive"] }),
@@ -155,6 +60,7 @@ const VARIANTS: Record<string, () => Promise<Running>> = {
   "bare-pipe": () => startBarePipes(1, 1),
   "bare-two-pipes": () => startBarePipes(1, 2),
   "bare-pipes": () => startBarePipes(4, 2),
+  "bare-splice": () => startBarePipes(4, 2, "splice"),
   "bare-one-undici": () => startBareRelay(1, true, "undici-hive"),
   "bare-relay-pooled": () => startBareRelay(2, true),
 };
