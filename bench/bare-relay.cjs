@@ -204,3 +204,8 @@ const server = rawServers[role] ? rawServers[role]() : http.createServer(handler
 server.keepAliveTimeout = 65_000;
 server.listen(Number(portArg), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
 process.on("SIGTERM", () => process.exit(0));
+// Started by bench/bare-systems.ts: go when the benchmark goes, however it ended (its end of stdin closes).
+if (process.env.BARE_EXIT_WITH_PARENT === "1") {
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
+}

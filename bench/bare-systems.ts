@@ -13,7 +13,8 @@ export interface Running {
 /** One process of bench/bare-relay.cjs, once it listens. */
 function startBare(args: string[]): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [new URL("./bare-relay.cjs", import.meta.url).pathname, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, BARE_EXIT_WITH_PARENT: "1" },
   });
   const stop = () =>
     new Promise<void>((resolve) => {
