@@ -1,6 +1,6 @@
 // Capacity of the reference system (demo/rbee) on this machine: what the load suite's 1000 and 5000 users
 // are read against.
-//   npx tsx bench/demo.ts            (about 10 minutes; --quick for a shorter, noisier run)
+//   npx tsx bench/demo.ts            (about 7 minutes; --quick, about 3, for a shorter, noisier run)
 // Rows: requests/s at fixed concurrency (non-streaming, 4 tokens); concurrent streams held open at once; and
 // closed-loop users with think time (streaming, 16 tokens, 1 s mean think) at 1000 and 5000 users: the first
 // must be within capacity (errors < 1%, nothing shed), the second must shed (429/503) rather than fall over.
