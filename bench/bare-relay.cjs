@@ -147,32 +147,35 @@ function spliceServer() {
 }
 
 /** The hive's relay with undici's dispatcher in place of node:http's client. */
-function undiciHive(req, res) {
-  readBody(req, (body) => {
-    undiciPools[undiciTurn++ % undiciPools.length].dispatch(
-      { path: "/v1/infer", method: "POST", headers: { "content-type": "application/json" }, body },
-      {
-        onConnect() {},
-        onHeaders(status) {
-          res.writeHead(status, { "content-type": "text/event-stream" });
-          return true;
+function undiciHive() {
+  const { Pool } = require("undici");
+  const pools = upstreamArg.split(",").map((p) => new Pool(`http://127.0.0.1:${p}`, { connections: 256 }));
+  let turn = 0;
+  return (req, res) => {
+    readBody(req, (body) => {
+      pools[turn++ % pools.length].dispatch(
+        { path: "/v1/infer", method: "POST", headers: { "content-type": "application/json" }, body },
+        {
+          onConnect() {},
+          onHeaders(status) {
+            res.writeHead(status, { "content-type": "text/event-stream" });
+            return true;
+          },
+          onData(c) {
+            res.write(c);
+            return true;
+          },
+          onComplete() {
+            res.end();
+          },
+          onError() {
+            res.destroy();
+          },
         },
-        onData(c) {
-          res.write(c);
-          return true;
-        },
-        onComplete() {
-          res.end();
-        },
-        onError() {
-          res.destroy();
-        },
-      },
-    );
-  });
+      );
+    });
+  };
 }
-let undiciPools = [];
-let undiciTurn = 0;
 
 const handlers = {
   worker: () => worker,
@@ -183,11 +186,7 @@ const handlers = {
     return relay(pool, () => ports[turn++ % ports.length]);
   },
   queen: () => relay(new http.Agent({ keepAlive: false }), () => upstreamArg),
-  "undici-hive": () => {
-    const { Pool } = require("undici");
-    undiciPools = upstreamArg.split(",").map((p) => new Pool(`http://127.0.0.1:${p}`, { connections: 256 }));
-    return undiciHive;
-  },
+  "undici-hive": undiciHive,
 };
 const rawServers = { pipe: pipeServer, splice: spliceServer };
 if (

@@ -54,34 +54,10 @@ export async function startBareRelay(relays = 2, pooled = false, hiveRole = "hiv
   }
 }
 
-/** One bare worker alone, the load straight at it: the cost of the stream's last hop and nothing else. */
-export async function startBareWorker(): Promise<Running> {
-  const worker = await startBare(["worker", "0"]);
-  return {
-    url: `http://127.0.0.1:${worker.port}`,
-    pids: [worker.pid],
-    workerPids: [worker.pid],
-    stop: worker.stop,
-  };
-}
-
-/** Four bare workers, the load shared out among them: the last hop as the demo spreads it. */
-export async function startBareWorkers(): Promise<Running> {
-  const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
-  for (let i = 0; i < 4; i++) started.push(await startBare(["worker", "0"]));
-  return {
-    url: started.map((w) => `http://127.0.0.1:${w.port}`).join(" "),
-    pids: started.map((p) => p.pid),
-    workerPids: started.map((p) => p.pid),
-    stop: async () => {
-      await Promise.all(started.map((p) => p.stop()));
-    },
-  };
-}
-
 /**
  * `workers` bare workers behind `pipes` relays in a row: TCP pipes (`pipe`: no HTTP, a connection to one worker
  * for good) or splicing relays (`splice`: each request routed, its bytes copied): the least relays can add.
+ * With no relay, the workers alone, the load shared out among them.
  */
 export async function startBarePipes(workers: number, pipes: number, role = "pipe"): Promise<Running> {
   const started: Array<{ port: number; pid: number; stop: () => Promise<void> }> = [];
@@ -94,7 +70,11 @@ export async function startBarePipes(workers: number, pipes: number, role = "pip
       upstream = String(pipe.port);
     }
     return {
-      url: `http://127.0.0.1:${upstream}`,
+      // With no relay in front, the load is shared out among the workers (a space-separated list).
+      url: upstream
+        .split(",")
+        .map((port) => `http://127.0.0.1:${port}`)
+        .join(" "),
       pids: started.map((p) => p.pid),
       workerPids: started.slice(0, workers).map((p) => p.pid),
       stop: async () => {

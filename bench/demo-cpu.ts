@@ -14,13 +14,7 @@ import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type DemoRbeeOptions, startDemoRbee } from "../demo/rbee/start-demo.ts";
-import {
-  type Running,
-  startBarePipes,
-  startBareRelay,
-  startBareWorker,
-  startBareWorkers,
-} from "./bare-systems.ts";
+import { type Running, startBarePipes, startBareRelay } from "./bare-systems.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -54,8 +48,8 @@ const VARIANTS: Record<string, () => Promise<Running>> = {
   "per-token": () => startDemo({ workerEnv: { WORKER_STREAM_INTERVAL_MS: "0" } }),
   "keep-alive": () => startDemo({ queenArgs: ["--keep-alive"] }),
   "bare-relay": startBareRelay,
-  "bare-worker": startBareWorker,
-  "bare-workers": startBareWorkers,
+  "bare-worker": () => startBarePipes(1, 0),
+  "bare-workers": () => startBarePipes(4, 0),
   "bare-one-relay": () => startBareRelay(1),
   "bare-pipe": () => startBarePipes(1, 1),
   "bare-two-pipes": () => startBarePipes(1, 2),

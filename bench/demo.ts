@@ -18,7 +18,7 @@ import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type DemoRbee, startDemoRbee } from "../demo/rbee/start-demo.ts";
-import { type Running, startBarePipes, startBareRelay, startBareWorkers } from "./bare-systems.ts";
+import { type Running, startBarePipes, startBareRelay } from "./bare-systems.ts";
 
 const quick = process.argv.includes("--quick");
 const HOLD_S = quick ? 8 : 20;
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
       const generator = `load generator ${f(((self.user + self.system) / 1e6 / seconds) * 100)}`;
       console.log(
         system
-          ? `  CPU % workers ${by.slice(0, 4).join("/")}, pipes ${by.slice(4).join("/") || "-"}, ${generator}`
+          ? `  CPU % workers ${by.filter((_, i) => system.workerPids.includes(pids[i])).join("/")}, relays ${by.filter((_, i) => !system.workerPids.includes(pids[i])).join("/") || "-"}, ${generator}`
           : `  CPU % queen ${by[0]}, hive ${by[1]}, workers ${by.slice(2).join("/")}, ${generator}`,
       );
       await sleep(1000);
@@ -334,7 +334,7 @@ async function main(): Promise<void> {
       // alone, then behind two relays where the queen and the hive are: TCP pipes (no HTTP), relays that route
       // each request and copy its bytes, and node:http relays (the queen's on a fresh connection, as the demo's).
       for (const [name, start] of [
-        ["floor: 4 bare workers alone", startBareWorkers],
+        ["floor: 4 bare workers alone", () => startBarePipes(4, 0)],
         ["floor: 4 bare workers behind 2 TCP pipes", () => startBarePipes(4, 2)],
         ["floor: 4 bare workers behind 2 splicing relays", () => startBarePipes(4, 2, "splice")],
         ["floor: 4 bare workers behind 2 bare node:http relays", () => startBareRelay()],
