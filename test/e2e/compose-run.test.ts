@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import type { RunJournal } from "../../sdk/core/journal.ts";
 import { COMPOSE_PROJECT_LABEL } from "../../sdk/system/compose/compose-system.ts";
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
 import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
@@ -19,6 +18,7 @@ import {
   portOpen,
   runAllChild,
   shifted,
+  verdicts,
 } from "../integration/run-all-child.ts";
 
 // Ports of their own (8080 + 4500 ...): other tests run the suite at other offsets at the same time.
@@ -28,7 +28,6 @@ const COMPOSE = "demo/rbee/docker-compose.yml";
 
 const runAll = (args: string[], onStdout?: ChildRunOptions["onStdout"]) =>
   runAllChild(["--compose", COMPOSE, ...args], { offset: OFFSET, timeoutMs: 300_000, onStdout });
-const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 
 async function assertNoContainerLeft(): Promise<void> {
   const left = await listContainers({ labels: [`${COMPOSE_PROJECT_LABEL}=${PROJECT}`] });

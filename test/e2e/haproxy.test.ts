@@ -6,8 +6,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { PORTS } from "../../examples/haproxy/ports.ts";
-import type { RunJournal } from "../../sdk/core/journal.ts";
-import { assertNothingLeft, type ChildRun, journalOf, runAllChild } from "../integration/run-all-child.ts";
+import {
+  assertNothingLeft,
+  type ChildRun,
+  journalOf,
+  runAllChild,
+  verdicts,
+} from "../integration/run-all-child.ts";
 
 const CONFIG = "examples/haproxy/haproxy.config.ts";
 const EXAMPLE_PORTS = Object.values(PORTS);
@@ -17,7 +22,6 @@ const haproxyMissing = spawnSync("haproxy", ["-v"]).error
 
 const runAll = (args: string[], timeoutMs: number) =>
   runAllChild(["--config", CONFIG, ...args], { offset: 0, timeoutMs });
-const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 const output = (run: ChildRun) => `${run.stdout}\n${run.stderr}`;
 
 describe("examples/haproxy", { timeout: 600_000, skip: haproxyMissing }, () => {

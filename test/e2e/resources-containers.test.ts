@@ -4,8 +4,8 @@
 // service gets them on its command).
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { resourceRuns, resourceSkip, servedVerdicts, verdicts } from "../integration/resource-runs.ts";
-import { journalOf } from "../integration/run-all-child.ts";
+import { resourceRuns, resourceSkip, servedVerdicts } from "../integration/resource-runs.ts";
+import { journalOf, verdicts } from "../integration/run-all-child.ts";
 import { buildDemoImage, dockerSkip } from "./demo-image.ts";
 
 const { runAll, assertNothingLeft, assertNoContainers } = resourceRuns(3500);

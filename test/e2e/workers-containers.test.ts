@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
-import { journalOf, shifted } from "../integration/run-all-child.ts";
-import { byId, check, verdicts, workerRuns } from "../integration/worker-runs.ts";
+import { journalOf, shifted, verdicts } from "../integration/run-all-child.ts";
+import { byId, check, workerRuns } from "../integration/worker-runs.ts";
 import { buildDemoImage, dockerSkip } from "./demo-image.ts";
 
 // The ports of test/integration/workers.test.ts (8080 + 2500 ...): the system tests run one file at a time.

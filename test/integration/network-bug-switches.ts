@@ -3,10 +3,7 @@
 // the services' ports, and both switches apply to containers as they do to processes.
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import type { RunJournal } from "../../sdk/core/journal.ts";
-import { type ChildRun, journalOf } from "./run-all-child.ts";
-
-const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
+import { type ChildRun, journalOf, verdicts } from "./run-all-child.ts";
 
 /** Two tests, in the caller's describe: no-timeouts fails NF-001, no-retry fails NF-003 and NF-005. */
 export function networkBugSwitchTests(

@@ -10,14 +10,10 @@ import { stressorMissing } from "../../sdk/chaos/resource/stressor.ts";
 import { scopeMissing } from "../../sdk/chaos/resource/target-scope.ts";
 import type { RunJournal } from "../../sdk/core/journal.ts";
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
-import { type ChildRun, demoPorts, portOpen, runAllChild, shifted } from "./run-all-child.ts";
+import { type ChildRun, demoPorts, portOpen, runAllChild, shifted, verdicts } from "./run-all-child.ts";
 
 /** Why the resource scenarios cannot run here (no root or cgroups, no stressor), or false. */
 export const resourceSkip = scopeMissing("process") ?? stressorMissing() ?? false;
-
-export function verdicts(j: RunJournal): Record<string, string> {
-  return Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
-}
 
 /**
  * Verdicts, with RE-003 counted as passed when its one failed check is its evidence that the CPU fault slowed the

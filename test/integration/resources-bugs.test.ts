@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { resourceRuns, resourceSkip as skip, verdicts } from "./resource-runs.ts";
-import { journalOf } from "./run-all-child.ts";
+import { resourceRuns, resourceSkip as skip } from "./resource-runs.ts";
+import { journalOf, verdicts } from "./run-all-child.ts";
 
 // Ports of their own (8080 + 3750 ...): resources.test.ts runs at 3500, maybe at the same time.
 const { runAll, assertNothingLeft } = resourceRuns(3750);

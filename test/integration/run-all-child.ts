@@ -63,6 +63,11 @@ export function runAllChild(args: string[], o: ChildRunOptions): Promise<ChildRu
   });
 }
 
+/** Each scenario's verdict, by id, in the run's order. */
+export function verdicts(j: RunJournal): Record<string, string> {
+  return Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
+}
+
 /** The journal of the one run a child made. */
 export function journalOf(run: ChildRun): RunJournal {
   const dirs = readdirSync(run.reportDir).filter((d) => /^\d{4}-/.test(d));

@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { chartProblems, probePage } from "../../notebooks/tooling/drawn-marks.ts";
 import { CHROMIUM } from "../../notebooks/tooling/headless.ts";
-import type { RunJournal } from "../../sdk/core/journal.ts";
 import {
   assertNothingLeft as assertClean,
   type ChildRun,
   demoPorts,
   journalOf,
   runAllChild,
+  verdicts,
 } from "./run-all-child.ts";
 
 // Ports of their own (8080 + 1500 ...), so that a demo a developer left running does not get in the way.
@@ -24,8 +24,6 @@ const PORTS = demoPorts(OFFSET);
 const runAll = (args: string[], onStdout?: (text: string, child: ChildProcess) => void) =>
   runAllChild(args, { offset: OFFSET, timeoutMs: 300_000, onStdout });
 const assertNothingLeft = (run: ChildRun) => assertClean(run, PORTS);
-
-const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 
 describe("run-all", { timeout: 900_000 }, () => {
   it("--quick --suite chaos passes every network scenario against the demo and writes the reports", async () => {

@@ -9,7 +9,6 @@ export const ALL_WC = "WC-001,WC-002,WC-003,WC-004,WC-005";
 
 export const byId = (j: RunJournal) =>
   Object.fromEntries(j.scenarios.map((s) => [s.id, s])) as Record<string, ScenarioResult>;
-export const verdicts = (j: RunJournal) => Object.fromEntries(j.scenarios.map((s) => [s.id, s.verdict]));
 export const check = (s: ScenarioResult, name: RegExp) => {
   const c = s.checks.find((x) => name.test(x.name));
   assert.ok(c, `${s.id} has a check ${name}: ${JSON.stringify(s.checks.map((x) => x.name))}`);

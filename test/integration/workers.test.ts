@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { cgroupSupport } from "../../sdk/system/cgroup/cgroup-support.ts";
-import { journalOf } from "./run-all-child.ts";
-import { ALL_WC as ALL, byId, check, ms, verdicts, workerRuns } from "./worker-runs.ts";
+import { journalOf, verdicts } from "./run-all-child.ts";
+import { ALL_WC as ALL, byId, check, ms, workerRuns } from "./worker-runs.ts";
 
 // Ports of their own (8080 + 2500 ...): other helpers run the suite at other offsets at the same time.
 const { runAll, assertNothingLeft } = workerRuns(2500);
