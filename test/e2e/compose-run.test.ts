@@ -4,12 +4,9 @@
 // when the runner is SIGKILLed mid-scenario (its watchdog settles the ledger: the containers are in it).
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { COMPOSE_PROJECT_LABEL } from "../../sdk/system/compose/compose-system.ts";
 import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
-import { dockerAvailability } from "../../sdk/system/targets/docker-engine.ts";
-import { buildNodeImage } from "../../sdk/system/targets/node-image.ts";
 import {
   assertNothingLeft,
   type ChildRunOptions,
@@ -20,6 +17,7 @@ import {
   shifted,
   verdicts,
 } from "../integration/run-all-child.ts";
+import { buildDemoImage, dockerSkip } from "./demo-image.ts";
 
 // Ports of their own (8080 + 4500 ...): other tests run the suite at other offsets at the same time.
 const OFFSET = 4500;
@@ -38,17 +36,9 @@ async function assertNoContainerLeft(): Promise<void> {
   );
 }
 
-let skip: string | undefined;
+const skip = await dockerSkip();
 before(async () => {
-  const d = await dockerAvailability();
-  if (!d.ok) {
-    skip = `no Docker engine (${d.reason}): bash .ci/setup-docker.sh`;
-    return;
-  }
-  // Up to date in a second when .ci/run built it already.
-  await buildNodeImage({
-    entries: ["queen", "hive", "worker"].map((s) => join(process.cwd(), `demo/rbee/${s}.ts`)),
-  });
+  if (!skip) await buildDemoImage();
 });
 
 describe("run-all --compose demo/rbee/docker-compose.yml", { timeout: 900_000 }, () => {

@@ -4,10 +4,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { listContainers } from "../../sdk/system/targets/docker-containers.ts";
 import { journalOf, shifted, verdicts } from "../integration/run-all-child.ts";
 import { byId, check, workerRuns } from "../integration/worker-runs.ts";
-import { buildDemoImage, dockerSkip } from "./demo-image.ts";
+import { assertNoDemoContainers, buildDemoImage, dockerSkip } from "./demo-image.ts";
 
 // The ports of test/integration/workers.test.ts (8080 + 2500 ...): the system tests run one file at a time.
 const OFFSET = 2500;
@@ -54,13 +53,6 @@ describe("worker crash scenarios with the demo in containers", { skip, timeout: 
     assert.match(wc3.notes.join("\n"), /OOM produced by docker-memory-limit.*State\.OOMKilled true/);
     assert.match(readFileSync(join(run.reportDir, j.runId, "run.log"), "utf8"), /hive\.docker\.log/);
     await assertNothingLeft(run);
-    const left = await listContainers({
-      names: [`hivestorm-hive-${9201 + shifted(OFFSET)}`, `hivestorm-worker-${9300 + shifted(OFFSET)}`],
-    });
-    assert.deepEqual(
-      left.map((c) => c.Names),
-      [],
-      "no container left",
-    );
+    await assertNoDemoContainers(OFFSET);
   });
 });
