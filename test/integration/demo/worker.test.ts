@@ -1,3 +1,5 @@
+// test: alone (its SIGTERM test reads the end of a stream that the worker finishes while it drains: beside another
+// demo the last event read back was a token, not done, once in a clean-clone CI run)
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
